@@ -1,0 +1,228 @@
+//! pipekit's Delta Lake addon: async functions over delta-rs for Node (napi-rs).
+//!
+//! Every export runs inside [`errors::guard`], so failures reach JS as errors whose reason
+//! encodes `{code, tablePath, message}` and panics never unwind into Node. Data crosses the
+//! boundary as Arrow IPC stream bytes, one call per micro-batch.
+#![deny(clippy::all)]
+
+mod arrow_conv;
+mod errors;
+mod info;
+mod log;
+mod read;
+mod table;
+mod write;
+
+use std::collections::HashMap;
+
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+use crate::errors::{guard, PkError};
+
+/// Options of `createTable`.
+#[napi(object)]
+pub struct CreateOptions {
+    /// Partition column names (must be in the schema).
+    pub partition_columns: Option<Vec<String>>,
+    /// Table properties, e.g. `delta.enableChangeDataFeed: "true"`.
+    pub properties: Option<HashMap<String, String>>,
+    /// `"error"` (default) fails when a table exists; `"ignore"` keeps it.
+    pub if_exists: Option<String>,
+}
+
+/// Create a Delta table from a schema in Delta JSON form. Returns the table version.
+#[napi]
+pub async fn create_table(path: String, schema_json: String, options: Option<CreateOptions>) -> napi::Result<i64> {
+    let p = path.clone();
+    guard(&p, async move {
+        let o = options.unwrap_or(CreateOptions { partition_columns: None, properties: None, if_exists: None });
+        table::create(
+            &path,
+            &schema_json,
+            o.partition_columns.unwrap_or_default(),
+            o.properties.unwrap_or_default(),
+            o.if_exists,
+        )
+        .await
+    })
+    .await
+}
+
+/// Options of `write`.
+#[napi(object)]
+pub struct WriteOptions {
+    /// `"append"` (default) or `"overwrite"`.
+    pub mode: Option<String>,
+    /// Add columns that the table does not have yet (as nullable columns).
+    pub merge_schema: Option<bool>,
+    /// Application id of an idempotent streaming writer; needs `appVersion`.
+    pub app_id: Option<String>,
+    /// Monotonic batch version; the write is skipped when the table already holds this
+    /// version (or a later one) for `appId`.
+    pub app_version: Option<i64>,
+}
+
+/// Outcome of `write`.
+#[napi(object)]
+pub struct WriteResult {
+    /// Table version after the call (the new commit, or the current version when skipped).
+    pub version: i64,
+    /// True when the app transaction was already committed and nothing was written.
+    pub skipped: bool,
+    pub files_added: u32,
+    pub rows: i64,
+    /// Columns added by schema merging.
+    pub added_columns: Vec<String>,
+}
+
+/// Write one micro-batch (Arrow IPC stream bytes) as one commit.
+#[napi]
+pub async fn write(path: String, ipc: Buffer, options: Option<WriteOptions>) -> napi::Result<WriteResult> {
+    let p = path.clone();
+    guard(&p, async move {
+        let o = options.unwrap_or(WriteOptions { mode: None, merge_schema: None, app_id: None, app_version: None });
+        let mode = match o.mode.as_deref() {
+            None | Some("append") => write::Mode::Append,
+            Some("overwrite") => write::Mode::Overwrite,
+            Some(other) => return Err(PkError::invalid(&path, format!("unknown write mode `{other}`"))),
+        };
+        let app = match (o.app_id, o.app_version) {
+            (Some(id), Some(v)) if !id.is_empty() => Some((id, v)),
+            (None, None) => None,
+            _ => return Err(PkError::invalid(&path, "appId and appVersion must be given together")),
+        };
+        let req = write::WriteRequest { mode, merge_schema: o.merge_schema.unwrap_or(false), app };
+        let out = write::write(&path, &ipc, req).await?;
+        Ok(WriteResult {
+            version: out.version,
+            skipped: out.skipped,
+            files_added: out.files_added as u32,
+            rows: out.rows as i64,
+            added_columns: out.added_columns,
+        })
+    })
+    .await
+}
+
+/// Last application transaction version committed for `appId`, or null.
+#[napi]
+pub async fn app_transaction_version(path: String, app_id: String) -> napi::Result<Option<i64>> {
+    let p = path.clone();
+    guard(&p, async move { table::app_transaction_version(&path, &app_id).await }).await
+}
+
+/// Version selector for reads: at most one of the two.
+#[napi(object)]
+pub struct VersionSpec {
+    pub version: Option<i64>,
+    /// Newest version committed at or before this time (ms since epoch).
+    pub timestamp_ms: Option<i64>,
+}
+
+pub use info::{FileInfo, HistoryEntry, TableInfo};
+
+/// Describe a table (latest, or a version / timestamp).
+#[napi]
+pub async fn open_table(path: String, at: Option<VersionSpec>) -> napi::Result<TableInfo> {
+    let p = path.clone();
+    guard(&p, async move {
+        let (v, ts) = at.map(|a| (a.version, a.timestamp_ms)).unwrap_or((None, None));
+        info::describe(&path, v, ts).await
+    })
+    .await
+}
+
+/// Commit history, newest first (`limit` newest commits when given).
+#[napi]
+pub async fn history(path: String, limit: Option<u32>) -> napi::Result<Vec<HistoryEntry>> {
+    let p = path.clone();
+    guard(&p, async move { info::history(&path, limit.map(|l| l as usize)).await }).await
+}
+
+/// All rows of the table as an Arrow IPC stream.
+#[napi]
+pub async fn read(path: String, at: Option<VersionSpec>) -> napi::Result<Buffer> {
+    let p = path.clone();
+    guard(&p, async move {
+        let (v, ts) = at.map(|a| (a.version, a.timestamp_ms)).unwrap_or((None, None));
+        read::read_table(&path, v, ts).await.map(Buffer::from)
+    })
+    .await
+}
+
+/// Rows appended by versions `from..=to` (to defaults to latest) as an Arrow IPC stream.
+#[napi]
+pub async fn read_versions(path: String, from: i64, to: Option<i64>) -> napi::Result<Buffer> {
+    let p = path.clone();
+    guard(&p, async move { read::read_versions(&path, from, to).await.map(Buffer::from) }).await
+}
+
+/// Change data feed rows of versions `from..=to` as an Arrow IPC stream.
+#[napi]
+pub async fn read_change_feed(path: String, from: i64, to: Option<i64>) -> napi::Result<Buffer> {
+    let p = path.clone();
+    guard(&p, async move { read::read_change_feed(&path, from, to).await.map(Buffer::from) }).await
+}
+
+/// Write a checkpoint for the latest version; returns that version.
+#[napi]
+pub async fn checkpoint(path: String) -> napi::Result<i64> {
+    let p = path.clone();
+    guard(&p, async move { table::checkpoint(&path).await }).await
+}
+
+/// Options of `vacuum`.
+#[napi(object)]
+pub struct VacuumOptions {
+    /// Keep files removed less than this many hours ago (table default: 7 days).
+    pub retention_hours: Option<f64>,
+    pub dry_run: Option<bool>,
+    /// Refuse retention shorter than the table's (default true).
+    pub enforce_retention: Option<bool>,
+    /// Also delete files the log never referenced (orphans of failed commits).
+    pub full: Option<bool>,
+}
+
+/// Delete data files no longer referenced; returns the deleted (or, dry run, deletable) files.
+#[napi]
+pub async fn vacuum(path: String, options: Option<VacuumOptions>) -> napi::Result<Vec<String>> {
+    let p = path.clone();
+    guard(&p, async move {
+        let o = options.unwrap_or(VacuumOptions { retention_hours: None, dry_run: None, enforce_retention: None, full: None });
+        let req = table::VacuumRequest {
+            retention_hours: o.retention_hours,
+            dry_run: o.dry_run.unwrap_or(false),
+            enforce_retention: o.enforce_retention.unwrap_or(true),
+            full: o.full.unwrap_or(false),
+        };
+        table::vacuum(&path, req).await
+    })
+    .await
+}
+
+/// Outcome of `compact`.
+#[napi(object)]
+pub struct CompactResult {
+    /// The new version, or null when nothing needed compacting.
+    pub version: Option<i64>,
+    pub files_added: u32,
+    pub files_removed: u32,
+}
+
+/// Rewrite small files (below `targetSize` bytes) of each partition into larger ones.
+#[napi]
+pub async fn compact(path: String, target_size: Option<i64>) -> napi::Result<CompactResult> {
+    let p = path.clone();
+    guard(&p, async move {
+        let size = target_size.unwrap_or(128 * 1024 * 1024);
+        let size = u64::try_from(size).map_err(|_| PkError::invalid(&path, "targetSize must be positive"))?;
+        let out = write::compact(&path, size).await?;
+        Ok(CompactResult {
+            version: out.version,
+            files_added: out.files_added as u32,
+            files_removed: out.files_removed as u32,
+        })
+    })
+    .await
+}

@@ -1,0 +1,234 @@
+//! Locating, opening and caching tables, plus the metadata operations (create, open, checkpoint,
+//! vacuum, application transactions).
+
+use std::collections::HashMap;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use deltalake::kernel::engine::arrow_conversion::TryIntoArrow;
+use deltalake::kernel::StructType;
+use deltalake::operations::vacuum::VacuumMode;
+use deltalake::protocol::SaveMode;
+use deltalake::{DeltaTable, DeltaTableBuilder};
+use deltalake::arrow::datatypes::{Schema as ArrowSchema, SchemaRef};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+use url::Url;
+
+use crate::errors::{At, Code, PkError, PkResult};
+
+enum Location {
+    Local(PathBuf),
+    Remote(Url),
+}
+
+fn locate(path: &str) -> PkResult<Location> {
+    if path.trim().is_empty() {
+        return Err(PkError::invalid(path, "table path must not be empty"));
+    }
+    if !path.contains("://") {
+        return Ok(Location::Local(PathBuf::from(path)));
+    }
+    let url = Url::parse(path).map_err(|e| PkError::invalid(path, format!("{path}: invalid table URL: {e}")))?;
+    if url.scheme() == "file" {
+        let local = url
+            .to_file_path()
+            .map_err(|_| PkError::invalid(path, format!("{path}: invalid file URL")))?;
+        return Ok(Location::Local(local));
+    }
+    Ok(Location::Remote(url))
+}
+
+/// Resolve a user path or URL to the table URL delta-rs expects, without creating anything.
+/// Local paths must exist and contain `_delta_log`, so "not a table" is reported before delta-rs
+/// produces a less specific error.
+pub fn existing_table_url(path: &str) -> PkResult<Url> {
+    match locate(path)? {
+        Location::Remote(url) => Ok(url),
+        Location::Local(local) => {
+            if !local.is_dir() {
+                return Err(PkError::not_a_table(path, format!("{path}: not a Delta table (directory does not exist)")));
+            }
+            if !local.join("_delta_log").is_dir() {
+                return Err(PkError::not_a_table(path, format!("{path}: not a Delta table (no _delta_log directory)")));
+            }
+            local_url(path, &local)
+        }
+    }
+}
+
+/// Resolve a path for table creation; local directories are created as needed.
+/// Returns the URL and, for local tables, whether a non-empty `_delta_log` already exists.
+pub fn new_table_url(path: &str) -> PkResult<(Url, bool)> {
+    match locate(path)? {
+        Location::Remote(url) => Ok((url, false)),
+        Location::Local(local) => {
+            std::fs::create_dir_all(&local)
+                .map_err(|e| PkError::new(Code::Io, path, format!("{path}: cannot create directory: {e}")))?;
+            let exists = std::fs::read_dir(local.join("_delta_log"))
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            Ok((local_url(path, &local)?, exists))
+        }
+    }
+}
+
+fn local_url(path: &str, local: &FsPath) -> PkResult<Url> {
+    let canonical = std::fs::canonicalize(local)
+        .map_err(|e| PkError::not_a_table(path, format!("{path}: cannot resolve path: {e}")))?;
+    Url::from_directory_path(&canonical)
+        .map_err(|_| PkError::invalid(path, format!("{path}: cannot build a URL from the path")))
+}
+
+/// Load the latest version of a table.
+pub async fn load_latest(path: &str, url: &Url) -> PkResult<DeltaTable> {
+    DeltaTableBuilder::from_url(url.clone()).at(path)?.load().await.at(path)
+}
+
+/// Load a table at a version, at the newest version committed at or before `timestamp_ms`, or latest.
+pub async fn load_at(path: &str, version: Option<i64>, timestamp_ms: Option<i64>) -> PkResult<DeltaTable> {
+    let url = existing_table_url(path)?;
+    match (version, timestamp_ms) {
+        (Some(_), Some(_)) => Err(PkError::invalid(path, "pass either version or timestampMs, not both")),
+        (Some(v), None) => {
+            let v = u64::try_from(v).map_err(|_| PkError::invalid(path, format!("invalid version {v}")))?;
+            DeltaTableBuilder::from_url(url).at(path)?.with_version(v).load().await.at(path)
+        }
+        (None, Some(ms)) => {
+            let when = chrono::DateTime::from_timestamp_millis(ms)
+                .ok_or_else(|| PkError::invalid(path, format!("invalid timestamp {ms}")))?;
+            let mut table = DeltaTableBuilder::from_url(url).at(path)?.build().at(path)?;
+            table.load_with_datetime(when).await.at(path)?;
+            Ok(table)
+        }
+        (None, None) => load_latest(path, &url).await,
+    }
+}
+
+type Slot = Arc<AsyncMutex<Option<DeltaTable>>>;
+
+/// One slot per table URL: writers to the same table inside this process queue here, so the
+/// application-transaction check and the commit happen atomically with respect to each other.
+static TABLES: LazyLock<Mutex<HashMap<String, Slot>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Exclusive access to the cached handle of a table.
+pub async fn lock_table(url: &Url) -> OwnedMutexGuard<Option<DeltaTable>> {
+    let slot = {
+        let mut map = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(url.as_str().to_string()).or_default().clone()
+    };
+    slot.lock_owned().await
+}
+
+/// Bring the cached handle up to the latest committed version (or open it).
+pub async fn refresh<'a>(
+    slot: &'a mut Option<DeltaTable>,
+    path: &str,
+    url: &Url,
+) -> PkResult<&'a mut DeltaTable> {
+    let fresh = match slot.take() {
+        Some(mut table) => match table.update_state().await {
+            Ok(()) => table,
+            // The table may have been replaced behind our back: start over from the log.
+            Err(_) => load_latest(path, url).await?,
+        },
+        None => load_latest(path, url).await?,
+    };
+    Ok(slot.insert(fresh))
+}
+
+pub fn arrow_schema(path: &str, table: &DeltaTable) -> PkResult<SchemaRef> {
+    let schema = table.snapshot().at(path)?.schema();
+    let arrow: ArrowSchema = schema.as_ref().try_into_arrow().at(path)?;
+    Ok(Arc::new(arrow))
+}
+
+pub fn partition_columns(path: &str, table: &DeltaTable) -> PkResult<Vec<String>> {
+    Ok(table.snapshot().at(path)?.metadata().partition_columns().to_vec())
+}
+
+pub fn parse_schema(path: &str, schema_json: &str) -> PkResult<StructType> {
+    serde_json::from_str::<StructType>(schema_json)
+        .map_err(|e| PkError::invalid(path, format!("{path}: invalid Delta schema JSON: {e}")))
+}
+
+/// Create a table. `if_exists`: "error" (default) or "ignore".
+pub async fn create(
+    path: &str,
+    schema_json: &str,
+    partition_columns: Vec<String>,
+    properties: HashMap<String, String>,
+    if_exists: Option<String>,
+) -> PkResult<i64> {
+    let schema = parse_schema(path, schema_json)?;
+    for col in &partition_columns {
+        if schema.field(col).is_none() {
+            return Err(PkError::invalid(path, format!("{path}: partition column `{col}` is not in the schema")));
+        }
+    }
+    let mode = match if_exists.as_deref() {
+        None | Some("error") => SaveMode::ErrorIfExists,
+        Some("ignore") => SaveMode::Ignore,
+        Some(other) => return Err(PkError::invalid(path, format!("unknown ifExists mode `{other}`"))),
+    };
+    let (url, exists) = new_table_url(path)?;
+    let mut guard = lock_table(&url).await;
+    if mode == SaveMode::ErrorIfExists && exists {
+        return Err(PkError::invalid(path, format!("{path}: a Delta table already exists here")));
+    }
+    let table = DeltaTable::try_from_url(url).await.at(path)?;
+    let table = table
+        .create()
+        .with_columns(schema.fields().cloned())
+        .with_partition_columns(partition_columns)
+        .with_configuration(properties.into_iter().map(|(k, v)| (k, Some(v))))
+        .with_save_mode(mode)
+        .await
+        .at(path)?;
+    let version = table.version().map(|v| v as i64).unwrap_or(0);
+    *guard = None;
+    Ok(version)
+}
+
+/// Application transaction version recorded for `app_id` in the latest snapshot.
+pub async fn app_transaction_version(path: &str, app_id: &str) -> PkResult<Option<i64>> {
+    let url = existing_table_url(path)?;
+    let mut guard = lock_table(&url).await;
+    let table = refresh(&mut guard, path, &url).await?;
+    let log_store = table.log_store();
+    table.snapshot().at(path)?.transaction_version(log_store.as_ref(), app_id).await.at(path)
+}
+
+pub async fn checkpoint(path: &str) -> PkResult<i64> {
+    let url = existing_table_url(path)?;
+    let mut guard = lock_table(&url).await;
+    let table = refresh(&mut guard, path, &url).await?;
+    deltalake::checkpoints::create_checkpoint(table, None).await.at(path)?;
+    Ok(table.version().map(|v| v as i64).unwrap_or(0))
+}
+
+pub struct VacuumRequest {
+    pub retention_hours: Option<f64>,
+    pub dry_run: bool,
+    pub enforce_retention: bool,
+    pub full: bool,
+}
+
+pub async fn vacuum(path: &str, req: VacuumRequest) -> PkResult<Vec<String>> {
+    let url = existing_table_url(path)?;
+    let mut guard = lock_table(&url).await;
+    let table = refresh(&mut guard, path, &url).await?.clone();
+    let mut builder = table
+        .vacuum()
+        .with_dry_run(req.dry_run)
+        .with_enforce_retention_duration(req.enforce_retention)
+        .with_mode(if req.full { VacuumMode::Full } else { VacuumMode::Lite });
+    if let Some(hours) = req.retention_hours {
+        if !(hours >= 0.0 && hours.is_finite()) {
+            return Err(PkError::invalid(path, format!("invalid retentionHours {hours}")));
+        }
+        builder = builder.with_retention_period(chrono::Duration::milliseconds((hours * 3_600_000.0) as i64));
+    }
+    let (_, metrics) = builder.await.at(path)?;
+    *guard = None;
+    Ok(metrics.files_deleted)
+}

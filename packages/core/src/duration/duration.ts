@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * Spark interval strings: `'5 seconds'`, `'10 minutes'`, `'1 hour'`, `'5s'`, `'1 day 2 hours'`,
+ * `'processingTime=5 seconds'`. The type-level half below rejects obvious typos at compile time;
+ * the runtime half gives the exact rule and the message.
+ */
+type Unit =
+  | 'ms'
+  | 'millisecond'
+  | 'milliseconds'
+  | 's'
+  | 'sec'
+  | 'secs'
+  | 'second'
+  | 'seconds'
+  | 'm'
+  | 'min'
+  | 'mins'
+  | 'minute'
+  | 'minutes'
+  | 'h'
+  | 'hour'
+  | 'hours'
+  | 'd'
+  | 'day'
+  | 'days'
+  | 'week'
+  | 'weeks';
+
+type Part = `${number} ${Unit}` | `${number}${Unit}`;
+/** A duration string checked at compile time; `'5 seconds'`, `'1 hour 30 minutes'`, `'5s'`. */
+export type DurationString =
+  | Part
+  | `${Part} ${Part}`
+  | `${Part} ${Part} ${Part}`
+  | `processingTime=${Part}`
+  | `interval ${Part}`;
+
+export const maxDurationMs = 365 * 24 * 60 * 60 * 1000;
+
+const unitMs: Record<string, number> = {
+  ms: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+};
+
+const partPattern = /(-?\d+(?:\.\d+)?)\s*([a-z]+)/gy;
+
+/** The reason a string is not a duration, or the duration in milliseconds. */
+export function tryParseDuration(text: string): { ms: number } | { error: string } {
+  let body = text.trim().toLowerCase();
+  body = body.replace(/^processingtime\s*=\s*/, '').replace(/^interval\s+/, '');
+  body = body.replace(/^'(.*)'$/, '$1').trim();
+  if (body === '') return { error: `'${text}' is not a duration: it is empty` };
+  let total = 0;
+  let pos = 0;
+  partPattern.lastIndex = 0;
+  while (pos < body.length) {
+    while (body[pos] === ' ') pos++;
+    if (pos >= body.length) break;
+    partPattern.lastIndex = pos;
+    const m = partPattern.exec(body);
+    if (!m) return { error: `'${text}' is not a duration: expected a number and a unit at '${body.slice(pos)}'` };
+    const factor = unitMs[m[2]!];
+    if (factor === undefined)
+      return { error: `'${text}' is not a duration: unknown unit '${m[2]}' (use ms, seconds, minutes, hours, days)` };
+    total += Number(m[1]) * factor;
+    pos = partPattern.lastIndex;
+  }
+  if (!(total > 0)) return { error: `'${text}' is not a duration: it must be positive` };
+  if (total > maxDurationMs) return { error: `'${text}' is too long: at most 365 days` };
+  return { ms: Math.round(total) };
+}
+
+export function parseDuration(text: string): number {
+  const r = tryParseDuration(text);
+  if ('error' in r) throw new RangeError(r.error);
+  return r.ms;
+}
+
+/** Milliseconds in the largest unit that divides them: `600000` → `'10 minutes'`. */
+export function formatDuration(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+    [1, 'millisecond'],
+  ];
+  for (const [size, name] of units) {
+    if (ms % size === 0) {
+      const n = ms / size;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${ms} milliseconds`;
+}
+
+/**
+ * A duration in a plan is milliseconds; in options a user may write a string. Both parse to ms,
+ * so a plan read back from JSON gives the same value.
+ */
+export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') {
+    if (!(v > 0) || v > maxDurationMs || !Number.isFinite(v)) {
+      ctx.addIssue({ code: 'custom', message: `${v} ms is not a duration: it must be positive and at most 365 days` });
+      return z.NEVER;
+    }
+    return v;
+  }
+  const r = tryParseDuration(v);
+  if ('error' in r) {
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }
+  return r.ms;
+});
+
+export type DurationInput = DurationString | number;

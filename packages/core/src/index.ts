@@ -1,0 +1,58 @@
+/**
+ * @pipekit/core: write data pipelines as typed TypeScript. Builders produce a `Plan` (plain JSON)
+ * that the runtime executes, `explain` draws and `parsePlan` reads back.
+ */
+export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
+export type { Aggregate, AggregatesFor } from './builder/aggregates.js';
+export { gen } from './builder/generators.js';
+export type { Gen } from './builder/generators.js';
+export type { BuilderNode, Udf } from './builder/graph.js';
+export { pipeline } from './builder/pipeline-impl.js';
+export type { PipelineOptions } from './builder/pipeline-impl.js';
+export { sinks } from './builder/sink-builders.js';
+export { source } from './builder/sources.js';
+export type * from './builder/stream-types.js';
+export { explain } from './explain/mermaid.js';
+export * from './duration/duration.js';
+export * from './errors/pipekit-error.js';
+export * from './expr/index.js';
+export { columnsOf, type Cols } from './expr/cols.js';
+export { and, coalesce, col, fn, lit, not, or, when } from './expr/helpers.js';
+export { sql, type SqlExpr } from './expr/sql-tag.js';
+export { type Expr, type ExprOf, expr, type Operand, toNode } from './expr/typed-expr.js';
+export { isBoundedSource } from './plan/bounded.js';
+export { badRecordSchema, checkNode } from './plan/node-schema.js';
+export * from './plan/nodes/sink-node.js';
+export * from './plan/nodes/source-node.js';
+export * from './plan/nodes/stateful-nodes.js';
+export * from './plan/nodes/stateless-nodes.js';
+export { parsePlan } from './plan/parse-plan.js';
+export * from './plan/plan-node.js';
+export * from './plan/plan.js';
+export * from './plan/policy.js';
+export * from './plan/secret.js';
+export * from './plan/sinks/sink-spec.js';
+export * from './plan/sources/source-spec.js';
+export type { GeneratedColumn } from './plan/sources/generate-source.js';
+export type { KafkaSourceSpec } from './plan/sources/kafka-source.js';
+export type { PostgresConnection } from './plan/sources/postgres-connection.js';
+export type { PostgresSourceSpec } from './plan/sources/postgres-source.js';
+export type { DeltaSourceSpec } from './plan/sources/delta-source.js';
+export type { FileSourceSpec } from './plan/sources/file-source.js';
+export type { GenerateSourceSpec } from './plan/sources/generate-source.js';
+export type { MemorySourceSpec } from './plan/sources/memory-source.js';
+export type { DeltaSinkSpec } from './plan/sinks/delta-sink.js';
+export type { KafkaSinkSpec } from './plan/sinks/kafka-sink.js';
+export type { PostgresSinkSpec } from './plan/sinks/postgres-sink.js';
+export type { FileSinkSpec } from './plan/sinks/file-sink.js';
+export type { ConsoleSinkSpec } from './plan/sinks/console-sink.js';
+export type { MemorySinkSpec } from './plan/sinks/memory-sink.js';
+export * from './plan/trigger.js';
+export { validatePlan } from './plan/validate-plan.js';
+export * from './plan/window-spec.js';
+export * from './schema/data-type.js';
+export { parseDdl, parseSparkType } from './schema/ddl.js';
+export { decimal, type EpochMillis, epochMillis, long } from './schema/epoch-millis.js';
+export { schemaFromZod } from './schema/from-zod.js';
+export type * from './schema/row-type.js';
+export { toSchema } from './schema/to-schema.js';

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { fileFormats } from '../sources/file-source.js';
+
+export const fileSinkSchema = z.strictObject({
+  type: z.literal('file'),
+  /** A directory: each batch writes new part files into it. */
+  path: z.string().min(1),
+  format: z.enum(fileFormats),
+  partitionBy: z.array(z.string().min(1)).default([]),
+});
+export type FileSinkSpec = z.output<typeof fileSinkSchema>;

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Rows kept in memory under `name`, for tests and the REPL (Spark's memory sink). */
+export const memorySinkSchema = z.strictObject({
+  type: z.literal('memory'),
+  name: z.string().min(1),
+});
+export type MemorySinkSpec = z.output<typeof memorySinkSchema>;

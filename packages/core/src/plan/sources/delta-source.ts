@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const deltaSourceSchema = z
+  .strictObject({
+    type: z.literal('delta'),
+    path: z.string().min(1),
+    /** Time travel: read this version (batch). */
+    version: z.number().int().nonnegative().optional(),
+    /** Time travel: the version current at this ISO-8601 time (batch). */
+    timestamp: z.string().datetime({ offset: true }).optional(),
+    /** Tail the log: every new commit is a micro-batch. */
+    stream: z.boolean().default(false),
+    startingVersion: z.number().int().nonnegative().optional(),
+    endingVersion: z.number().int().nonnegative().optional(),
+    /** Read the change data feed: rows carry `_change_type`, `_commit_version`, `_commit_timestamp`. */
+    readChangeFeed: z.boolean().default(false),
+  })
+  .refine((o) => !(o.version !== undefined && o.timestamp !== undefined), {
+    path: ['version'],
+    message: 'give version or timestamp, not both',
+  });
+
+export type DeltaSourceSpec = z.output<typeof deltaSourceSchema>;
+export type DeltaSourceOptions = Omit<z.input<typeof deltaSourceSchema>, 'type'>;

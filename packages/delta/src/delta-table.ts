@@ -1,0 +1,268 @@
+import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { arrowTableToRows, decodeRows } from './arrow-decode.js';
+import { encodeRows } from './arrow-encode.js';
+import { DeltaError } from './delta-errors.js';
+import { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
+import { asBuffer, callNative, native } from './native.js';
+import type { Row, Schema } from './types.js';
+
+/** Options of {@link DeltaTable.create}. */
+export interface CreateTableOptions {
+  readonly schema: Schema;
+  readonly partitionBy?: readonly string[];
+  /** Table properties, e.g. `{ 'delta.enableChangeDataFeed': 'true' }`. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** `'error'` (default): fail if a table exists; `'ignore'`: keep the existing table. */
+  readonly ifExists?: 'error' | 'ignore';
+}
+
+/** Options of {@link DeltaTable.write}. */
+export interface WriteOptions {
+  /** `'append'` (default) adds rows; `'overwrite'` replaces all rows in one commit. */
+  readonly mode?: 'append' | 'overwrite';
+  /** Add columns present in the batch but not in the table (as nullable columns). */
+  readonly mergeSchema?: boolean;
+  /** Idempotent writer id; with `appVersion`, a replayed batch is skipped. */
+  readonly appId?: string;
+  /** Monotonic batch number for `appId`; skipped when the table holds it (or a later one). */
+  readonly appVersion?: number;
+  /** Schema of the rows; defaults to the table's schema. Needed with `mergeSchema`. */
+  readonly schema?: Schema;
+}
+
+/** Outcome of a write. */
+export interface WriteResult {
+  /** Version after the call: the new commit, or the current version when skipped. */
+  readonly version: number;
+  /** True when `appId`/`appVersion` was already committed and nothing was written. */
+  readonly skipped: boolean;
+  readonly filesAdded: number;
+  readonly rows: number;
+  readonly addedColumns: readonly string[];
+}
+
+/** Which version to read: a version number, or the newest version committed at or before a time. */
+export interface VersionSelector {
+  readonly version?: number;
+  readonly timestamp?: Date | number;
+}
+
+/** An active data file of a snapshot. */
+export interface DataFile {
+  readonly path: string;
+  readonly size: number;
+  readonly partitionValues: Readonly<Record<string, string | null>>;
+  readonly modificationTime: number;
+  readonly numRecords: number | null;
+}
+
+/** What a table looks like at one version. */
+export interface TableSnapshot {
+  readonly version: number;
+  readonly schema: Schema;
+  readonly partitionColumns: readonly string[];
+  readonly properties: Readonly<Record<string, string>>;
+  readonly files: readonly DataFile[];
+  readonly minReaderVersion: number;
+  readonly minWriterVersion: number;
+}
+
+/** One commit of the table history. */
+export interface CommitRecord {
+  readonly version: number;
+  readonly timestamp: Date;
+  readonly operation: string | null;
+  readonly operationParameters: Readonly<Record<string, unknown>>;
+  readonly appTransactions: Readonly<Record<string, number>>;
+  readonly isBlindAppend: boolean | null;
+}
+
+export type ChangeType = 'insert' | 'delete' | 'update_preimage' | 'update_postimage';
+
+/** A change data feed row: the table's columns plus the change metadata. */
+export type ChangeRow = Row & {
+  readonly _change_type: ChangeType;
+  readonly _commit_version: number;
+  readonly _commit_timestamp: Date;
+};
+
+/** Options of {@link DeltaTable.vacuum}. */
+export interface VacuumOptions {
+  /** Keep files removed less than this many hours ago (table default: 7 days). */
+  readonly retentionHours?: number;
+  readonly dryRun?: boolean;
+  /** Refuse a retention shorter than the table's (default true). */
+  readonly enforceRetention?: boolean;
+  /** Also delete files the log never referenced, e.g. left by failed commits. */
+  readonly full?: boolean;
+}
+
+/** Outcome of {@link DeltaTable.compact}. */
+export interface CompactResult {
+  /** The compaction commit, or null when there was nothing to compact. */
+  readonly version: number | null;
+  readonly filesAdded: number;
+  readonly filesRemoved: number;
+}
+
+function selector(at: VersionSelector | undefined): { version?: number; timestampMs?: number } | undefined {
+  if (!at) return undefined;
+  const timestampMs = at.timestamp instanceof Date ? at.timestamp.getTime() : at.timestamp;
+  return { version: at.version, timestampMs };
+}
+
+/**
+ * A Delta Lake table on the local filesystem, written and read through pipekit's native addon.
+ * Handles are cheap; writes to one table from one process are serialised by the addon, and
+ * concurrent writers in other processes are reconciled by Delta's optimistic commits.
+ *
+ * @example
+ * const table = await DeltaTable.create('/tmp/events', {
+ *   schema: { fields: [{ name: 'id', type: 'long', nullable: false }] },
+ * });
+ * await table.write([{ id: 1 }], { appId: 'ingest', appVersion: 1 });
+ * const rows = await table.read(); // [{ id: 1 }]
+ */
+export class DeltaTable {
+  #schema: Schema | undefined;
+
+  private constructor(readonly path: string) {}
+
+  /** Create a table and return a handle to it. */
+  static async create(path: string, options: CreateTableOptions): Promise<DeltaTable> {
+    await callNative(path, () =>
+      native.createTable(path, toDeltaSchemaJson(options.schema), {
+        partitionColumns: [...(options.partitionBy ?? [])],
+        properties: { ...(options.properties ?? {}) },
+        ifExists: options.ifExists,
+      }),
+    );
+    return new DeltaTable(path);
+  }
+
+  /** Open an existing table; rejects with `NOT_A_TABLE` when `path` holds no Delta table. */
+  static async open(path: string): Promise<DeltaTable> {
+    const table = new DeltaTable(path);
+    table.#schema = (await table.snapshot()).schema;
+    return table;
+  }
+
+  /** Describe the table at the latest version, or at a version / time. */
+  async snapshot(at?: VersionSelector): Promise<TableSnapshot> {
+    const info = await callNative(this.path, () => native.openTable(this.path, selector(at)));
+    return {
+      version: info.version,
+      schema: fromDeltaSchemaJson(info.schemaJson, this.path),
+      partitionColumns: info.partitionColumns,
+      properties: info.properties,
+      files: info.files.map((f) => ({
+        path: f.path,
+        size: f.size,
+        partitionValues: f.partitionValues as Record<string, string | null>,
+        modificationTime: f.modificationTime,
+        numRecords: f.numRecords ?? null,
+      })),
+      minReaderVersion: info.minReaderVersion,
+      minWriterVersion: info.minWriterVersion,
+    };
+  }
+
+  /** The latest version. */
+  async version(): Promise<number> {
+    return (await this.snapshot()).version;
+  }
+
+  /** The latest schema. */
+  async schema(): Promise<Schema> {
+    this.#schema = (await this.snapshot()).schema;
+    return this.#schema;
+  }
+
+  /** Write one micro-batch of rows as one commit. */
+  async write(rows: readonly Row[], options: WriteOptions = {}): Promise<WriteResult> {
+    const schema = options.schema ?? this.#schema ?? (await this.schema());
+    return this.writeIpc(encodeRows(rows, schema, this.path), options);
+  }
+
+  /** Write an apache-arrow table (or Arrow IPC stream bytes) as one commit. */
+  async writeArrow(data: Table | Uint8Array, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.writeIpc(data instanceof Uint8Array ? data : tableToIPC(data, 'stream'), options);
+  }
+
+  private async writeIpc(ipc: Uint8Array, options: WriteOptions): Promise<WriteResult> {
+    if ((options.appId === undefined) !== (options.appVersion === undefined)) {
+      throw new DeltaError('INVALID_ARGUMENT', this.path, `${this.path}: appId and appVersion go together`);
+    }
+    const result = await callNative(this.path, () =>
+      native.write(this.path, asBuffer(ipc), {
+        mode: options.mode,
+        mergeSchema: options.mergeSchema,
+        appId: options.appId,
+        appVersion: options.appVersion,
+      }),
+    );
+    if (result.addedColumns.length > 0) this.#schema = undefined;
+    return result;
+  }
+
+  /** All rows at the latest version, or at a version / time. */
+  async read(at?: VersionSelector): Promise<Row[]> {
+    return decodeRows(await callNative(this.path, () => native.read(this.path, selector(at))));
+  }
+
+  /** All rows as an apache-arrow table. */
+  async readArrow(at?: VersionSelector): Promise<Table> {
+    return tableFromIPC(await callNative(this.path, () => native.read(this.path, selector(at))));
+  }
+
+  /**
+   * Rows added by the commits `from..=to` (to: latest), in the schema of version `to`. Rejects
+   * with `INVALID_ARGUMENT` when a commit in the range removed rows (use `readChangeFeed`).
+   */
+  async readVersions(from: number, to?: number): Promise<Row[]> {
+    return decodeRows(await callNative(this.path, () => native.readVersions(this.path, from, to)));
+  }
+
+  /** Change data feed of `from..=to`; needs `delta.enableChangeDataFeed=true`. */
+  async readChangeFeed(from: number, to?: number): Promise<ChangeRow[]> {
+    const ipc = await callNative(this.path, () => native.readChangeFeed(this.path, from, to));
+    return arrowTableToRows(tableFromIPC(ipc)) as ChangeRow[];
+  }
+
+  /** The last `appVersion` committed for `appId`, or null. */
+  async appTransactionVersion(appId: string): Promise<number | null> {
+    const v = await callNative(this.path, () => native.appTransactionVersion(this.path, appId));
+    return v ?? null;
+  }
+
+  /** Commits, newest first. */
+  async history(limit?: number): Promise<CommitRecord[]> {
+    const entries = await callNative(this.path, () => native.history(this.path, limit));
+    return entries.map((e) => ({
+      version: e.version,
+      timestamp: new Date(e.timestamp),
+      operation: e.operation ?? null,
+      operationParameters: e.operationParametersJson
+        ? (JSON.parse(e.operationParametersJson) as Record<string, unknown>)
+        : {},
+      appTransactions: e.appTransactions,
+      isBlindAppend: e.isBlindAppend ?? null,
+    }));
+  }
+
+  /** Write a checkpoint of the latest version; returns that version. */
+  async checkpoint(): Promise<number> {
+    return callNative(this.path, () => native.checkpoint(this.path));
+  }
+
+  /** Delete unreferenced data files; returns the deleted (dry run: deletable) paths. */
+  async vacuum(options: VacuumOptions = {}): Promise<string[]> {
+    return callNative(this.path, () => native.vacuum(this.path, { ...options }));
+  }
+
+  /** Rewrite files smaller than `targetSize` bytes (default 128 MiB) per partition. */
+  async compact(options: { readonly targetSize?: number } = {}): Promise<CompactResult> {
+    const r = await callNative(this.path, () => native.compact(this.path, options.targetSize));
+    return { version: r.version ?? null, filesAdded: r.filesAdded, filesRemoved: r.filesRemoved };
+  }
+}

@@ -1,0 +1,19 @@
+export { arrowTableToRows, decodeRows, decimalToNumber, fromArrowValue } from './arrow-decode.js';
+export { arrowField, arrowSchema, arrowType, encodeRows, rowsToArrowTable } from './arrow-encode.js';
+export { DeltaError, type DeltaErrorCode, fromNativeError } from './delta-errors.js';
+export { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
+export {
+  type ChangeRow,
+  type ChangeType,
+  type CommitRecord,
+  type CompactResult,
+  type CreateTableOptions,
+  type DataFile,
+  DeltaTable,
+  type TableSnapshot,
+  type VacuumOptions,
+  type VersionSelector,
+  type WriteOptions,
+  type WriteResult,
+} from './delta-table.js';
+export type { ArrayType, DataType, Field, MapType, PrimitiveType, Row, Schema, StructType } from './types.js';
