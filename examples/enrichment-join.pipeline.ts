@@ -8,7 +8,13 @@ import { z } from 'zod';
 const Click = z.object({ userId: z.string(), page: z.string(), ts: z.coerce.date() });
 
 const users = source.postgres({
-  connection: { host: '127.0.0.1', port: 54329, database: 'pipekit_test', user: 'pipekit', password: secret('PIPEKIT_PG_PASSWORD') },
+  connection: {
+    host: '127.0.0.1',
+    port: 54329,
+    database: 'pipekit_test',
+    user: 'pipekit',
+    password: secret('PIPEKIT_PG_PASSWORD'),
+  },
   table: 'users',
   schema: z.object({ userId: z.string(), country: z.string(), tier: z.enum(['free', 'pro']) }),
 });

@@ -19,7 +19,11 @@ export default source
     startingOffsets: 'earliest',
     schema: Purchase,
     sasl: process.env.KAFKA_USER
-      ? { mechanism: 'scram-sha-512', username: process.env.KAFKA_USER, password: secret('KAFKA_PASSWORD') }
+      ? {
+          mechanism: 'scram-sha-512',
+          username: process.env.KAFKA_USER,
+          password: secret('KAFKA_PASSWORD'),
+        }
       : undefined,
   })
   .filter((r) => r.eventType.eq('purchase').and(r.amount.gt(0)))

@@ -11,7 +11,8 @@ export default source
       password: secret('PIPEKIT_PG_PASSWORD'),
     },
     table: 'orders',
-    schema: 'order_id BIGINT NOT NULL, customer_id STRING NOT NULL, country STRING, status STRING NOT NULL, amount DECIMAL(12,2) NOT NULL, created_at TIMESTAMP NOT NULL',
+    schema:
+      'order_id BIGINT NOT NULL, customer_id STRING NOT NULL, country STRING, status STRING NOT NULL, amount DECIMAL(12,2) NOT NULL, created_at TIMESTAMP NOT NULL',
     partitionColumn: 'order_id',
     numPartitions: 4,
   })

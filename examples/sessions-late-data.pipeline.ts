@@ -5,9 +5,20 @@
 import { count, first, last, lit, max, pipeline, session, source } from '@pipekit/core';
 import { z } from 'zod';
 
-const PageView = z.object({ userId: z.string(), page: z.string(), durationMs: z.int(), ts: z.coerce.date() });
+const PageView = z.object({
+  userId: z.string(),
+  page: z.string(),
+  durationMs: z.int(),
+  ts: z.coerce.date(),
+});
 
-const views = source.file({ path: './data/incoming/page-views', format: 'jsonl', watch: true, maxFilesPerTrigger: 10, schema: PageView });
+const views = source.file({
+  path: './data/incoming/page-views',
+  format: 'jsonl',
+  watch: true,
+  maxFilesPerTrigger: 10,
+  schema: PageView,
+});
 
 const sessions = views
   .watermark('ts', '5 minutes')
@@ -20,8 +31,9 @@ const sessions = views
 
 export default pipeline('user-sessions', [
   sessions.sink.delta({ path: './data/sessions', checkpoint: './checkpoints/sessions' }),
-  sessions
-    .lateRows()
-    .withColumn('reason', lit('late'))
-    .sink.file({ path: './data/late-page-views', format: 'jsonl', checkpoint: './checkpoints/late-page-views' }),
+  sessions.lateRows().withColumn('reason', lit('late')).sink.file({
+    path: './data/late-page-views',
+    format: 'jsonl',
+    checkpoint: './checkpoints/late-page-views',
+  }),
 ]);

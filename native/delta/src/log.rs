@@ -48,7 +48,7 @@ pub async fn read_commit(path: &str, table: &DeltaTable, version: i64) -> PkResu
                 format!("{path}: commit {version} is not in the log (never written, or cleaned up after a checkpoint)"),
             ))
         }
-        Err(e) => return Err(e).at(path),
+        Err(e) => return Err(PkError::from_delta(path, e.into())),
     };
     let modified_ms = result.meta.last_modified.timestamp_millis();
     let bytes = result.bytes().await.at(path)?;

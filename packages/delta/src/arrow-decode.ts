@@ -1,4 +1,4 @@
-import { type DataType as ArrowType, type Table, tableFromIPC, Type } from 'apache-arrow';
+import { type DataType as ArrowType, type Table, Type, tableFromIPC } from 'apache-arrow';
 import type { Row } from './types.js';
 
 /** Signed 128-bit little-endian words (as apache-arrow hands decimals out) to a bigint. */
@@ -21,7 +21,9 @@ export function decimalToNumber(words: ArrayLike<number>, scale: number): number
 
 function int64ToNumber(v: bigint): number | bigint {
   // Keep the exact value when a number would round it.
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(v)
+    : v;
 }
 
 /** Convert a value read by apache-arrow into the plain JS form pipekit rows use. */
@@ -46,7 +48,9 @@ export function fromArrowValue(v: unknown, t: ArrowType): unknown {
     case Type.List:
     case Type.FixedSizeList: {
       const elementType = t.children[0]?.type;
-      return [...(v as Iterable<unknown>)].map((e) => (elementType ? fromArrowValue(e, elementType) : e));
+      return [...(v as Iterable<unknown>)].map((e) =>
+        elementType ? fromArrowValue(e, elementType) : e,
+      );
     }
     case Type.Map: {
       const entry = t.children[0]?.type;

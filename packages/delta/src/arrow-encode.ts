@@ -1,9 +1,9 @@
 import {
-  Binary,
-  Bool,
-  type DataType as ArrowType,
   Field as ArrowField,
   Schema as ArrowSchema,
+  type DataType as ArrowType,
+  Binary,
+  Bool,
   type Data,
   DateDay,
   Decimal,
@@ -102,8 +102,15 @@ const fail = (where: string, message: string): never => {
 
 function toMillis(v: unknown, where: string): number {
   const ms =
-    v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isFinite(ms)) fail(where, `expected a Date, ISO string or epoch ms, got ${String(v)}`);
+    v instanceof Date
+      ? v.getTime()
+      : typeof v === 'string'
+        ? Date.parse(v)
+        : typeof v === 'number'
+          ? v
+          : NaN;
+  if (!Number.isFinite(ms))
+    fail(where, `expected a Date, ISO string or epoch ms, got ${String(v)}`);
   return Math.round(ms);
 }
 
@@ -114,7 +121,8 @@ function toDayMillis(v: unknown, where: string): number {
 }
 
 function toInteger(v: unknown, where: string, bits: 8 | 16 | 32): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    fail(where, `expected an integer, got ${String(v)}`);
   const n = v as number;
   const limit = 2 ** (bits - 1);
   if (n < -limit || n >= limit) fail(where, `${n} does not fit in ${bits} bits`);
@@ -128,7 +136,12 @@ function toBigInt(v: unknown, where: string): bigint {
 }
 
 /** Scaled two's-complement 128-bit little-endian words of a decimal value. */
-export function decimalWords(v: unknown, precision: number, scale: number, where: string): Uint32Array {
+export function decimalWords(
+  v: unknown,
+  precision: number,
+  scale: number,
+  where: string,
+): Uint32Array {
   let text: string;
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || Math.abs(v) >= 1e21) fail(where, `cannot store ${v} as decimal`);
@@ -143,7 +156,10 @@ export function decimalWords(v: unknown, precision: number, scale: number, where
     return fail(where, `expected a number, bigint or decimal string, got ${String(v)}`);
   }
   const negative = text.startsWith('-');
-  const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
+  const digits = text
+    .replace(/^-/, '')
+    .replace('.', '')
+    .replace(/^0+(?=\d)/, '');
   if (digits.length > precision) fail(where, `${text} exceeds decimal(${precision},${scale})`);
   let unscaled = BigInt(digits) * (negative ? -1n : 1n);
   if (unscaled < 0n) unscaled += 1n << 128n;
@@ -166,12 +182,15 @@ function prepare(v: unknown, t: DataType, nullable: boolean, where: string): unk
         if (typeof v !== 'object') fail(where, 'expected an object');
         const o = v as Record<string, unknown>;
         const out: Record<string, unknown> = {};
-        for (const f of t.fields) out[f.name] = prepare(o[f.name], f.type, f.nullable, `${where}.${f.name}`);
+        for (const f of t.fields)
+          out[f.name] = prepare(o[f.name], f.type, f.nullable, `${where}.${f.name}`);
         return out;
       }
       case 'array':
         if (!Array.isArray(v)) fail(where, 'expected an array');
-        return (v as unknown[]).map((e, i) => prepare(e, t.elementType, t.containsNull, `${where}[${i}]`));
+        return (v as unknown[]).map((e, i) =>
+          prepare(e, t.elementType, t.containsNull, `${where}[${i}]`),
+        );
       case 'map': {
         const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
         return new Map(
@@ -207,7 +226,9 @@ function prepare(v: unknown, t: DataType, nullable: boolean, where: string): unk
       return toMillis(v, where);
     default: {
       const d = decimalParts(t);
-      return d ? decimalWords(v, d.precision, d.scale, where) : fail(where, `unsupported type ${t}`);
+      return d
+        ? decimalWords(v, d.precision, d.scale, where)
+        : fail(where, `unsupported type ${t}`);
     }
   }
 }
@@ -253,7 +274,9 @@ export function encodeRows(rows: readonly Row[], schema: Schema, tablePath = '')
     return tableToIPC(rowsToArrowTable(rows, schema), 'stream');
   } catch (e) {
     if (e instanceof EncodeError) {
-      throw new DeltaError('SCHEMA_MISMATCH', tablePath, `${tablePath}: ${e.message}`, { cause: e });
+      throw new DeltaError('SCHEMA_MISMATCH', tablePath, `${tablePath}: ${e.message}`, {
+        cause: e,
+      });
     }
     throw e;
   }

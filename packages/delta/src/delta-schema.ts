@@ -35,7 +35,11 @@ function toDeltaType(t: DataType): DeltaJsonType {
     case 'struct':
       return { type: 'struct', fields: t.fields.map(toDeltaField) };
     case 'array':
-      return { type: 'array', elementType: toDeltaType(t.elementType), containsNull: t.containsNull };
+      return {
+        type: 'array',
+        elementType: toDeltaType(t.elementType),
+        containsNull: t.containsNull,
+      };
     case 'map':
       return {
         type: 'map',
@@ -81,7 +85,10 @@ function fromDeltaType(t: unknown, path: string): DataType {
   const o = t as Record<string, unknown>;
   switch (o.type) {
     case 'struct':
-      return { type: 'struct', fields: (o.fields as unknown[]).map((f) => fromDeltaField(f, path)) };
+      return {
+        type: 'struct',
+        fields: (o.fields as unknown[]).map((f) => fromDeltaField(f, path)),
+      };
     case 'array':
       return {
         type: 'array',
@@ -96,13 +103,21 @@ function fromDeltaType(t: unknown, path: string): DataType {
         valueContainsNull: o.valueContainsNull === true,
       };
     default:
-      throw new DeltaError('INVALID_ARGUMENT', path, `${path}: unsupported Delta type ${JSON.stringify(t)}`);
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        path,
+        `${path}: unsupported Delta type ${JSON.stringify(t)}`,
+      );
   }
 }
 
 function fromDeltaField(f: unknown, path: string): Field {
   const o = f as Record<string, unknown>;
-  return { name: String(o.name), type: fromDeltaType(o.type, path), nullable: o.nullable !== false };
+  return {
+    name: String(o.name),
+    type: fromDeltaType(o.type, path),
+    nullable: o.nullable !== false,
+  };
 }
 
 /** Parse Delta schema JSON into a pipekit schema. `tablePath` is used in errors. */

@@ -105,7 +105,9 @@ export interface CompactResult {
   readonly filesRemoved: number;
 }
 
-function selector(at: VersionSelector | undefined): { version?: number; timestampMs?: number } | undefined {
+function selector(
+  at: VersionSelector | undefined,
+): { version?: number; timestampMs?: number } | undefined {
   if (!at) return undefined;
   const timestampMs = at.timestamp instanceof Date ? at.timestamp.getTime() : at.timestamp;
   return { version: at.version, timestampMs };
@@ -137,6 +139,14 @@ export class DeltaTable {
         ifExists: options.ifExists,
       }),
     );
+    return new DeltaTable(path);
+  }
+
+  /**
+   * A handle to the table at `path` without touching storage; every call checks the table then
+   * (a sink can hold one before the table exists).
+   */
+  static at(path: string): DeltaTable {
     return new DeltaTable(path);
   }
 
@@ -191,7 +201,11 @@ export class DeltaTable {
 
   private async writeIpc(ipc: Uint8Array, options: WriteOptions): Promise<WriteResult> {
     if ((options.appId === undefined) !== (options.appVersion === undefined)) {
-      throw new DeltaError('INVALID_ARGUMENT', this.path, `${this.path}: appId and appVersion go together`);
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        this.path,
+        `${this.path}: appId and appVersion go together`,
+      );
     }
     const result = await callNative(this.path, () =>
       native.write(this.path, asBuffer(ipc), {

@@ -1,5 +1,11 @@
-export { arrowTableToRows, decodeRows, decimalToNumber, fromArrowValue } from './arrow-decode.js';
-export { arrowField, arrowSchema, arrowType, encodeRows, rowsToArrowTable } from './arrow-encode.js';
+export { arrowTableToRows, decimalToNumber, decodeRows, fromArrowValue } from './arrow-decode.js';
+export {
+  arrowField,
+  arrowSchema,
+  arrowType,
+  encodeRows,
+  rowsToArrowTable,
+} from './arrow-encode.js';
 export { DeltaError, type DeltaErrorCode, fromNativeError } from './delta-errors.js';
 export { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
 export {
@@ -16,4 +22,13 @@ export {
   type WriteOptions,
   type WriteResult,
 } from './delta-table.js';
-export type { ArrayType, DataType, Field, MapType, PrimitiveType, Row, Schema, StructType } from './types.js';
+export type {
+  ArrayType,
+  DataType,
+  Field,
+  MapType,
+  PrimitiveType,
+  Row,
+  Schema,
+  StructType,
+} from './types.js';

@@ -15,5 +15,7 @@ export async function callNative<T>(tablePath: string, call: () => Promise<T>): 
 
 /** A zero-copy Node Buffer view of IPC bytes, as the addon takes them. */
 export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

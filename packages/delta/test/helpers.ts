@@ -31,10 +31,15 @@ export const venvPython = join(
 export function runPython(script: string, args: readonly string[]): Promise<unknown> {
   const file = fileURLToPath(new URL(`./python/${script}`, import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(venvPython, [file, ...args], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${script} failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
+    execFile(
+      venvPython,
+      [file, ...args],
+      { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${script} failed: ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
   });
 }
 
@@ -53,7 +58,11 @@ export const allTypesSchema: Schema = {
     { name: 'day', type: 'date', nullable: true },
     { name: 'ts', type: 'timestamp', nullable: true },
     { name: 'amount', type: 'decimal(12,2)', nullable: true },
-    { name: 'tags', type: { type: 'array', elementType: 'string', containsNull: true }, nullable: true },
+    {
+      name: 'tags',
+      type: { type: 'array', elementType: 'string', containsNull: true },
+      nullable: true,
+    },
     {
       name: 'point',
       type: {
@@ -81,7 +90,7 @@ export const allTypesRows = [
     i16: 1600,
     i32: 2_000_000_000,
     f32: 1.5,
-    f64: 3.141592653589793,
+    f64: Math.PI,
     flag: true,
     bin: new Uint8Array([1, 2, 255]),
     day: new Date('2024-02-29T00:00:00Z'),

@@ -2,7 +2,10 @@ import type { AggregateFn } from '../plan/nodes/stateful-nodes.js';
 import type { Keys, NumericKeys, Row } from '../schema/row-type.js';
 
 /** One aggregate, as `count()`, `sum('amount')` give it: plain data, checked against the row type in `aggregate`. */
-export interface Aggregate<F extends AggregateFn = AggregateFn, C extends string | undefined = string | undefined> {
+export interface Aggregate<
+  F extends AggregateFn = AggregateFn,
+  C extends string | undefined = string | undefined,
+> {
   readonly fn: F;
   readonly column: C;
 }
@@ -48,12 +51,13 @@ export type AggregatesFor<R> = Record<
 >;
 
 /** The type of an aggregate's result column. */
-export type AggregateResult<R extends Row, A> = A extends Aggregate<'count' | 'countDistinct', infer _C>
-  ? number
-  : A extends Aggregate<'sum' | 'avg', infer C extends Keys<R>>
-    ? null extends R[C]
-      ? number | null
-      : number
-    : A extends Aggregate<AggregateFn, infer C extends Keys<R>>
-      ? R[C]
-      : never;
+export type AggregateResult<R extends Row, A> =
+  A extends Aggregate<'count' | 'countDistinct', infer _C>
+    ? number
+    : A extends Aggregate<'sum' | 'avg', infer C extends Keys<R>>
+      ? null extends R[C]
+        ? number | null
+        : number
+      : A extends Aggregate<AggregateFn, infer C extends Keys<R>>
+        ? R[C]
+        : never;

@@ -1,5 +1,5 @@
-import type { PlanNode } from '../plan/plan-node.js';
 import { type Plan, planVersion } from '../plan/plan.js';
+import type { PlanNode } from '../plan/plan-node.js';
 import type { Policies } from '../plan/policy.js';
 import type { BuilderNode, Udf } from './graph.js';
 

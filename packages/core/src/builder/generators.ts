@@ -33,7 +33,9 @@ export const gen = {
    * Event time advancing 1000/rowsPerSecond ms a row from `start`; `outOfOrderShare` of the rows
    * arrive up to `maxDelay` late.
    */
-  eventTime: (options: { start?: string; outOfOrderShare?: number; maxDelay?: string | number } = {}): Gen<Date> => ({
+  eventTime: (
+    options: { start?: string; outOfOrderShare?: number; maxDelay?: string | number } = {},
+  ): Gen<Date> => ({
     kind: 'eventTime',
     ...options,
   }),

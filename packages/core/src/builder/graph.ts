@@ -1,11 +1,14 @@
+import type { PlanNode } from '../plan/plan-node.js';
 import type { Schema } from '../schema/data-type.js';
 import type { Row } from '../schema/row-type.js';
-import type { PlanNode } from '../plan/plan-node.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A plan node before it has an id: what a builder step records. Inputs are other builder nodes. */
-export type NodeOp = DistributiveOmit<PlanNode, 'id' | 'input' | 'inputs' | 'left' | 'right' | 'of'>;
+export type NodeOp = DistributiveOmit<
+  PlanNode,
+  'id' | 'input' | 'inputs' | 'left' | 'right' | 'of'
+>;
 
 export type Udf = (row: Row) => unknown;
 
@@ -32,7 +35,10 @@ export function builderNode(
 }
 
 /** Every node upstream of (and including) `node`. */
-export function* upstream(node: BuilderNode, seen = new Set<BuilderNode>()): Generator<BuilderNode> {
+export function* upstream(
+  node: BuilderNode,
+  seen = new Set<BuilderNode>(),
+): Generator<BuilderNode> {
   if (seen.has(node)) return;
   seen.add(node);
   yield node;

@@ -47,11 +47,16 @@ export interface PipelineOptions {
  * export default pipeline('clicks', [clicks.sink.console(), clicks.sink.memory({ name: 'all' })]);
  * ```
  */
-export function pipeline(name: string, outputs: readonly Pipeline[], options: PipelineOptions = {}): Pipeline {
+export function pipeline(
+  name: string,
+  outputs: readonly Pipeline[],
+  options: PipelineOptions = {},
+): Pipeline {
   if (outputs.length === 0) throw new PipekitError(`pipeline '${name}' has no sinks`);
   const policies: Policies = {
     late: options.late === undefined ? defaultPolicies.late : toPolicy(options.late),
-    badRecords: options.badRecords === undefined ? defaultPolicies.badRecords : toPolicy(options.badRecords),
+    badRecords:
+      options.badRecords === undefined ? defaultPolicies.badRecords : toPolicy(options.badRecords),
   };
   return new PipelineImpl(
     name,

@@ -28,12 +28,18 @@ function split(options: Record<string, unknown>): [Record<string, unknown>, Quer
 
 /** Sinks as data, for dead-letter policies and `stream.to(...)`: `deadLetter(sinks.file({ path, format: 'jsonl' }))`. */
 export const sinks = {
-  delta: (o: Record<string, unknown>) => parseOptions(deltaSinkSchema, { ...o, type: 'delta' }, 'sinks.delta(...)'),
-  kafka: (o: Record<string, unknown>) => parseOptions(kafkaSinkSchema, { ...o, type: 'kafka' }, 'sinks.kafka(...)'),
-  postgres: (o: Record<string, unknown>) => parseOptions(postgresSinkSchema, { ...o, type: 'postgres' }, 'sinks.postgres(...)'),
-  file: (o: Record<string, unknown>) => parseOptions(fileSinkSchema, { ...o, type: 'file' }, 'sinks.file(...)'),
-  console: (o: Record<string, unknown> = {}) => parseOptions(consoleSinkSchema, { ...o, type: 'console' }, 'sinks.console(...)'),
-  memory: (o: Record<string, unknown>) => parseOptions(memorySinkSchema, { ...o, type: 'memory' }, 'sinks.memory(...)'),
+  delta: (o: Record<string, unknown>) =>
+    parseOptions(deltaSinkSchema, { ...o, type: 'delta' }, 'sinks.delta(...)'),
+  kafka: (o: Record<string, unknown>) =>
+    parseOptions(kafkaSinkSchema, { ...o, type: 'kafka' }, 'sinks.kafka(...)'),
+  postgres: (o: Record<string, unknown>) =>
+    parseOptions(postgresSinkSchema, { ...o, type: 'postgres' }, 'sinks.postgres(...)'),
+  file: (o: Record<string, unknown>) =>
+    parseOptions(fileSinkSchema, { ...o, type: 'file' }, 'sinks.file(...)'),
+  console: (o: Record<string, unknown> = {}) =>
+    parseOptions(consoleSinkSchema, { ...o, type: 'console' }, 'sinks.console(...)'),
+  memory: (o: Record<string, unknown>) =>
+    parseOptions(memorySinkSchema, { ...o, type: 'memory' }, 'sinks.memory(...)'),
 };
 
 /**
@@ -42,16 +48,25 @@ export const sinks = {
  */
 function defaultOutputMode(node: BuilderNode, sink: SinkSpec): OutputMode {
   if (isBounded(node) || streamKind(node) !== 'aggregated') return 'append';
-  return (sinkOutputModes[sink.type] as readonly OutputMode[]).includes('complete') ? 'complete' : 'update';
+  return (sinkOutputModes[sink.type] as readonly OutputMode[]).includes('complete')
+    ? 'complete'
+    : 'update';
 }
 
 export function toSink(node: BuilderNode, sink: SinkSpec, query: QueryOptions) {
   const where = `.sink.${sink.type}(...)`;
-  const trigger = query.trigger ? parseOptions(triggerSchema, query.trigger, where) : isBounded(node) ? availableNow() : continuous();
+  const trigger = query.trigger
+    ? parseOptions(triggerSchema, query.trigger, where)
+    : isBounded(node)
+      ? availableNow()
+      : continuous();
   const outputMode = query.outputMode ?? defaultOutputMode(node, sink);
   if (!(sinkOutputModes[sink.type] as readonly string[]).includes(outputMode))
     throw new PipekitError(`${where} cannot take outputMode '${outputMode}'`, [
-      { path: ['outputMode'], message: `${sink.type} takes ${sinkOutputModes[sink.type].join(', ')}` },
+      {
+        path: ['outputMode'],
+        message: `${sink.type} takes ${sinkOutputModes[sink.type].join(', ')}`,
+      },
     ]);
   const sinkNode = step(
     {

@@ -1,6 +1,4 @@
 import type { z } from 'zod';
-import type { Field, Schema } from '../schema/data-type.js';
-import { parseSparkType } from '../schema/ddl.js';
 import { type PolicyInput, toPolicy } from '../plan/policy.js';
 import { deltaSourceSchema } from '../plan/sources/delta-source.js';
 import { fileSourceSchema } from '../plan/sources/file-source.js';
@@ -9,6 +7,8 @@ import { kafkaSourceSchema } from '../plan/sources/kafka-source.js';
 import { memorySourceSchema } from '../plan/sources/memory-source.js';
 import { postgresSourceSchema } from '../plan/sources/postgres-source.js';
 import type { SourceSpec } from '../plan/sources/source-spec.js';
+import type { Field, Schema } from '../schema/data-type.js';
+import { parseSparkType } from '../schema/ddl.js';
 import type { Row, RowOf, SchemaInput, Simplify } from '../schema/row-type.js';
 import { toSchema } from '../schema/to-schema.js';
 import type { Gen, GeneratedRow } from './generators.js';
@@ -51,7 +51,12 @@ function build<Spec extends z.ZodType>(
   options: object,
   derive?: (spec: z.output<Spec>, declared: Schema | null) => Schema | null,
 ) {
-  const { schema: rowSchema, badRecords, name, ...rest } = options as CommonSourceOptions<SchemaInput> & Record<string, unknown>;
+  const {
+    schema: rowSchema,
+    badRecords,
+    name,
+    ...rest
+  } = options as CommonSourceOptions<SchemaInput> & Record<string, unknown>;
   const spec = parseOptions(schema, { ...rest, type }, `source.${type}(...)`) as z.output<Spec>;
   const declared = rowSchema === undefined ? null : toSchema(rowSchema);
   const common: CommonSourceOptions<unknown> = {
@@ -63,7 +68,11 @@ function build<Spec extends z.ZodType>(
 
 const kafkaMetaFields: Record<string, Field> = {
   key: { name: 'key', type: 'string', nullable: true },
-  headers: { name: 'headers', type: { type: 'map', keyType: 'string', valueType: 'string', valueContainsNull: true }, nullable: true },
+  headers: {
+    name: 'headers',
+    type: { type: 'map', keyType: 'string', valueType: 'string', valueContainsNull: true },
+    nullable: true,
+  },
   topic: { name: 'topic', type: 'string', nullable: false },
   partition: { name: 'partition', type: 'integer', nullable: false },
   offset: { name: 'offset', type: 'long', nullable: false },
@@ -80,46 +89,82 @@ interface KafkaMeta {
 }
 
 function generatedField(name: string, c: GeneratedColumn): Field {
-  const type = c.kind === 'key' || c.kind === 'choice' ? 'string' : c.kind === 'boolean' ? 'boolean' : c.kind === 'eventTime' ? 'timestamp' : c.kind === 'uniform' && !c.integer ? 'double' : 'long';
+  const type =
+    c.kind === 'key' || c.kind === 'choice'
+      ? 'string'
+      : c.kind === 'boolean'
+        ? 'boolean'
+        : c.kind === 'eventTime'
+          ? 'timestamp'
+          : c.kind === 'uniform' && !c.integer
+            ? 'double'
+            : 'long';
   return { name, type: parseSparkType(type), nullable: false };
 }
 
 /** Rows with Dates made JSON (ISO strings); the runtime turns them back by the schema. */
 function jsonRows(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+    ),
+  );
 }
 
 /** Where rows come from. Options are checked when the pipeline is built. */
 export const source = {
   /** Records of Kafka topics; JSON values are checked against the schema. */
-  kafka<const S extends SchemaInput | undefined = undefined, const I extends readonly (keyof KafkaMeta)[] = []>(
+  kafka<
+    const S extends SchemaInput | undefined = undefined,
+    const I extends readonly (keyof KafkaMeta)[] = [],
+  >(
     options: Options<typeof kafkaSourceSchema, S> & { includeColumns?: I },
   ): SourceStream<Simplify<RowOrAny<S> & Pick<KafkaMeta, I[number]>>> {
     return build('kafka', kafkaSourceSchema, options, (spec, declared) => {
-      const value: Field[] = declared?.fields.slice() ?? (spec.format === 'json' ? [] : [{ name: 'value', type: spec.format === 'string' ? 'string' : 'binary', nullable: true }]);
+      const value: Field[] =
+        declared?.fields.slice() ??
+        (spec.format === 'json'
+          ? []
+          : [
+              {
+                name: 'value',
+                type: spec.format === 'string' ? 'string' : 'binary',
+                nullable: true,
+              },
+            ]);
       if (declared === null && spec.format === 'json') return null;
       const meta = (spec.includeColumns ?? []).map((c) => kafkaMetaFields[c]!);
       return { fields: [...value, ...meta] };
     }) as never;
   },
   /** A table or query; `incremental` polls new rows for a stream. */
-  postgres<const S extends SchemaInput | undefined = undefined>(options: Options<typeof postgresSourceSchema, S>): SourceStream<RowOrAny<S>> {
+  postgres<const S extends SchemaInput | undefined = undefined>(
+    options: Options<typeof postgresSourceSchema, S>,
+  ): SourceStream<RowOrAny<S>> {
     return build('postgres', postgresSourceSchema, options) as never;
   },
   /** A Delta table: a version, or a stream of its commits, or its change data feed. */
-  delta<const S extends SchemaInput | undefined = undefined>(options: Options<typeof deltaSourceSchema, S>): SourceStream<RowOrAny<S>> {
+  delta<const S extends SchemaInput | undefined = undefined>(
+    options: Options<typeof deltaSourceSchema, S>,
+  ): SourceStream<RowOrAny<S>> {
     return build('delta', deltaSourceSchema, options) as never;
   },
   /** JSON lines, CSV or Parquet files; `watch` a directory for a stream. */
-  file<const S extends SchemaInput | undefined = undefined>(options: Options<typeof fileSourceSchema, S>): SourceStream<RowOrAny<S>> {
+  file<const S extends SchemaInput | undefined = undefined>(
+    options: Options<typeof fileSourceSchema, S>,
+  ): SourceStream<RowOrAny<S>> {
     return build('file', fileSourceSchema, options) as never;
   },
   /**
    * Seeded synthetic rows, like Spark's rate source: `{ timestamp, value }` unless `columns` says
    * otherwise.
    */
-  generate<const C extends Record<string, Gen<unknown>> = { timestamp: Gen<Date>; value: Gen<number> }>(
-    options: Omit<Options<typeof generateSourceSchema, never>, 'columns' | 'schema'> & { columns?: C } = {},
+  generate<
+    const C extends Record<string, Gen<unknown>> = { timestamp: Gen<Date>; value: Gen<number> },
+  >(
+    options: Omit<Options<typeof generateSourceSchema, never>, 'columns' | 'schema'> & {
+      columns?: C;
+    } = {},
   ): SourceStream<GeneratedRow<C>> {
     return build('generate', generateSourceSchema, options, (spec) => ({
       fields: Object.entries(spec.columns).map(([n, c]) => generatedField(n, c)),
@@ -130,6 +175,9 @@ export const source = {
     options: CommonSourceOptions<S> & { schema: S; rows?: readonly RowOf<S>[]; batchSize?: number },
   ): SourceStream<RowOf<S>> {
     const { rows, ...rest } = options;
-    return build('memory', memorySourceSchema, { ...rest, rows: jsonRows((rows ?? []) as unknown as Record<string, unknown>[]) }) as never;
+    return build('memory', memorySourceSchema, {
+      ...rest,
+      rows: jsonRows((rows ?? []) as unknown as Record<string, unknown>[]),
+    }) as never;
   },
 };

@@ -7,7 +7,8 @@ import type { StreamKind } from './stream-types.js';
 export function watermarkColumn(node: BuilderNode): string | undefined {
   for (let n: BuilderNode | undefined = node; n; n = n.inputs[0]) {
     if (n.op.kind === 'watermark') return n.op.column;
-    if (n.op.kind === 'aggregate' || n.op.kind === 'map' || n.op.kind === 'select') return undefined;
+    if (n.op.kind === 'aggregate' || n.op.kind === 'map' || n.op.kind === 'select')
+      return undefined;
   }
   return undefined;
 }
@@ -19,13 +20,15 @@ export function hasWatermarkUpstream(node: BuilderNode): boolean {
 
 /** Whether every source this stream reads from ends (a batch query). */
 export function isBounded(node: BuilderNode): boolean {
-  for (const n of upstream(node)) if (n.op.kind === 'source' && !isBoundedSource(n.op.source)) return false;
+  for (const n of upstream(node))
+    if (n.op.kind === 'source' && !isBoundedSource(n.op.source)) return false;
   return true;
 }
 
 export function streamKind(node: BuilderNode): StreamKind {
   for (let n: BuilderNode | undefined = node; n; n = n.inputs[0]) {
-    if (n.op.kind === 'aggregate') return hasWatermarkUpstream(n) ? 'aggregatedWithWatermark' : 'aggregated';
+    if (n.op.kind === 'aggregate')
+      return hasWatermarkUpstream(n) ? 'aggregatedWithWatermark' : 'aggregated';
     if (n.op.kind === 'sideOutput' || n.op.kind === 'source') return 'rows';
   }
   return 'rows';

@@ -1,4 +1,4 @@
-import { parseDuration, type DurationInput } from '../duration/duration.js';
+import { type DurationInput, parseDuration } from '../duration/duration.js';
 import { PipekitError } from '../errors/pipekit-error.js';
 import { columnsOf } from '../expr/cols.js';
 import type { ExprNode } from '../expr/expr-node.js';
@@ -7,8 +7,8 @@ import type { JoinType } from '../plan/nodes/stateful-nodes.js';
 import { toPolicy } from '../plan/policy.js';
 import type { SinkSpec } from '../plan/sinks/sink-spec.js';
 import type { WindowSpec } from '../plan/window-spec.js';
-import { toSchema } from '../schema/to-schema.js';
 import type { SchemaInput } from '../schema/row-type.js';
+import { toSchema } from '../schema/to-schema.js';
 import type { Aggregate } from './aggregates.js';
 import type { BuilderNode, NodeOp, Udf } from './graph.js';
 import { sinksOf, toSink } from './sink-builders.js';
@@ -21,7 +21,9 @@ type Callback = (r: unknown) => unknown;
 function exprNode(value: unknown, where: string): ExprNode {
   const v = typeof value === 'function' ? (value as Callback)(columnsOf()) : value;
   if (typeof v === 'object' && v !== null && 'node' in v) return (v as ExprOf<unknown>).node;
-  throw new PipekitError(`${where} needs an expression (e.g. r => r.amount.gt(100), or sql\`...\`)`);
+  throw new PipekitError(
+    `${where} needs an expression (e.g. r => r.amount.gt(100), or sql\`...\`)`,
+  );
 }
 
 function durationMs(d: DurationInput, where: string): number {
@@ -51,18 +53,30 @@ export class StreamImpl {
     const [head] = args;
     if (typeof head === 'string') {
       const names = args as string[];
-      return this.next({ kind: 'select', columns: names.map((name) => ({ name, expr: { kind: 'column', name } })) });
+      return this.next({
+        kind: 'select',
+        columns: names.map((name) => ({ name, expr: { kind: 'column', name } })),
+      });
     }
-    const projection = (typeof head === 'function' ? (head as Callback)(columnsOf()) : head) as Record<string, unknown>;
+    const projection = (
+      typeof head === 'function' ? (head as Callback)(columnsOf()) : head
+    ) as Record<string, unknown>;
     const columns = Object.entries(projection).map(([name, v]) => ({
       name,
-      expr: typeof v === 'string' ? ({ kind: 'column', name: v } as const) : exprNode(v, `.select() column '${name}'`),
+      expr:
+        typeof v === 'string'
+          ? ({ kind: 'column', name: v } as const)
+          : exprNode(v, `.select() column '${name}'`),
     }));
     return this.next({ kind: 'select', columns });
   }
 
   withColumn(column: string, value: unknown) {
-    return this.next({ kind: 'withColumn', column, expr: exprNode(value, `.withColumn('${column}')`) });
+    return this.next({
+      kind: 'withColumn',
+      column,
+      expr: exprNode(value, `.withColumn('${column}')`),
+    });
   }
 
   drop(...columns: string[]) {
@@ -88,8 +102,16 @@ export class StreamImpl {
   }
 
   watermark(column: string, delay: DurationInput, options: { idleTimeout?: DurationInput } = {}) {
-    const idle = options.idleTimeout === undefined ? {} : { idleTimeout: durationMs(options.idleTimeout, '.watermark() idleTimeout') };
-    return this.next({ kind: 'watermark', column, delay: durationMs(delay, '.watermark() delay'), ...idle });
+    const idle =
+      options.idleTimeout === undefined
+        ? {}
+        : { idleTimeout: durationMs(options.idleTimeout, '.watermark() idleTimeout') };
+    return this.next({
+      kind: 'watermark',
+      column,
+      delay: durationMs(delay, '.watermark() delay'),
+      ...idle,
+    });
   }
 
   window(spec: WindowSpec, options: { column?: string } = {}) {
@@ -101,7 +123,11 @@ export class StreamImpl {
     const on = column ?? watermarkColumn(this.node);
     if (on === undefined)
       throw new PipekitError('.window() needs an event-time column', [
-        { path: ['column'], message: 'no watermark before it and no column given', fix: "add .watermark('ts', '10 seconds') before, or window(spec, { column: 'ts' })" },
+        {
+          path: ['column'],
+          message: 'no watermark before it and no column given',
+          fix: "add .watermark('ts', '10 seconds') before, or window(spec, { column: 'ts' })",
+        },
       ]);
     return { ...spec, column: on };
   }
@@ -110,14 +136,25 @@ export class StreamImpl {
     return new GroupedImpl(this.node, keys, undefined);
   }
 
-  join(right: StreamImpl, options: { on: unknown; type?: JoinType; within?: DurationInput; lookup?: boolean | { refresh?: DurationInput } }) {
+  join(
+    right: StreamImpl,
+    options: {
+      on: unknown;
+      type?: JoinType;
+      within?: DurationInput;
+      lookup?: boolean | { refresh?: DurationInput };
+    },
+  ) {
     const on = options.on;
     const keys =
       typeof on === 'string'
         ? { left: [on], right: [on] }
         : Array.isArray(on)
           ? { left: [...on], right: [...on] }
-          : { left: [...(on as { left: string[] }).left], right: [...(on as { right: string[] }).right] };
+          : {
+              left: [...(on as { left: string[] }).left],
+              right: [...(on as { right: string[] }).right],
+            };
     const lookup =
       options.lookup === undefined || options.lookup === false
         ? {}
@@ -127,8 +164,12 @@ export class StreamImpl {
                 ? {}
                 : { refresh: durationMs(options.lookup.refresh, '.join() lookup.refresh') },
           };
-    const within = options.within === undefined ? {} : { within: durationMs(options.within, '.join() within') };
-    return this.next({ kind: 'join', joinType: options.type ?? 'inner', on: keys, ...within, ...lookup }, [this.node, right.node]);
+    const within =
+      options.within === undefined ? {} : { within: durationMs(options.within, '.join() within') };
+    return this.next(
+      { kind: 'join', joinType: options.type ?? 'inner', on: keys, ...within, ...lookup },
+      [this.node, right.node],
+    );
   }
 
   cache() {
@@ -136,7 +177,10 @@ export class StreamImpl {
   }
 
   repartition(partitions: number, ...columns: string[]) {
-    return this.next({ kind: 'hint', hint: { type: 'repartition', partitions, ...(columns.length > 0 ? { columns } : {}) } });
+    return this.next({
+      kind: 'hint',
+      hint: { type: 'repartition', partitions, ...(columns.length > 0 ? { columns } : {}) },
+    });
   }
 
   coalesce(partitions: number) {
@@ -144,7 +188,10 @@ export class StreamImpl {
   }
 
   as(name: string) {
-    return new (this.constructor as new (n: BuilderNode) => StreamImpl)({ ...this.node, op: { ...this.node.op, name } });
+    return new (this.constructor as new (n: BuilderNode) => StreamImpl)({
+      ...this.node,
+      op: { ...this.node.op, name },
+    });
   }
 
   get sink() {
@@ -162,7 +209,11 @@ export class LateAwareImpl extends StreamImpl {
     const op = this.node.op;
     const late = op.kind === 'aggregate' ? op.late : undefined;
     if (late?.type !== 'sideOutput')
-      throw new PipekitError(`lateRows() needs the step before it to declare late: 'sideOutput'`, [], undefined);
+      throw new PipekitError(
+        `lateRows() needs the step before it to declare late: 'sideOutput'`,
+        [],
+        undefined,
+      );
     return new StreamImpl(step({ kind: 'sideOutput', output: 'late' }, [this.node]));
   }
 }
@@ -188,7 +239,11 @@ export class GroupedImpl {
   ) {}
 
   window(spec: WindowSpec, options: { column?: string } = {}) {
-    return new GroupedImpl(this.input, this.keys, new StreamImpl(this.input).windowOn(spec, options.column));
+    return new GroupedImpl(
+      this.input,
+      this.keys,
+      new StreamImpl(this.input).windowOn(spec, options.column),
+    );
   }
 
   groupBy(...keys: string[]) {
@@ -200,9 +255,13 @@ export class GroupedImpl {
       kind: 'aggregate',
       keys: [...this.keys],
       ...(this.windowSpec ? { window: this.windowSpec } : {}),
-      aggregates: Object.entries(aggregates).map(([name, a]) => (a.column === undefined ? { name, fn: a.fn } : { name, fn: a.fn, column: a.column })),
+      aggregates: Object.entries(aggregates).map(([name, a]) =>
+        a.column === undefined ? { name, fn: a.fn } : { name, fn: a.fn, column: a.column },
+      ),
       ...(options.late === undefined ? {} : { late: toPolicy(options.late) }),
-      ...(options.stateTimeout === undefined ? {} : { stateTimeout: durationMs(options.stateTimeout, '.aggregate() stateTimeout') }),
+      ...(options.stateTimeout === undefined
+        ? {}
+        : { stateTimeout: durationMs(options.stateTimeout, '.aggregate() stateTimeout') }),
     };
     return new LateAwareImpl(step(op, [this.input]));
   }

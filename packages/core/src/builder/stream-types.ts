@@ -1,9 +1,10 @@
+import type { z } from 'zod';
 import type { DurationInput } from '../duration/duration.js';
 import type { Cols } from '../expr/cols.js';
 import type { SqlExpr } from '../expr/sql-tag.js';
 import type { ExprOf } from '../expr/typed-expr.js';
-import type { Plan } from '../plan/plan.js';
 import type { JoinType } from '../plan/nodes/stateful-nodes.js';
+import type { Plan } from '../plan/plan.js';
 import type { PolicyInput } from '../plan/policy.js';
 import type { ConsoleSinkSpec } from '../plan/sinks/console-sink.js';
 import type { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
@@ -14,10 +15,18 @@ import type { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
 import type { SinkOutputModes, SinkSpec, SinkType } from '../plan/sinks/sink-spec.js';
 import type { OutputMode, Trigger } from '../plan/trigger.js';
 import type { WindowSpec } from '../plan/window-spec.js';
-import type { FieldInput, Keys, Row, RowOf, ScalarKeys, SchemaInput, Simplify, TimeKeys } from '../schema/row-type.js';
+import type {
+  FieldInput,
+  Keys,
+  Row,
+  RowOf,
+  ScalarKeys,
+  SchemaInput,
+  Simplify,
+  TimeKeys,
+} from '../schema/row-type.js';
 import type { AggregateResult, AggregatesFor } from './aggregates.js';
 import type { BuilderNode, Udf } from './graph.js';
-import type { z } from 'zod';
 
 /**
  * What a stream is, for the output modes it allows: plain rows; an aggregation without a watermark
@@ -56,11 +65,15 @@ export interface Sinks<K extends StreamKind> {
 }
 
 /** A filter condition: a typed expression, a callback over the typed columns, or `sql\`...\``. */
-export type Predicate<R> = ExprOf<boolean | null> | SqlExpr | ((r: Cols<R>) => ExprOf<boolean | null> | SqlExpr);
+export type Predicate<R> =
+  | ExprOf<boolean | null>
+  | SqlExpr
+  | ((r: Cols<R>) => ExprOf<boolean | null> | SqlExpr);
 
 /** A select entry: a column name (rename) or an expression. */
 export type Projection<R> = Keys<R> | ExprOf<unknown>;
-type ProjectionType<R, P> = P extends Keys<R> ? R[P] : P extends SqlExpr ? unknown : P extends ExprOf<infer T> ? T : never;
+type ProjectionType<R, P> =
+  P extends Keys<R> ? R[P] : P extends SqlExpr ? unknown : P extends ExprOf<infer T> ? T : never;
 export type ProjectedRow<R, P> = Simplify<{ -readonly [N in keyof P]: ProjectionType<R, P[N]> }>;
 
 export interface MapOptions<S extends SchemaInput | undefined = undefined> {
@@ -74,7 +87,10 @@ export interface MapOptions<S extends SchemaInput | undefined = undefined> {
 
 export interface JoinOptions<L, R, J extends JoinType> {
   /** A key column both sides share, several, or `{ left: [...], right: [...] }`. */
-  readonly on: (Keys<L> & Keys<R>) | readonly (Keys<L> & Keys<R>)[] | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
+  readonly on:
+    | (Keys<L> & Keys<R>)
+    | readonly (Keys<L> & Keys<R>)[]
+    | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
   readonly type?: J;
   /** Stream–stream join: match rows at most this far apart in event time (state is cleaned by the watermark). */
   readonly within?: DurationInput;
@@ -82,7 +98,11 @@ export interface JoinOptions<L, R, J extends JoinType> {
   readonly lookup?: boolean | { readonly refresh?: DurationInput };
 }
 
-type RightKeys<O> = O extends { readonly right: readonly (infer K)[] } ? K : O extends readonly (infer K)[] ? K : O;
+type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
+  ? K
+  : O extends readonly (infer K)[]
+    ? K
+    : O;
 type MaybeNull<T, Yes extends boolean> = Yes extends true ? { [K in keyof T]: T[K] | null } : T;
 
 /** The row of a join: left columns, then right columns but its keys (renamed `x_right` when both sides have `x`). */
@@ -109,16 +129,24 @@ export interface AggregateOptions {
 type WindowColumns = { window_start: Date; window_end: Date };
 
 export type AggregatedRow<R extends Row, C extends string, A, Windowed extends boolean> = Simplify<
-  (Windowed extends true ? WindowColumns : {}) & Pick<R, Extract<C, keyof R>> & { -readonly [N in keyof A]: AggregateResult<R, A[N]> }
+  (Windowed extends true ? WindowColumns : {}) &
+    Pick<R, Extract<C, keyof R>> & { -readonly [N in keyof A]: AggregateResult<R, A[N]> }
 >;
 
 type AggKind<W extends string> = [W] extends [never] ? 'aggregated' : 'aggregatedWithWatermark';
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
-export interface GroupedStream<R extends Row, C extends string, W extends string, Windowed extends boolean> {
+export interface GroupedStream<
+  R extends Row,
+  C extends string,
+  W extends string,
+  Windowed extends boolean,
+> {
   window(
     spec: WindowSpec,
-    ...options: [W] extends [never] ? [options: WindowOptions<R> & { column: TimeKeys<R> }] : [options?: WindowOptions<R>]
+    ...options: [W] extends [never]
+      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
+      : [options?: WindowOptions<R>]
   ): Windowed extends true ? never : GroupedStream<R, C, W, true>;
   aggregate<const A extends AggregatesFor<R>>(
     aggregates: A,
@@ -145,27 +173,42 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
   filter(predicate: Predicate<R>): Stream<R, W, K>;
   /** Keeps these columns, in this order. */
-  select<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<Simplify<Pick<R, C>>, Extract<W, C>, K>;
+  select<const C extends Keys<R>>(
+    ...columns: [C, ...C[]]
+  ): Stream<Simplify<Pick<R, C>>, Extract<W, C>, K>;
   /** New columns from names (rename) and expressions: `.select((r) => ({ user: 'userId', total: r.amount.times(2) }))`. */
-  select<const P extends Record<string, Projection<R>>>(projection: P | ((r: Cols<R>) => P)): Stream<ProjectedRow<R, P>, never, K>;
+  select<const P extends Record<string, Projection<R>>>(
+    projection: P | ((r: Cols<R>) => P),
+  ): Stream<ProjectedRow<R, P>, never, K>;
   /** Adds a column, or replaces the one of that name. */
   withColumn<const N extends string, T>(
     name: N,
     value: ExprOf<T> | ((r: Cols<R>) => ExprOf<T>),
   ): Stream<Simplify<Omit<R, N> & { [P in N]: T }>, Exclude<W, N>, K>;
-  drop<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
+  drop<const C extends Keys<R>>(
+    ...columns: [C, ...C[]]
+  ): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
   map<O extends Row>(fn: (row: R) => O, options?: MapOptions<undefined>): Stream<O, never, K>;
-  map<const S extends SchemaInput>(fn: (row: R) => RowOf<S>, options: MapOptions<S> & { schema: S }): Stream<RowOf<S>, never, K>;
+  map<const S extends SchemaInput>(
+    fn: (row: R) => RowOf<S>,
+    options: MapOptions<S> & { schema: S },
+  ): Stream<RowOf<S>, never, K>;
   /** Rows of all the streams; they must have the same columns. */
   union(...others: Stream<R, string, K>[]): Stream<R, W, K>;
   /** Drops rows whose key columns were seen before (within the watermark on streams, as Spark's dropDuplicates). */
   dedupe<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<R, W, K>;
   /** Event time: results for a time are final once max(event time) − delay has passed it. */
-  watermark<const C extends TimeKeys<R>>(column: C, delay: DurationInput, options?: { idleTimeout?: DurationInput }): Stream<R, C, K>;
+  watermark<const C extends TimeKeys<R>>(
+    column: C,
+    delay: DurationInput,
+    options?: { idleTimeout?: DurationInput },
+  ): Stream<R, C, K>;
   window(
     spec: WindowSpec,
-    ...options: [W] extends [never] ? [options: WindowOptions<R> & { column: TimeKeys<R> }] : [options?: WindowOptions<R>]
+    ...options: [W] extends [never]
+      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
+      : [options?: WindowOptions<R>]
   ): WindowedStream<R, W>;
   groupBy<const C extends ScalarKeys<R>>(...keys: [C, ...C[]]): GroupedStream<R, C, W, false>;
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
@@ -185,13 +228,22 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
 }
 
 /** A stream whose last step holds state and may see late rows: `lateRows()` is their side output. */
-export interface LateAwareStream<R extends Row, W extends string, K extends StreamKind, In extends Row>
-  extends Stream<R, W, K> {
+export interface LateAwareStream<
+  R extends Row,
+  W extends string,
+  K extends StreamKind,
+  In extends Row,
+> extends Stream<R, W, K> {
   /** The rows this step found behind the watermark; needs `late: 'sideOutput'`. */
   lateRows(): Stream<In, never, 'rows'>;
 }
 
-export type AggregatedStream<R extends Row, In extends Row, K extends StreamKind> = LateAwareStream<R, never, K, In>;
+export type AggregatedStream<R extends Row, In extends Row, K extends StreamKind> = LateAwareStream<
+  R,
+  never,
+  K,
+  In
+>;
 
 /** The columns of a bad record in the `badRecords()` side output. */
 export type BadRecord = {

@@ -79,10 +79,15 @@ export function tryParseDuration(text: string): { ms: number } | { error: string
     if (pos >= body.length) break;
     partPattern.lastIndex = pos;
     const m = partPattern.exec(body);
-    if (!m) return { error: `'${text}' is not a duration: expected a number and a unit at '${body.slice(pos)}'` };
+    if (!m)
+      return {
+        error: `'${text}' is not a duration: expected a number and a unit at '${body.slice(pos)}'`,
+      };
     const factor = unitMs[m[2]!];
     if (factor === undefined)
-      return { error: `'${text}' is not a duration: unknown unit '${m[2]}' (use ms, seconds, minutes, hours, days)` };
+      return {
+        error: `'${text}' is not a duration: unknown unit '${m[2]}' (use ms, seconds, minutes, hours, days)`,
+      };
     total += Number(m[1]) * factor;
     pos = partPattern.lastIndex;
   }
@@ -122,7 +127,10 @@ export function formatDuration(ms: number): string {
 export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
   if (typeof v === 'number') {
     if (!(v > 0) || v > maxDurationMs || !Number.isFinite(v)) {
-      ctx.addIssue({ code: 'custom', message: `${v} ms is not a duration: it must be positive and at most 365 days` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${v} ms is not a duration: it must be positive and at most 365 days`,
+      });
       return z.NEVER;
     }
     return v;

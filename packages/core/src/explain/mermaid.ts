@@ -1,13 +1,17 @@
 import { formatDuration } from '../duration/duration.js';
 import { printSql } from '../expr/sql-printer.js';
+import type { Plan } from '../plan/plan.js';
 import type { PlanNode, PlanVisitor } from '../plan/plan-node.js';
 import { nodeInputs, visitNode } from '../plan/plan-node.js';
-import type { Plan } from '../plan/plan.js';
 import type { Policy } from '../plan/policy.js';
 import type { Trigger } from '../plan/trigger.js';
 
 function policyText(p: Policy): string {
-  return p.type === 'deadLetter' ? `dead-letter to ${p.sink.type}` : p.type === 'sideOutput' ? 'side output' : p.type;
+  return p.type === 'deadLetter'
+    ? `dead-letter to ${p.sink.type}`
+    : p.type === 'sideOutput'
+      ? 'side output'
+      : p.type;
 }
 
 function triggerText(t: Trigger): string {
@@ -26,15 +30,20 @@ const label: PlanVisitor<string, Plan> = {
   source: (n, plan) => {
     const s = n.source;
     const where =
-      s.type === 'kafka' ? `kafka ${s.topic ?? s.topics?.join(', ') ?? `/${s.topicPattern}/`}`
-      : s.type === 'postgres' ? `postgres ${s.table ?? 'query'}`
-      : s.type === 'delta' || s.type === 'file' ? `${s.type} ${s.path}`
-      : s.type === 'generate' ? `generate ${s.limit ?? '∞'} rows`
-      : `memory ${s.rows.length} rows`;
+      s.type === 'kafka'
+        ? `kafka ${s.topic ?? s.topics?.join(', ') ?? `/${s.topicPattern}/`}`
+        : s.type === 'postgres'
+          ? `postgres ${s.table ?? 'query'}`
+          : s.type === 'delta' || s.type === 'file'
+            ? `${s.type} ${s.path}`
+            : s.type === 'generate'
+              ? `generate ${s.limit ?? '∞'} rows`
+              : `memory ${s.rows.length} rows`;
     return `${where}<br/>bad records: ${policyText(n.badRecords ?? plan.policies.badRecords)}`;
   },
   filter: (n) => `filter ${printSql(n.predicate)}`,
-  select: (n) => `select ${n.columns.map((c) => (c.expr.kind === 'column' && c.expr.name === c.name ? c.name : `${printSql(c.expr)} AS ${c.name}`)).join(', ')}`,
+  select: (n) =>
+    `select ${n.columns.map((c) => (c.expr.kind === 'column' && c.expr.name === c.name ? c.name : `${printSql(c.expr)} AS ${c.name}`)).join(', ')}`,
   withColumn: (n) => `withColumn ${n.column} = ${printSql(n.expr)}`,
   drop: (n) => `drop ${n.columns.join(', ')}`,
   map: (n) => `map UDF ${n.udf} (local only)`,
@@ -44,21 +53,37 @@ const label: PlanVisitor<string, Plan> = {
   dedupe: (n) => `dedupe ${n.columns.join(', ')}`,
   aggregate: (n, plan) => {
     const w = n.window;
-    const win = !w ? '' : w.type === 'tumbling' ? `tumbling ${formatDuration(w.size)} on ${w.column}<br/>` : w.type === 'sliding' ? `sliding ${formatDuration(w.size)} every ${formatDuration(w.slide)} on ${w.column}<br/>` : `session gap ${formatDuration(w.gap)} on ${w.column}<br/>`;
+    const win = !w
+      ? ''
+      : w.type === 'tumbling'
+        ? `tumbling ${formatDuration(w.size)} on ${w.column}<br/>`
+        : w.type === 'sliding'
+          ? `sliding ${formatDuration(w.size)} every ${formatDuration(w.slide)} on ${w.column}<br/>`
+          : `session gap ${formatDuration(w.gap)} on ${w.column}<br/>`;
     const keys = n.keys.length > 0 ? `group by ${n.keys.join(', ')}<br/>` : '';
     const aggs = n.aggregates.map((a) => `${a.name} = ${a.fn}(${a.column ?? '*'})`).join(', ');
     return `${win}${keys}${aggs}${w ? `<br/>late: ${policyText(n.late ?? plan.policies.late)}` : ''}`;
   },
-  join: (n) => `${n.joinType} join on ${n.on.left.map((l, i) => (l === n.on.right[i] ? l : `${l} = ${n.on.right[i]}`)).join(', ')}${n.within ? ` within ${formatDuration(n.within)}` : ''}${n.lookup ? ' (lookup)' : ''}`,
+  join: (n) =>
+    `${n.joinType} join on ${n.on.left.map((l, i) => (l === n.on.right[i] ? l : `${l} = ${n.on.right[i]}`)).join(', ')}${n.within ? ` within ${formatDuration(n.within)}` : ''}${n.lookup ? ' (lookup)' : ''}`,
   sideOutput: (n) => `${n.output === 'late' ? 'late rows' : 'bad records'} of ${n.of}`,
   sink: (n) => {
     const s = n.sink;
-    const where = s.type === 'delta' || s.type === 'file' ? `${s.type} ${s.path}` : s.type === 'kafka' ? `kafka ${s.topic}` : s.type === 'postgres' ? `postgres ${s.table} (${s.mode})` : s.type === 'memory' ? `memory ${s.name}` : 'console';
+    const where =
+      s.type === 'delta' || s.type === 'file'
+        ? `${s.type} ${s.path}`
+        : s.type === 'kafka'
+          ? `kafka ${s.topic}`
+          : s.type === 'postgres'
+            ? `postgres ${s.table} (${s.mode})`
+            : s.type === 'memory'
+              ? `memory ${s.name}`
+              : 'console';
     return `${where}<br/>${n.outputMode}, ${triggerText(n.trigger)}${n.checkpoint ? `<br/>checkpoint ${n.checkpoint}` : ''}`;
   },
 };
 
-function escape(text: string): string {
+function escapeLabel(text: string): string {
   return text.replace(/"/g, '#quot;');
 }
 
@@ -70,13 +95,19 @@ function shape(n: PlanNode, text: string): string {
 
 /** The plan as a Mermaid flowchart: sources, operators, sinks, and the policies in force. */
 export function explain(plan: Plan): string {
-  const lines = [`flowchart LR`, `  %% pipeline ${plan.name}: late rows → ${policyText(plan.policies.late)}; bad records → ${policyText(plan.policies.badRecords)}`];
+  const lines = [
+    `flowchart LR`,
+    `  %% pipeline ${plan.name}: late rows → ${policyText(plan.policies.late)}; bad records → ${policyText(plan.policies.badRecords)}`,
+  ];
   for (const n of plan.nodes) {
     const name = n.name ? `<b>${n.name}</b><br/>` : '';
-    lines.push(`  ${n.id}${shape(n, escape(name + visitNode(label, n, plan)))}`);
+    lines.push(`  ${n.id}${shape(n, escapeLabel(name + visitNode(label, n, plan)))}`);
   }
   for (const n of plan.nodes) {
-    for (const i of nodeInputs(n)) lines.push(n.kind === 'sideOutput' ? `  ${i} -. ${n.output} .-> ${n.id}` : `  ${i} --> ${n.id}`);
+    for (const i of nodeInputs(n))
+      lines.push(
+        n.kind === 'sideOutput' ? `  ${i} -. ${n.output} .-> ${n.id}` : `  ${i} --> ${n.id}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,13 @@ import {
   roundHalfUp,
   toIntegral,
 } from './spark-number.js';
-import { formatDate, formatTimestamp, parseDate, parseTimestamp, startOfDay } from './time-values.js';
+import {
+  formatDate,
+  formatTimestamp,
+  parseDate,
+  parseTimestamp,
+  startOfDay,
+} from './time-values.js';
 
 /** What is known at compile time about the value being cast. */
 export interface CastSource {
@@ -59,7 +65,9 @@ export function castConverter(to: DataType, source: CastSource): CastFn {
     case 'date':
       return nullOr((v) => dateCast(v, source));
     case 'binary':
-      return nullOr((v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? utf8.encode(v) : null));
+      return nullOr((v) =>
+        v instanceof Uint8Array ? v : typeof v === 'string' ? utf8.encode(v) : null,
+      );
     default:
       return nullOr(decimalCast(to));
   }

@@ -16,7 +16,10 @@ const childrenOf: ExprVisitor<readonly ExprNode[]> = {
   like: (n) => [n.operand, n.pattern],
   between: (n) => [n.operand, n.low, n.high],
   cast: (n) => [n.operand],
-  case: (n) => [...n.branches.flatMap((b) => [b.when, b.then]), ...(n.otherwise ? [n.otherwise] : [])],
+  case: (n) => [
+    ...n.branches.flatMap((b) => [b.when, b.then]),
+    ...(n.otherwise ? [n.otherwise] : []),
+  ],
   call: (n) => n.args,
 };
 

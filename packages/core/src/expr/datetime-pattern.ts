@@ -15,7 +15,20 @@ export interface DatetimePattern {
 type Part = { readonly literal: string } | { readonly letter: string; readonly count: number };
 
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const supported = new Set(['y', 'M', 'd', 'H', 'h', 'm', 's', 'S', 'a', 'E']);
 
@@ -32,7 +45,8 @@ function split(pattern: string): Part[] {
     } else if (/[A-Za-z]/.test(ch)) {
       let j = i;
       while (pattern[j] === ch) j++;
-      if (!supported.has(ch)) throw new PipekitError(`unsupported letter '${ch}' in datetime pattern '${pattern}'`);
+      if (!supported.has(ch))
+        throw new PipekitError(`unsupported letter '${ch}' in datetime pattern '${pattern}'`);
       parts.push({ letter: ch, count: j - i });
       i = j;
     } else {
@@ -43,10 +57,10 @@ function split(pattern: string): Part[] {
   return parts;
 }
 
-const escape = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+const escapeText = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
 function partRegex(p: Part): string {
-  if ('literal' in p) return escape(p.literal);
+  if ('literal' in p) return escapeText(p.literal);
   if (p.letter === 'a') return '(am|pm)';
   if (p.letter === 'M' && p.count >= 3) return '([a-z]+)';
   if (p.letter === 'E') throw new PipekitError("pattern letter 'E' can only format, not parse");
@@ -67,7 +81,8 @@ function compile(pattern: string): DatetimePattern {
         const raw = m[k + 1] as string;
         const n = Number(raw);
         if (f.letter === 'y') y = f.count === 2 ? 2000 + n : n;
-        else if (f.letter === 'M') mo = f.count >= 3 ? months.indexOf(raw.slice(0, 3).toLowerCase()) + 1 : n;
+        else if (f.letter === 'M')
+          mo = f.count >= 3 ? months.indexOf(raw.slice(0, 3).toLowerCase()) + 1 : n;
         else if (f.letter === 'd') d = n;
         else if (f.letter === 'H' || f.letter === 'h') h = n;
         else if (f.letter === 'm') mi = n;
@@ -83,7 +98,9 @@ function compile(pattern: string): DatetimePattern {
     },
     format(ms) {
       const t = new Date(ms);
-      return parts.map((p) => ('literal' in p ? p.literal : formatField(t, p.letter, p.count))).join('');
+      return parts
+        .map((p) => ('literal' in p ? p.literal : formatField(t, p.letter, p.count)))
+        .join('');
     },
   };
 }

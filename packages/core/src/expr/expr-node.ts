@@ -122,7 +122,11 @@ export const exprNodeSchema: z.ZodType<ExprNode> = z.lazy(() =>
       left: exprNodeSchema,
       right: exprNodeSchema,
     }),
-    z.strictObject({ kind: z.literal('unary'), op: z.enum(['not', 'negate']), operand: exprNodeSchema }),
+    z.strictObject({
+      kind: z.literal('unary'),
+      op: z.enum(['not', 'negate']),
+      operand: exprNodeSchema,
+    }),
     z.strictObject({ kind: z.literal('isNull'), operand: exprNodeSchema, negated: z.boolean() }),
     z.strictObject({
       kind: z.literal('in'),
@@ -150,6 +154,10 @@ export const exprNodeSchema: z.ZodType<ExprNode> = z.lazy(() =>
       branches: z.array(z.strictObject({ when: exprNodeSchema, then: exprNodeSchema })).min(1),
       otherwise: exprNodeSchema.optional(),
     }),
-    z.strictObject({ kind: z.literal('call'), name: z.string().min(1), args: z.array(exprNodeSchema) }),
+    z.strictObject({
+      kind: z.literal('call'),
+      name: z.string().min(1),
+      args: z.array(exprNodeSchema),
+    }),
   ]),
 );

@@ -10,7 +10,7 @@ export interface ExprType {
 
 const decimalPattern = /^decimal\((\d+),(\d+)\)$/;
 
-export function isNumeric(t: ExprTypeName): t is DataType {
+export function isNumeric(t: ExprTypeName): boolean {
   return t !== 'null' && t !== 'unknown' && isNumericType(t);
 }
 
@@ -27,7 +27,14 @@ function asDecimal(t: string): [number, number] | null {
   return p === undefined ? null : [p, 0];
 }
 
-const numericRank: Readonly<Record<string, number>> = { byte: 1, short: 2, integer: 3, long: 4, float: 6, double: 7 };
+const numericRank: Readonly<Record<string, number>> = {
+  byte: 1,
+  short: 2,
+  integer: 3,
+  long: 4,
+  float: 6,
+  double: 7,
+};
 
 /**
  * The type two numeric types widen to, as Spark's implicit casts do: the larger integral type,

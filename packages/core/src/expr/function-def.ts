@@ -26,8 +26,5 @@ export interface SqlFunction {
 /** Helpers for the function tables, so each entry stays one line or a few. */
 export const always = (): boolean => true;
 export const never = (): boolean => false;
-export const returns =
-  (t: ExprTypeName) =>
-  (): ExprTypeName =>
-    t;
+export const returns = (t: ExprTypeName) => (): ExprTypeName => t;
 export const sameAsFirst = (args: readonly ExprType[]): ExprTypeName => args[0]?.type ?? 'unknown';

@@ -2,7 +2,14 @@ import { asNumber, asText } from './coerce.js';
 import { datetimePattern } from './datetime-pattern.js';
 import type { ExprTypeName } from './expr-type.js';
 import { always, never, returns, type SqlFunction } from './function-def.js';
-import { msPerDay, parseDate, parseTimestamp, startOfDay, toEpochMs, utcMillis } from './time-values.js';
+import {
+  msPerDay,
+  parseDate,
+  parseTimestamp,
+  startOfDay,
+  toEpochMs,
+  utcMillis,
+} from './time-values.js';
 
 /** A strict function of one time value (a Date, epoch ms, or a timestamp string). */
 function timeFn(name: string, type: ExprTypeName, fn: (ms: number) => unknown): SqlFunction {
@@ -47,7 +54,13 @@ const truncUnits: Readonly<Record<string, (d: Date) => number>> = {
   second: (d) => Math.floor(d.getTime() / 1000) * 1000,
   millisecond: (d) => d.getTime(),
 };
-const truncAliases: Readonly<Record<string, string>> = { yyyy: 'year', yy: 'year', mon: 'month', mm: 'month', dd: 'day' };
+const truncAliases: Readonly<Record<string, string>> = {
+  yyyy: 'year',
+  yy: 'year',
+  mon: 'month',
+  mm: 'month',
+  dd: 'day',
+};
 
 export const datetimeFunctions: readonly SqlFunction[] = [
   timeFn('year', 'integer', (ms) => utc(ms).getUTCFullYear()),
@@ -70,7 +83,12 @@ export const datetimeFunctions: readonly SqlFunction[] = [
     returns: returns('date'),
     nullable: always,
     impl: (v, pattern) => {
-      const ms = typeof v === 'string' ? (pattern === undefined ? parseDate(v) : parseWith(v, pattern)) : toEpochMs(v);
+      const ms =
+        typeof v === 'string'
+          ? pattern === undefined
+            ? parseDate(v)
+            : parseWith(v, pattern)
+          : toEpochMs(v);
       return ms === null ? null : new Date(startOfDay(ms));
     },
   },

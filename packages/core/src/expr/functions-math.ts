@@ -1,11 +1,16 @@
-import { compareValues } from './compare.js';
 import { asNumber } from './coerce.js';
+import { compareValues } from './compare.js';
 import { commonType, type ExprType, type ExprTypeName } from './expr-type.js';
-import { always, returns, sameAsFirst, type SqlFunction } from './function-def.js';
+import { always, returns, type SqlFunction, sameAsFirst } from './function-def.js';
 import { roundHalfUp } from './spark-number.js';
 
 /** Strict numeric functions: arguments arrive non-null and are read as numbers. */
-function mathFn(name: string, arity: number, type: ExprTypeName | ((a: readonly ExprType[]) => ExprTypeName), fn: (...a: number[]) => number | null): SqlFunction {
+function mathFn(
+  name: string,
+  arity: number,
+  type: ExprTypeName | ((a: readonly ExprType[]) => ExprTypeName),
+  fn: (...a: number[]) => number | null,
+): SqlFunction {
   return {
     name,
     minArgs: arity,

@@ -2,7 +2,13 @@ import { asNumber, asText } from './coerce.js';
 import { returns, type SqlFunction } from './function-def.js';
 
 /** Strict string functions: each argument arrives non-null and is read as text. */
-function textFn(name: string, min: number, max: number, type: 'string' | 'boolean' | 'integer', fn: (...a: string[]) => unknown): SqlFunction {
+function textFn(
+  name: string,
+  min: number,
+  max: number,
+  type: 'string' | 'boolean' | 'integer',
+  fn: (...a: string[]) => unknown,
+): SqlFunction {
   return {
     name,
     minArgs: min,
@@ -111,4 +117,3 @@ export const stringFunctions: readonly SqlFunction[] = [
   textFn('contains', 2, 2, 'boolean', (s, part) => s.includes(part)),
   ...['regexp_like', 'rlike', 'regexp'].map((name) => textFn(name, 2, 2, 'boolean', regexpLike)),
 ];
-

@@ -8,7 +8,10 @@ import { stringFunctions } from './functions-string.js';
 export type { SqlFunction } from './function-def.js';
 
 const registry: ReadonlyMap<string, SqlFunction> = new Map(
-  [...stringFunctions, ...mathFunctions, ...nullFunctions, ...datetimeFunctions].map((f) => [f.name, f]),
+  [...stringFunctions, ...mathFunctions, ...nullFunctions, ...datetimeFunctions].map((f) => [
+    f.name,
+    f,
+  ]),
 );
 
 /** The scalar function of that (lower-case) Spark name, or undefined. */
@@ -45,7 +48,12 @@ function sumType(args: readonly ExprType[]): ExprTypeName {
 
 const aggregates: ReadonlyMap<string, AggregateFunction> = new Map(
   [
-    { name: 'count', minArgs: 0, maxArgs: Number.POSITIVE_INFINITY, returns: () => 'long' as const },
+    {
+      name: 'count',
+      minArgs: 0,
+      maxArgs: Number.POSITIVE_INFINITY,
+      returns: () => 'long' as const,
+    },
     { name: 'sum', minArgs: 1, maxArgs: 1, returns: sumType },
     { name: 'avg', minArgs: 1, maxArgs: 1, returns: () => 'double' as const },
     { name: 'mean', minArgs: 1, maxArgs: 1, returns: () => 'double' as const },

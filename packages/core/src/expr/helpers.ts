@@ -2,7 +2,9 @@ import type { LiteralValue } from './expr-node.js';
 import { type Expr, type ExprOf, expr, literalNode, type Operand, toNode } from './typed-expr.js';
 
 /** A constant as an expression: `lit(100)`, `lit('purchase')`, `lit(new Date(...))`. */
-export function lit<T extends LiteralValue | Date>(value: T): Expr<T extends number ? number : T extends string ? string : T> {
+export function lit<T extends LiteralValue | Date>(
+  value: T,
+): Expr<T extends number ? number : T extends string ? string : T> {
   return expr(literalNode(value));
 }
 
@@ -17,16 +19,29 @@ export function not(e: Operand<boolean>): Expr<boolean> {
 
 /** All of the conditions (SQL AND). */
 export function and(first: Operand<boolean>, ...rest: readonly Operand<boolean>[]): Expr<boolean> {
-  return expr(rest.reduce((acc, e) => ({ kind: 'binary', op: 'and', left: acc, right: toNode(e) }), toNode(first)));
+  return expr(
+    rest.reduce(
+      (acc, e) => ({ kind: 'binary', op: 'and', left: acc, right: toNode(e) }),
+      toNode(first),
+    ),
+  );
 }
 
 /** Any of the conditions (SQL OR). */
 export function or(first: Operand<boolean>, ...rest: readonly Operand<boolean>[]): Expr<boolean> {
-  return expr(rest.reduce((acc, e) => ({ kind: 'binary', op: 'or', left: acc, right: toNode(e) }), toNode(first)));
+  return expr(
+    rest.reduce(
+      (acc, e) => ({ kind: 'binary', op: 'or', left: acc, right: toNode(e) }),
+      toNode(first),
+    ),
+  );
 }
 
 /** The first non-null value. */
-export function coalesce<T>(first: ExprOf<T>, ...rest: readonly Operand<NonNullable<T>>[]): Expr<T> {
+export function coalesce<T>(
+  first: ExprOf<T>,
+  ...rest: readonly Operand<NonNullable<T>>[]
+): Expr<T> {
   return expr({ kind: 'call', name: 'coalesce', args: [first.node, ...rest.map(toNode)] });
 }
 
@@ -42,7 +57,9 @@ interface CaseBuilder<T> {
   end(): Expr<T | null>;
 }
 
-function caseBuilder<T>(branches: { when: ReturnType<typeof toNode>; then: ReturnType<typeof toNode> }[]): CaseBuilder<T> {
+function caseBuilder<T>(
+  branches: { when: ReturnType<typeof toNode>; then: ReturnType<typeof toNode> }[],
+): CaseBuilder<T> {
   return {
     when: (c, v) => caseBuilder([...branches, { when: toNode(c), then: toNode(v) }]),
     otherwise: (v) => expr({ kind: 'case', branches, otherwise: toNode(v) }),

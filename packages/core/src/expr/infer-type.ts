@@ -1,7 +1,15 @@
 import type { Issue, IssuePath } from '../errors/pipekit-error.js';
 import type { DataType, Field, Schema } from '../schema/data-type.js';
 import type { ComparisonOp, ExprNode, LiteralNode } from './expr-node.js';
-import { commonType, type ExprType, type ExprTypeName, isNumeric, isTime, typeLabel, widerNumeric } from './expr-type.js';
+import {
+  commonType,
+  type ExprType,
+  type ExprTypeName,
+  isNumeric,
+  isTime,
+  typeLabel,
+  widerNumeric,
+} from './expr-type.js';
 import { type ExprVisitor, visitExpr } from './expr-visitor.js';
 import { functionNames, lookupAggregate, lookupFunction } from './functions.js';
 import { printSql } from './sql-printer.js';
@@ -83,10 +91,20 @@ class Analyzer {
 
   private requireBoolean(t: ExprType, what: string, at: (string | number)[]): void {
     const c = category(t.type);
-    if (c !== 'boolean' && c !== 'none') this.report(`${what} needs a boolean, got ${typeLabel(t.type)}`, undefined, [...this.path, ...at]);
+    if (c !== 'boolean' && c !== 'none')
+      this.report(`${what} needs a boolean, got ${typeLabel(t.type)}`, undefined, [
+        ...this.path,
+        ...at,
+      ]);
   }
 
-  private checkComparable(left: ExprNode, l: ExprType, right: ExprNode, r: ExprType, at: (string | number)[]): void {
+  private checkComparable(
+    left: ExprNode,
+    l: ExprType,
+    right: ExprNode,
+    r: ExprType,
+    at: (string | number)[],
+  ): void {
     const a = category(l.type);
     const b = category(r.type);
     if (comparable(a, b)) return;
@@ -143,8 +161,11 @@ class Analyzer {
         return { type: 'boolean', nullable: t.nullable };
       }
       const c = category(t.type);
-      if (c !== 'numeric' && c !== 'none') this.report(`cannot negate ${typeLabel(t.type)}: arithmetic needs numbers`);
-      return c === 'numeric' ? t : { type: t.type === 'null' ? 'null' : 'double', nullable: t.nullable };
+      if (c !== 'numeric' && c !== 'none')
+        this.report(`cannot negate ${typeLabel(t.type)}: arithmetic needs numbers`);
+      return c === 'numeric'
+        ? t
+        : { type: t.type === 'null' ? 'null' : 'double', nullable: t.nullable };
     },
     isNull: (n) => {
       this.child(n.operand, 'operand');
@@ -182,7 +203,11 @@ class Analyzer {
       let type: ExprTypeName = 'null';
       let nullable = n.otherwise === undefined;
       n.branches.forEach((b, i) => {
-        this.requireBoolean(this.child(b.when, 'branches', i, 'when'), 'WHEN', ['branches', i, 'when']);
+        this.requireBoolean(this.child(b.when, 'branches', i, 'when'), 'WHEN', [
+          'branches',
+          i,
+          'when',
+        ]);
         const t = this.child(b.then, 'branches', i, 'then');
         type = commonType(type, t.type);
         nullable ||= t.nullable;
@@ -202,17 +227,23 @@ class Analyzer {
         const close = closestName(n.name, functionNames());
         this.report(
           `unknown function '${n.name}'`,
-          close === undefined ? `supported functions: ${functionNames().join(', ')}` : `did you mean '${close}'?`,
+          close === undefined
+            ? `supported functions: ${functionNames().join(', ')}`
+            : `did you mean '${close}'?`,
         );
         return unknown;
       }
       if (args.length < fn.minArgs || args.length > fn.maxArgs) {
-        this.report(`function ${n.name} takes ${arityText(fn.minArgs, fn.maxArgs)}, got ${args.length}`);
+        this.report(
+          `function ${n.name} takes ${arityText(fn.minArgs, fn.maxArgs)}, got ${args.length}`,
+        );
         return { type: fn.returns(args), nullable: true };
       }
       // An aggregate over no rows is NULL (count aside), whatever its input.
       const nullable =
-        scalar === undefined ? n.name !== 'count' : (scalar.nullable?.(args) ?? args.some((a) => a.nullable));
+        scalar === undefined
+          ? n.name !== 'count'
+          : (scalar.nullable?.(args) ?? args.some((a) => a.nullable));
       return { type: fn.returns(args), nullable };
     },
   };
@@ -224,15 +255,19 @@ class Analyzer {
     ] as const) {
       const c = category(t.type);
       if (c !== 'numeric' && c !== 'none') {
-        this.report(`arithmetic '${op}' needs numbers, got ${typeLabel(t.type)}`, undefined, [...this.path, side]);
+        this.report(`arithmetic '${op}' needs numbers, got ${typeLabel(t.type)}`, undefined, [
+          ...this.path,
+          side,
+        ]);
       }
     }
     // Division and modulo by zero give NULL (Spark without ANSI mode).
     const nullable = l.nullable || r.nullable || op === '/' || op === '%';
     if (op === '/') return { type: 'double', nullable };
     if (l.type === 'unknown' || r.type === 'unknown') return { type: 'unknown', nullable };
-    const a = isNumeric(l.type) ? l.type : l.type === 'null' ? null : 'double';
-    const b = isNumeric(r.type) ? r.type : r.type === 'null' ? null : 'double';
+    // A bare NULL takes the other side's type; a non-number reads as double, as Spark casts strings.
+    const a = l.type === 'null' ? null : isNumeric(l.type) ? (l.type as DataType) : 'double';
+    const b = r.type === 'null' ? null : isNumeric(r.type) ? (r.type as DataType) : 'double';
     const type: ExprTypeName = a === null ? (b ?? 'null') : b === null ? a : widerNumeric(a, b);
     return { type, nullable };
   }
@@ -247,7 +282,8 @@ function arityText(min: number, max: number): string {
 
 function literalType(n: LiteralNode): ExprTypeName {
   if (n.value === null) return 'null';
-  if (n.type === 'timestamp' || n.type === 'date' || n.type === 'double' || n.type === 'integer') return n.type;
+  if (n.type === 'timestamp' || n.type === 'date' || n.type === 'double' || n.type === 'integer')
+    return n.type;
   if (typeof n.value === 'string') return 'string';
   if (typeof n.value === 'boolean') return 'boolean';
   if (!Number.isInteger(n.value)) return 'double';

@@ -21,7 +21,27 @@ export interface SqlToken {
 }
 
 // Longest first, so `<=>` wins over `<=` and `<`.
-const operators = ['<=>', '<=', '>=', '<>', '!=', '==', '||', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '!'];
+const operators = [
+  '<=>',
+  '<=',
+  '>=',
+  '<>',
+  '!=',
+  '==',
+  '||',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '(',
+  ')',
+  ',',
+  '!',
+];
 
 const identStart = /[A-Za-z_]/;
 const identPart = /[A-Za-z0-9_]/;

@@ -48,6 +48,9 @@ export class SqlParseError extends PipekitError {
 
   /** This error as an issue at `path`, for callers that collect problems instead of throwing. */
   toIssue(path: IssuePath = []): Issue {
-    return { path, message: `${this.reason} at ${this.line}:${this.column} in ${JSON.stringify(this.text)}` };
+    return {
+      path,
+      message: `${this.reason} at ${this.line}:${this.column} in ${JSON.stringify(this.text)}`,
+    };
   }
 }

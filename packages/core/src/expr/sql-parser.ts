@@ -1,7 +1,7 @@
 import type { DataType } from '../schema/data-type.js';
 import type { BinaryOp, ComparisonOp, ExprNode, LiteralNode } from './expr-node.js';
-import { SqlParseError } from './sql-parse-error.js';
 import { type SqlToken, tokenizeSql } from './sql-lexer.js';
+import { SqlParseError } from './sql-parse-error.js';
 import { decimalTypeNames, sqlTypeAliases } from './sql-types.js';
 import { formatDate, parseDate, parseTimestamp } from './time-values.js';
 
@@ -91,7 +91,8 @@ class Parser {
   }
 
   private expectKeyword(word: string): void {
-    if (!this.acceptKeyword(word)) throw this.unexpected(this.peek(), `expected ${word.toUpperCase()}`);
+    if (!this.acceptKeyword(word))
+      throw this.unexpected(this.peek(), `expected ${word.toUpperCase()}`);
   }
 
   private isOp(op: string, ahead = 0): boolean {
@@ -168,7 +169,9 @@ class Parser {
   }
 
   private isNegatablePredicate(ahead: number): boolean {
-    return ['in', 'like', 'ilike', 'rlike', 'regexp', 'between'].some((w) => this.isKeyword(w, ahead));
+    return ['in', 'like', 'ilike', 'rlike', 'regexp', 'between'].some((w) =>
+      this.isKeyword(w, ahead),
+    );
   }
 
   private parseIn(operand: ExprNode, negated: boolean): ExprNode {
@@ -302,7 +305,8 @@ class Parser {
       this.pos += 2;
       return { kind: 'call', name: lower, args };
     }
-    if (this.isKeyword('distinct')) throw this.unexpected(this.peek(), 'DISTINCT in a call is not supported');
+    if (this.isKeyword('distinct'))
+      throw this.unexpected(this.peek(), 'DISTINCT in a call is not supported');
     if (!this.acceptOp(')')) {
       args.push(this.parseOr());
       while (this.acceptOp(',')) args.push(this.parseOr());
@@ -329,7 +333,11 @@ class Parser {
       const scale = this.acceptOp(',') ? this.integerArg() : 0;
       this.expectOp(')');
       if (precision < 1 || precision > 38 || scale > precision) {
-        throw new SqlParseError(this.text, t.start, `invalid decimal(${precision},${scale}): precision must be 1..38 and scale at most the precision`);
+        throw new SqlParseError(
+          this.text,
+          t.start,
+          `invalid decimal(${precision},${scale}): precision must be 1..38 and scale at most the precision`,
+        );
       }
       return `decimal(${precision},${scale})`;
     }
@@ -356,12 +364,15 @@ class Parser {
       const value = this.parseOr();
       const when = subject === undefined ? value : binary('=', subject, value);
       this.expectKeyword('then');
+      // biome-ignore lint/suspicious/noThenProperty: CaseNode's branch shape is `{ when, then }`.
       branches.push({ when, then: this.parseOr() });
     }
     if (branches.length === 0) throw this.unexpected(this.peek(), 'expected WHEN');
     const otherwise = this.acceptKeyword('else') ? this.parseOr() : undefined;
     this.expectKeyword('end');
-    return otherwise === undefined ? { kind: 'case', branches } : { kind: 'case', branches, otherwise };
+    return otherwise === undefined
+      ? { kind: 'case', branches }
+      : { kind: 'case', branches, otherwise };
   }
 
   // ---- literals ------------------------------------------------------------------------------
@@ -369,7 +380,8 @@ class Parser {
   private numberLiteral(t: SqlToken, negative: boolean): LiteralNode {
     const magnitude = Number(t.value);
     const value = negative ? -magnitude : magnitude;
-    if (!Number.isFinite(value)) throw new SqlParseError(this.text, t.start, `number out of range '${t.text}'`);
+    if (!Number.isFinite(value))
+      throw new SqlParseError(this.text, t.start, `number out of range '${t.text}'`);
     return t.fractional ? { kind: 'literal', value, type: 'double' } : { kind: 'literal', value };
   }
 
@@ -381,7 +393,8 @@ class Parser {
       return { kind: 'literal', value: formatDate(ms), type: 'date' };
     }
     const ms = parseTimestamp(raw);
-    if (ms === null) throw new SqlParseError(this.text, t.start, `invalid TIMESTAMP literal '${raw}'`);
+    if (ms === null)
+      throw new SqlParseError(this.text, t.start, `invalid TIMESTAMP literal '${raw}'`);
     return { kind: 'literal', value: new Date(ms).toISOString(), type: 'timestamp' };
   }
 }

@@ -106,9 +106,15 @@ const printer: ExprVisitor<string> = {
 
 const plainIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+// Words our parser takes as names but Spark reserves: quoted on output so Spark reads them too.
+const sparkReserved = new Set(
+  'all any by create exists from group having intersect join limit on order select some table to union where with'.split(' '),
+);
+
 /** A column or function name, backquoted when it is not a plain word or is a keyword. */
 export function formatSqlIdentifier(name: string): string {
-  if (plainIdentifier.test(name) && !reservedWords.has(name.toLowerCase())) return name;
+  const lower = name.toLowerCase();
+  if (plainIdentifier.test(name) && !reservedWords.has(lower) && !sparkReserved.has(lower)) return name;
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
@@ -134,7 +140,8 @@ export function formatSqlString(value: string): string {
  * @throws RangeError for NaN and infinities, which have no SQL literal.
  */
 export function formatSqlLiteral(value: LiteralValue | Date, type?: LiteralNode['type']): string {
-  if (value instanceof Date) return `TIMESTAMP ${formatSqlString(formatTimestamp(value.getTime()))}`;
+  if (value instanceof Date)
+    return `TIMESTAMP ${formatSqlString(formatTimestamp(value.getTime()))}`;
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') return formatNumber(value, type);

@@ -1,5 +1,5 @@
-import { formatSqlLiteral } from './sql-printer.js';
 import { parseSqlExpression } from './sql-parser.js';
+import { formatSqlLiteral } from './sql-printer.js';
 import { type Expr, expr } from './typed-expr.js';
 
 declare const sqlBrand: unique symbol;

@@ -5,26 +5,27 @@ import { formatDataType } from '../schema/data-type.js';
  * Spark SQL type names (upper or lower case) and their aliases, mapped to our Spark JSON names.
  * `varchar(n)` and `char(n)` read as `string`, as Spark does when it reads a CAST.
  */
-export const sqlTypeAliases: Readonly<Record<string, Exclude<PrimitiveType, `decimal${string}`>>> = {
-  string: 'string',
-  varchar: 'string',
-  char: 'string',
-  tinyint: 'byte',
-  byte: 'byte',
-  smallint: 'short',
-  short: 'short',
-  int: 'integer',
-  integer: 'integer',
-  bigint: 'long',
-  long: 'long',
-  float: 'float',
-  real: 'float',
-  double: 'double',
-  boolean: 'boolean',
-  binary: 'binary',
-  date: 'date',
-  timestamp: 'timestamp',
-};
+export const sqlTypeAliases: Readonly<Record<string, Exclude<PrimitiveType, `decimal${string}`>>> =
+  {
+    string: 'string',
+    varchar: 'string',
+    char: 'string',
+    tinyint: 'byte',
+    byte: 'byte',
+    smallint: 'short',
+    short: 'short',
+    int: 'integer',
+    integer: 'integer',
+    bigint: 'long',
+    long: 'long',
+    float: 'float',
+    real: 'float',
+    double: 'double',
+    boolean: 'boolean',
+    binary: 'binary',
+    date: 'date',
+    timestamp: 'timestamp',
+  };
 
 /** Names that take `(precision, scale)`; without them Spark means `decimal(10,0)`. */
 export const decimalTypeNames: ReadonlySet<string> = new Set(['decimal', 'dec', 'numeric']);

@@ -113,7 +113,8 @@ export type Expr<T> = BaseOps<T> &
 
 /** The plan form of a JavaScript value. Dates become ISO strings marked as timestamps. */
 export function literalNode(value: LiteralValue | Date): LiteralNode {
-  if (value instanceof Date) return Object.freeze({ kind: 'literal', value: value.toISOString(), type: 'timestamp' });
+  if (value instanceof Date)
+    return Object.freeze({ kind: 'literal', value: value.toISOString(), type: 'timestamp' });
   return Object.freeze({ kind: 'literal', value });
 }
 
@@ -125,7 +126,13 @@ function isExpr(v: unknown): v is ExprOf<unknown> {
 export function toNode(v: unknown): ExprNode {
   if (isExpr(v)) return v.node;
   if (v === undefined) throw new TypeError('an expression operand is undefined');
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date)
+  if (
+    v === null ||
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    v instanceof Date
+  )
     return literalNode(v);
   throw new TypeError(`cannot use ${typeof v} as an expression operand`);
 }
@@ -175,22 +182,56 @@ export class ExprImpl {
     return new ExprImpl({ kind: 'isNull', operand: this.node, negated: true });
   }
   isIn(...values: unknown[]) {
-    return new ExprImpl({ kind: 'in', operand: this.node, list: values.map(toNode), negated: false });
+    return new ExprImpl({
+      kind: 'in',
+      operand: this.node,
+      list: values.map(toNode),
+      negated: false,
+    });
   }
   notIn(...values: unknown[]) {
-    return new ExprImpl({ kind: 'in', operand: this.node, list: values.map(toNode), negated: true });
+    return new ExprImpl({
+      kind: 'in',
+      operand: this.node,
+      list: values.map(toNode),
+      negated: true,
+    });
   }
   between(low: unknown, high: unknown) {
-    return new ExprImpl({ kind: 'between', operand: this.node, low: toNode(low), high: toNode(high), negated: false });
+    return new ExprImpl({
+      kind: 'between',
+      operand: this.node,
+      low: toNode(low),
+      high: toNode(high),
+      negated: false,
+    });
   }
   like(p: unknown) {
-    return new ExprImpl({ kind: 'like', operand: this.node, pattern: toNode(p), negated: false, caseInsensitive: false });
+    return new ExprImpl({
+      kind: 'like',
+      operand: this.node,
+      pattern: toNode(p),
+      negated: false,
+      caseInsensitive: false,
+    });
   }
   notLike(p: unknown) {
-    return new ExprImpl({ kind: 'like', operand: this.node, pattern: toNode(p), negated: true, caseInsensitive: false });
+    return new ExprImpl({
+      kind: 'like',
+      operand: this.node,
+      pattern: toNode(p),
+      negated: true,
+      caseInsensitive: false,
+    });
   }
   ilike(p: unknown) {
-    return new ExprImpl({ kind: 'like', operand: this.node, pattern: toNode(p), negated: false, caseInsensitive: true });
+    return new ExprImpl({
+      kind: 'like',
+      operand: this.node,
+      pattern: toNode(p),
+      negated: false,
+      caseInsensitive: true,
+    });
   }
   cast(to: string) {
     const type: DataType = parseSparkType(to);

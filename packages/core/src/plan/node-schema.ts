@@ -1,9 +1,14 @@
-import type { Issue } from '../errors/pipekit-error.js';
-import { checkExpr } from '../expr/infer-type.js';
-import { inferExprType } from '../expr/infer-type.js';
-import type { ExprNode } from '../expr/expr-node.js';
-import { type DataType, type Field, isNumericType, isTimeField, type Schema } from '../schema/data-type.js';
 import type { NodeOp } from '../builder/graph.js';
+import type { Issue } from '../errors/pipekit-error.js';
+import type { ExprNode } from '../expr/expr-node.js';
+import { checkExpr, inferExprType } from '../expr/infer-type.js';
+import {
+  type DataType,
+  type Field,
+  isNumericType,
+  isTimeField,
+  type Schema,
+} from '../schema/data-type.js';
 
 /** The columns of the side output of bad records: the record as text, and why it was refused. */
 export const badRecordSchema: Schema = Object.freeze({
@@ -29,10 +34,16 @@ function fieldOf(s: Schema | null, name: string): Field | undefined {
 }
 
 /** Issues for columns missing from a known schema, at `path[i]`. */
-function requireColumns(s: Schema | null, cols: readonly string[], path: (string | number)[]): Issue[] {
+function requireColumns(
+  s: Schema | null,
+  cols: readonly string[],
+  path: (string | number)[],
+): Issue[] {
   if (!s) return [];
   return cols.flatMap((c, i) =>
-    fieldOf(s, c) ? [] : [{ path: [...path, i], message: `unknown column '${c}'`, fix: `columns are: ${names(s)}` }],
+    fieldOf(s, c)
+      ? []
+      : [{ path: [...path, i], message: `unknown column '${c}'`, fix: `columns are: ${names(s)}` }],
   );
 }
 
@@ -50,7 +61,12 @@ function aggregateType(fn: string, f: Field | undefined): DataType {
   if (fn === 'count' || fn === 'countDistinct') return 'long';
   if (fn === 'avg') return 'double';
   if (!f) return 'double';
-  if (fn === 'sum') return f.type === 'double' || f.type === 'float' ? 'double' : typeof f.type === 'string' && f.type.startsWith('decimal') ? f.type : 'long';
+  if (fn === 'sum')
+    return f.type === 'double' || f.type === 'float'
+      ? 'double'
+      : typeof f.type === 'string' && f.type.startsWith('decimal')
+        ? f.type
+        : 'long';
   return f.type;
 }
 
@@ -69,17 +85,25 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
       if (input && issues.length === 0) {
         const t = inferExprType(op.predicate, input).type;
         if (t !== 'boolean' && t !== 'unknown' && t !== 'null')
-          issues.push({ path: ['predicate'], message: `a filter needs a boolean condition, not ${typeof t === 'string' ? t : t.type}` });
+          issues.push({
+            path: ['predicate'],
+            message: `a filter needs a boolean condition, not ${typeof t === 'string' ? t : t.type}`,
+          });
       }
       return { schema: input, issues };
     }
     case 'select': {
       if (!input) return { schema: null, issues: [] };
-      const issues = op.columns.flatMap((c, i) => withPrefix(checkExpr(c.expr, input), ['columns', i, 'expr']));
+      const issues = op.columns.flatMap((c, i) =>
+        withPrefix(checkExpr(c.expr, input), ['columns', i, 'expr']),
+      );
       const fields = op.columns.map((c) => exprField(c.name, c.expr, input));
       const dup = op.columns.map((c) => c.name).find((n, i, all) => all.indexOf(n) !== i);
       if (dup) issues.push({ path: ['columns'], message: `column '${dup}' is selected twice` });
-      return { schema: fields.every((f) => f !== null) ? { fields: fields as Field[] } : null, issues };
+      return {
+        schema: fields.every((f) => f !== null) ? { fields: fields as Field[] } : null,
+        issues,
+      };
     }
     case 'withColumn': {
       if (!input) return { schema: null, issues: [] };
@@ -87,7 +111,9 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
       const f = exprField(op.column, op.expr, input);
       if (!f) return { schema: null, issues };
       const exists = input.fields.some((x) => x.name === op.column);
-      const fields = exists ? input.fields.map((x) => (x.name === op.column ? f : x)) : [...input.fields, f];
+      const fields = exists
+        ? input.fields.map((x) => (x.name === op.column ? f : x))
+        : [...input.fields, f];
       return { schema: { fields }, issues };
     }
     case 'drop':
@@ -113,11 +139,17 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
     case 'hint':
       return {
         schema: input,
-        issues: op.hint.type === 'repartition' ? requireColumns(input, op.hint.columns ?? [], ['hint', 'columns']) : [],
+        issues:
+          op.hint.type === 'repartition'
+            ? requireColumns(input, op.hint.columns ?? [], ['hint', 'columns'])
+            : [],
       };
     case 'watermark': {
       const f = fieldOf(input, op.column);
-      const issues = requireColumns(input, [op.column], []).map((i) => ({ ...i, path: ['column'] }));
+      const issues = requireColumns(input, [op.column], []).map((i) => ({
+        ...i,
+        path: ['column'],
+      }));
       if (f && !isTimeField(f))
         issues.push({
           path: ['column'],
@@ -132,18 +164,38 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
       const issues = requireColumns(input, op.keys, ['keys']);
       if (op.window?.column !== undefined) {
         const wf = fieldOf(input, op.window.column);
-        if (input && !wf) issues.push({ path: ['window', 'column'], message: `unknown column '${op.window.column}'`, fix: `columns are: ${names(input)}` });
-        else if (wf && !isTimeField(wf)) issues.push({ path: ['window', 'column'], message: `window column '${op.window.column}' is not a time` });
+        if (input && !wf)
+          issues.push({
+            path: ['window', 'column'],
+            message: `unknown column '${op.window.column}'`,
+            fix: `columns are: ${names(input)}`,
+          });
+        else if (wf && !isTimeField(wf))
+          issues.push({
+            path: ['window', 'column'],
+            message: `window column '${op.window.column}' is not a time`,
+          });
       }
       op.aggregates.forEach((a, i) => {
         if (a.column === undefined || !input) return;
         const f = fieldOf(input, a.column);
-        if (!f) issues.push({ path: ['aggregates', i, 'column'], message: `unknown column '${a.column}'`, fix: `columns are: ${names(input)}` });
+        if (!f)
+          issues.push({
+            path: ['aggregates', i, 'column'],
+            message: `unknown column '${a.column}'`,
+            fix: `columns are: ${names(input)}`,
+          });
         else if ((a.fn === 'sum' || a.fn === 'avg') && !isNumericType(f.type))
-          issues.push({ path: ['aggregates', i, 'column'], message: `${a.fn} needs a numeric column; '${a.column}' is ${typeof f.type === 'string' ? f.type : f.type.type}` });
+          issues.push({
+            path: ['aggregates', i, 'column'],
+            message: `${a.fn} needs a numeric column; '${a.column}' is ${typeof f.type === 'string' ? f.type : f.type.type}`,
+          });
       });
-      const dup = op.aggregates.map((a) => a.name).find((n, i, all) => all.indexOf(n) !== i || op.keys.includes(n));
-      if (dup) issues.push({ path: ['aggregates'], message: `output column '${dup}' is named twice` });
+      const dup = op.aggregates
+        .map((a) => a.name)
+        .find((n, i, all) => all.indexOf(n) !== i || op.keys.includes(n));
+      if (dup)
+        issues.push({ path: ['aggregates'], message: `output column '${dup}' is named twice` });
       if (!input) return { schema: null, issues };
       const windowFields: Field[] = op.window
         ? [
@@ -154,7 +206,8 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
       const keyFields = op.keys.flatMap((k) => fieldOf(input, k) ?? []);
       const aggFields = op.aggregates.map((a): Field => {
         const f = a.column === undefined ? undefined : fieldOf(input, a.column);
-        const nullable = a.fn === 'count' || a.fn === 'countDistinct' ? false : (f?.nullable ?? true);
+        const nullable =
+          a.fn === 'count' || a.fn === 'countDistinct' ? false : (f?.nullable ?? true);
         return { name: a.name, type: aggregateType(a.fn, f), nullable };
       });
       return { schema: { fields: [...windowFields, ...keyFields, ...aggFields] }, issues };
@@ -169,12 +222,18 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
       const leftNullable = op.joinType === 'right' || op.joinType === 'full';
       const rightNullable = op.joinType === 'left' || op.joinType === 'full';
       const leftFields = left.fields.map((f) =>
-        op.on.left.includes(f.name) ? { ...f, nullable: f.nullable || op.joinType === 'full' } : { ...f, nullable: f.nullable || leftNullable },
+        op.on.left.includes(f.name)
+          ? { ...f, nullable: f.nullable || op.joinType === 'full' }
+          : { ...f, nullable: f.nullable || leftNullable },
       );
       const taken = new Set(leftFields.map((f) => f.name));
       const rightFields = right.fields
         .filter((f) => !op.on.right.includes(f.name))
-        .map((f) => ({ ...f, name: taken.has(f.name) ? `${f.name}_right` : f.name, nullable: f.nullable || rightNullable }));
+        .map((f) => ({
+          ...f,
+          name: taken.has(f.name) ? `${f.name}_right` : f.name,
+          nullable: f.nullable || rightNullable,
+        }));
       return { schema: { fields: [...leftFields, ...rightFields] }, issues };
     }
     case 'sideOutput':
@@ -187,7 +246,14 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
           : s.type === 'postgres'
             ? { path: ['sink', 'key'], cols: s.key ?? [] }
             : s.type === 'kafka'
-              ? { path: ['sink', 'key'], cols: [...(s.key ? [s.key] : []), ...(s.headers ?? []), ...(s.valueColumns ?? [])] }
+              ? {
+                  path: ['sink', 'key'],
+                  cols: [
+                    ...(s.key ? [s.key] : []),
+                    ...(s.headers ?? []),
+                    ...(s.valueColumns ?? []),
+                  ],
+                }
               : { path: [], cols: [] };
       return { schema: input, issues: requireColumns(input, cols.cols, cols.path) };
     }

@@ -12,7 +12,10 @@ export function parsePlan(json: unknown, source?: string): Plan {
   if (!r.success) {
     const issues: Issue[] = r.error.issues.map((i) => ({
       path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
-      message: i.code === 'unrecognized_keys' ? `unknown key ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown key ${i.keys.map((k) => `'${k}'`).join(', ')}`
+          : i.message,
     }));
     throw new PipekitError('this is not a valid plan', issues, source);
   }

@@ -41,7 +41,9 @@ export type PlanNodeKind = PlanNode['kind'];
 export type PlanNodeOf<K extends PlanNodeKind> = Extract<PlanNode, { kind: K }>;
 
 /** Exhaustive dispatch: adding a node kind fails to compile until every visitor handles it. */
-export type PlanVisitor<R, Ctx = void> = { readonly [K in PlanNodeKind]: (node: PlanNodeOf<K>, ctx: Ctx) => R };
+export type PlanVisitor<R, Ctx = void> = {
+  readonly [K in PlanNodeKind]: (node: PlanNodeOf<K>, ctx: Ctx) => R;
+};
 
 export function visitNode<R, Ctx>(visitor: PlanVisitor<R, Ctx>, node: PlanNode, ctx: Ctx): R {
   return (visitor[node.kind] as (n: PlanNode, c: Ctx) => R)(node, ctx);

@@ -29,7 +29,11 @@ export function availableNow(): Trigger {
 /** Lowest latency: small batches as soon as data arrives. */
 export function continuous(checkpointInterval?: DurationInput): Trigger {
   return Object.freeze(
-    triggerSchema.parse(checkpointInterval === undefined ? { type: 'continuous' } : { type: 'continuous', checkpointInterval }),
+    triggerSchema.parse(
+      checkpointInterval === undefined
+        ? { type: 'continuous' }
+        : { type: 'continuous', checkpointInterval },
+    ),
   );
 }
 

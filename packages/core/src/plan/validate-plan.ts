@@ -2,8 +2,8 @@ import type { Issue } from '../errors/pipekit-error.js';
 import type { Schema } from '../schema/data-type.js';
 import { isBoundedSource } from './bounded.js';
 import { checkNode } from './node-schema.js';
-import { nodeInputs, type PlanNode } from './plan-node.js';
 import type { Plan } from './plan.js';
+import { nodeInputs, type PlanNode } from './plan-node.js';
 import { sinkOutputModes } from './sinks/sink-spec.js';
 
 /** Every node upstream of `id`, itself included. */
@@ -27,17 +27,30 @@ function isUnbounded(id: string, byId: ReadonlyMap<string, PlanNode>): boolean {
 }
 
 /** Spark's rules for streaming queries, checked per sink (a bounded query is a batch job and has none). */
-function streamingIssues(sink: PlanNode & { kind: 'sink' }, at: number, byId: ReadonlyMap<string, PlanNode>): Issue[] {
+function streamingIssues(
+  sink: PlanNode & { kind: 'sink' },
+  at: number,
+  byId: ReadonlyMap<string, PlanNode>,
+): Issue[] {
   const issues: Issue[] = [];
   const up = upstreamOf(sink.input, byId);
   const aggregates = up.filter((n) => n.kind === 'aggregate');
   const path = ['nodes', at, 'outputMode'];
   if (sink.outputMode === 'complete' && aggregates.length === 0)
-    issues.push({ path, message: 'complete output mode needs an aggregation', fix: "use outputMode 'append'" });
+    issues.push({
+      path,
+      message: 'complete output mode needs an aggregation',
+      fix: "use outputMode 'append'",
+    });
   if (sink.outputMode === 'append') {
     for (const agg of aggregates) {
-      const marks = upstreamOf(agg.input, byId).flatMap((n) => (n.kind === 'watermark' ? [n.column] : []));
-      const onTime = agg.window?.column !== undefined ? marks.includes(agg.window.column) : agg.keys.some((k) => marks.includes(k));
+      const marks = upstreamOf(agg.input, byId).flatMap((n) =>
+        n.kind === 'watermark' ? [n.column] : [],
+      );
+      const onTime =
+        agg.window?.column !== undefined
+          ? marks.includes(agg.window.column)
+          : agg.keys.some((k) => marks.includes(k));
       if (!onTime)
         issues.push({
           path,
@@ -69,23 +82,45 @@ export function validatePlan(plan: Plan): Issue[] {
   const readers = new Set<string>();
 
   plan.nodes.forEach((node, at) => {
-    if (byId.has(node.id)) issues.push({ path: ['nodes', at, 'id'], message: `id '${node.id}' is used twice` });
+    if (byId.has(node.id))
+      issues.push({ path: ['nodes', at, 'id'], message: `id '${node.id}' is used twice` });
     const inputs = nodeInputs(node);
     inputs.forEach((i) => {
       readers.add(i);
       if (!byId.has(i))
-        issues.push({ path: ['nodes', at], message: `reads from '${i}', which is not a node before it`, fix: 'list every node after its inputs' });
-      else if (byId.get(i)?.kind === 'sink') issues.push({ path: ['nodes', at], message: `reads from sink '${i}'; a sink has no output` });
+        issues.push({
+          path: ['nodes', at],
+          message: `reads from '${i}', which is not a node before it`,
+          fix: 'list every node after its inputs',
+        });
+      else if (byId.get(i)?.kind === 'sink')
+        issues.push({
+          path: ['nodes', at],
+          message: `reads from sink '${i}'; a sink has no output`,
+        });
     });
     byId.set(node.id, node);
     let inputSchemas = inputs.map((i) => schemas.get(i) ?? null);
     if (node.kind === 'sideOutput') {
       const of = byId.get(node.of);
-      inputSchemas = [of && of.kind !== 'source' ? (schemas.get(nodeInputs(of)[0] ?? '') ?? null) : null];
-      const policy = of?.kind === 'aggregate' ? of.late : of?.kind === 'source' || of?.kind === 'map' ? of.badRecords : undefined;
-      const wantsKind = node.output === 'late' ? of?.kind === 'aggregate' : of?.kind === 'source' || of?.kind === 'map';
+      inputSchemas = [
+        of && of.kind !== 'source' ? (schemas.get(nodeInputs(of)[0] ?? '') ?? null) : null,
+      ];
+      const policy =
+        of?.kind === 'aggregate'
+          ? of.late
+          : of?.kind === 'source' || of?.kind === 'map'
+            ? of.badRecords
+            : undefined;
+      const wantsKind =
+        node.output === 'late'
+          ? of?.kind === 'aggregate'
+          : of?.kind === 'source' || of?.kind === 'map';
       if (of && (!wantsKind || policy?.type !== 'sideOutput'))
-        issues.push({ path: ['nodes', at, 'of'], message: `'${node.of}' has no ${node.output} side output (its policy must be 'sideOutput')` });
+        issues.push({
+          path: ['nodes', at, 'of'],
+          message: `'${node.of}' has no ${node.output} side output (its policy must be 'sideOutput')`,
+        });
     }
     const check = checkNode(node, inputSchemas);
     schemas.set(node.id, check.schema);
@@ -93,15 +128,28 @@ export function validatePlan(plan: Plan): Issue[] {
     if (node.kind === 'sink') {
       const modes = sinkOutputModes[node.sink.type] as readonly string[];
       if (!modes.includes(node.outputMode))
-        issues.push({ path: ['nodes', at, 'outputMode'], message: `a ${node.sink.type} sink cannot take '${node.outputMode}'`, fix: `use ${modes.join(' or ')}` });
-      if (node.sink.type === 'postgres' && node.outputMode === 'update' && node.sink.mode !== 'upsert')
-        issues.push({ path: ['nodes', at, 'sink', 'mode'], message: "update output to Postgres needs mode 'upsert' with key columns" });
+        issues.push({
+          path: ['nodes', at, 'outputMode'],
+          message: `a ${node.sink.type} sink cannot take '${node.outputMode}'`,
+          fix: `use ${modes.join(' or ')}`,
+        });
+      if (
+        node.sink.type === 'postgres' &&
+        node.outputMode === 'update' &&
+        node.sink.mode !== 'upsert'
+      )
+        issues.push({
+          path: ['nodes', at, 'sink', 'mode'],
+          message: "update output to Postgres needs mode 'upsert' with key columns",
+        });
       if (isUnbounded(node.input, byId)) issues.push(...streamingIssues(node, at, byId));
     }
   });
-  if (!plan.nodes.some((n) => n.kind === 'sink')) issues.push({ path: ['nodes'], message: 'the plan has no sink' });
+  if (!plan.nodes.some((n) => n.kind === 'sink'))
+    issues.push({ path: ['nodes'], message: 'the plan has no sink' });
   plan.nodes.forEach((n, at) => {
-    if (n.kind !== 'sink' && !readers.has(n.id)) issues.push({ path: ['nodes', at], message: `'${n.id}' is read by nothing` });
+    if (n.kind !== 'sink' && !readers.has(n.id))
+      issues.push({ path: ['nodes', at], message: `'${n.id}' is read by nothing` });
   });
   return issues;
 }

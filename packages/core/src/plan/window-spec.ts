@@ -2,12 +2,20 @@ import { z } from 'zod';
 import { type DurationInput, durationSchema } from '../duration/duration.js';
 
 const tumblingSchema = z.strictObject({ type: z.literal('tumbling'), size: durationSchema });
-const slidingSchema = z.strictObject({ type: z.literal('sliding'), size: durationSchema, slide: durationSchema });
+const slidingSchema = z.strictObject({
+  type: z.literal('sliding'),
+  size: durationSchema,
+  slide: durationSchema,
+});
 const sessionSchema = z.strictObject({ type: z.literal('session'), gap: durationSchema });
 
 function slideWithinSize(w: { type: string; size?: number; slide?: number }, ctx: z.RefinementCtx) {
   if (w.type === 'sliding' && w.slide !== undefined && w.size !== undefined && w.slide > w.size)
-    ctx.addIssue({ code: 'custom', path: ['slide'], message: 'slide must not be longer than size' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['slide'],
+      message: 'slide must not be longer than size',
+    });
 }
 
 /** Window sizes are milliseconds in a plan. */

@@ -93,7 +93,11 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
 export const dataTypeSchema: z.ZodType<DataType> = z.lazy(() =>
   z.union([
     primitiveTypeSchema,
-    z.strictObject({ type: z.literal('array'), elementType: dataTypeSchema, containsNull: z.boolean() }),
+    z.strictObject({
+      type: z.literal('array'),
+      elementType: dataTypeSchema,
+      containsNull: z.boolean(),
+    }),
     z.strictObject({ type: z.literal('struct'), fields: z.array(fieldSchema) }),
     z.strictObject({
       type: z.literal('map'),

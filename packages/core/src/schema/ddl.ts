@@ -28,14 +28,18 @@ const aliases: Record<string, DataType> = {
   numeric: 'decimal(10,0)',
 };
 
-/** Splits on `sep` outside `(...)` and `<...>`. */
+/** Splits on `sep` outside `(...)`, `<...>` and quotes. */
 function splitTop(text: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
+  let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '(' || c === '<') depth++;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(' || c === '<') depth++;
     else if (c === ')' || c === '>') depth--;
     else if (c === sep && depth === 0) {
       out.push(text.slice(start, i));
@@ -59,15 +63,25 @@ export function parseSparkType(text: string): DataType {
   const map = /^map<(.+)>$/.exec(t);
   if (map) {
     const [k, v] = splitTop(map[1]!, ',');
-    if (k === undefined || v === undefined) throw new RangeError(`'${text}' is not a map type: map<key,value>`);
-    return { type: 'map', keyType: parseSparkType(k), valueType: parseSparkType(v), valueContainsNull: true };
+    if (k === undefined || v === undefined)
+      throw new RangeError(`'${text}' is not a map type: map<key,value>`);
+    return {
+      type: 'map',
+      keyType: parseSparkType(k),
+      valueType: parseSparkType(v),
+      valueContainsNull: true,
+    };
   }
   const struct = /^struct<(.+)>$/i.exec(text.trim());
   if (struct) {
     const fields = splitTop(struct[1]!, ',').map((part): Field => {
       const i = part.indexOf(':');
       if (i < 0) throw new RangeError(`'${part}' is not a struct field: name:type`);
-      return { name: part.slice(0, i).trim(), type: parseSparkType(part.slice(i + 1)), nullable: true };
+      return {
+        name: part.slice(0, i).trim(),
+        type: parseSparkType(part.slice(i + 1)),
+        nullable: true,
+      };
     });
     return { type: 'struct', fields };
   }
@@ -85,7 +99,11 @@ export function parseDdl(ddl: string): Schema {
     const m = /^(`[^`]+`|[A-Za-z_][\w]*)\s+(.+?)$/s.exec(col);
     if (!m) {
       throw new PipekitError(`DDL column ${i + 1} ('${col}') is not 'name TYPE'`, [
-        { path: [i], message: `expected 'name TYPE [NOT NULL]'`, fix: 'e.g. "user_id STRING, amount DOUBLE"' },
+        {
+          path: [i],
+          message: `expected 'name TYPE [NOT NULL]'`,
+          fix: 'e.g. "user_id STRING, amount DOUBLE"',
+        },
       ]);
     }
     const name = m[1]!.replace(/^`|`$/g, '');

@@ -23,7 +23,8 @@ function introspect(s: AnySchema, path: string): Introspected {
   const declared = metaOf(s)?.pipekitType;
   const def = defOf(s);
   if (typeof declared === 'string' && def.type !== 'nullable' && def.type !== 'optional') {
-    if (declared === 'epochMillis') return { type: 'long', nullable: false, logical: 'epochMillis' };
+    if (declared === 'epochMillis')
+      return { type: 'long', nullable: false, logical: 'epochMillis' };
     return { type: declared as DataType, nullable: false };
   }
   switch (def.type) {
@@ -34,7 +35,10 @@ function introspect(s: AnySchema, path: string): Introspected {
     case 'literal': {
       const values = def.values as unknown[];
       const t = typeof values[0];
-      return { type: t === 'number' ? 'double' : t === 'boolean' ? 'boolean' : 'string', nullable: false };
+      return {
+        type: t === 'number' ? 'double' : t === 'boolean' ? 'boolean' : 'string',
+        nullable: false,
+      };
     }
     case 'number':
       return { type: (s as { isInt?: boolean }).isInt ? 'long' : 'double', nullable: false };
@@ -58,14 +62,25 @@ function introspect(s: AnySchema, path: string): Introspected {
       return introspect(def.out as AnySchema, path);
     case 'array': {
       const el = introspect(def.element as AnySchema, `${path}[]`);
-      return { type: { type: 'array', elementType: el.type, containsNull: el.nullable }, nullable: false };
+      return {
+        type: { type: 'array', elementType: el.type, containsNull: el.nullable },
+        nullable: false,
+      };
     }
     case 'object':
-      return { type: { type: 'struct', fields: zodObjectFields(s as z.ZodObject, path) }, nullable: false };
+      return {
+        type: { type: 'struct', fields: zodObjectFields(s as z.ZodObject, path) },
+        nullable: false,
+      };
     case 'record': {
       const value = introspect(def.valueType as AnySchema, `${path}{}`);
       return {
-        type: { type: 'map', keyType: 'string', valueType: value.type, valueContainsNull: value.nullable },
+        type: {
+          type: 'map',
+          keyType: 'string',
+          valueType: value.type,
+          valueContainsNull: value.nullable,
+        },
         nullable: false,
       };
     }

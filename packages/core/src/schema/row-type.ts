@@ -75,10 +75,9 @@ type ColumnEntry<C extends string> = C extends `${infer Name} ${infer Rest}`
 
 type EntriesToRow<E extends [string, unknown][]> = { [P in E[number] as P[0]]: P[1] };
 
-type Entries<Cols extends string[]> = { [I in keyof Cols]: ColumnEntry<Cols[I]> } extends infer E extends [
-  string,
-  unknown,
-][]
+type Entries<Cols extends string[]> = {
+  [I in keyof Cols]: ColumnEntry<Cols[I]>;
+} extends infer E extends [string, unknown][]
   ? E
   : never;
 
@@ -118,7 +117,9 @@ export type RowOf<S> = S extends z.ZodObject
 export type Keys<R> = Extract<keyof R, string>;
 
 /** Columns whose values are numbers (nullable or not). */
-export type NumericKeys<R> = { [K in Keys<R>]: NonNullable<R[K]> extends number ? K : never }[Keys<R>];
+export type NumericKeys<R> = {
+  [K in Keys<R>]: NonNullable<R[K]> extends number ? K : never;
+}[Keys<R>];
 
 /** Columns that can carry event time: Date, or epoch milliseconds declared with `epochMillis()`. */
 export type TimeKeys<R> = {

@@ -7,8 +7,8 @@ import {
   explain,
   gen,
   lit,
-  parsePlan,
   PipekitError,
+  parsePlan,
   pipeline,
   sinks,
   source,
@@ -18,7 +18,8 @@ import {
 } from '../../src/index.js';
 
 const Event = z.object({ userId: z.string(), amount: z.number(), ts: z.date() });
-const events = () => source.memory({ schema: Event, rows: [{ userId: 'a', amount: 1, ts: new Date(0) }] });
+const events = () =>
+  source.memory({ schema: Event, rows: [{ userId: 'a', amount: 1, ts: new Date(0) }] });
 
 function errorOf(f: () => unknown): PipekitError {
   try {
@@ -36,12 +37,22 @@ describe('builders', () => {
       .filter((r) => r.amount.gt(10))
       .withColumn('big', (r) => r.amount.gte(100))
       .sink.memory({ name: 'out' });
-    expect(p.plan.nodes.map((n) => n.id)).toEqual(['memory_1', 'filter_1', 'withColumn_1', 'sink_1']);
+    expect(p.plan.nodes.map((n) => n.id)).toEqual([
+      'memory_1',
+      'filter_1',
+      'withColumn_1',
+      'sink_1',
+    ]);
     expect(JSON.parse(JSON.stringify(p.plan))).toEqual(p.plan);
     expect(p.plan.nodes[1]).toMatchObject({
       kind: 'filter',
       input: 'memory_1',
-      predicate: { kind: 'binary', op: '>', left: { kind: 'column', name: 'amount' }, right: { kind: 'literal', value: 10 } },
+      predicate: {
+        kind: 'binary',
+        op: '>',
+        left: { kind: 'column', name: 'amount' },
+        right: { kind: 'literal', value: 10 },
+      },
     });
     expect(Object.isFrozen(p.plan)).toBe(true);
   });
@@ -49,7 +60,9 @@ describe('builders', () => {
   it('keeps Dates in memory rows as ISO strings', () => {
     const p = events().sink.memory({ name: 'x' });
     const src = p.plan.nodes[0];
-    expect(src?.kind === 'source' && src.source.type === 'memory' && src.source.rows[0]?.ts).toBe('1970-01-01T00:00:00.000Z');
+    expect(src?.kind === 'source' && src.source.type === 'memory' && src.source.rows[0]?.ts).toBe(
+      '1970-01-01T00:00:00.000Z',
+    );
   });
 
   it('gives the same plan for the typed builder and for sql text', () => {
@@ -63,16 +76,25 @@ describe('builders', () => {
     expect(e.message).toContain("unknown column 'amout'");
     expect(e.message).toContain('.filter(...)');
     expect(() => events().select('nope' as 'userId')).toThrow(/unknown column 'nope'/);
-    expect(() => events().groupBy('userId').aggregate({ s: sum('userId' as 'amount') })).toThrow(/sum needs a numeric column/);
+    expect(() =>
+      events()
+        .groupBy('userId')
+        .aggregate({ s: sum('userId' as 'amount') }),
+    ).toThrow(/sum needs a numeric column/);
     expect(() => events().watermark('amount' as 'ts', '1 minute')).toThrow(/not a time/);
   });
 
   it('names the wrong option of a source or sink', () => {
     expect(() => source.kafka({ brokers: [], topic: 't' })).toThrow(/brokers/);
     const e = errorOf(() => source.kafka({ brokers: ['b:9092'], topic: 't', topics: ['u'] }));
-    expect(e.issues[0]).toMatchObject({ path: ['topic'], message: expect.stringContaining('exactly one of topic, topics, topicPattern') });
+    expect(e.issues[0]).toMatchObject({
+      path: ['topic'],
+      message: expect.stringContaining('exactly one of topic, topics, topicPattern'),
+    });
     expect(() => source.generate({ limit: -1 })).toThrow(/limit/);
-    expect(() => events().sink.delta({ path: '/t', partitionby: ['x'] } as never)).toThrow(/unknown option 'partitionby'/);
+    expect(() => events().sink.delta({ path: '/t', partitionby: ['x'] } as never)).toThrow(
+      /unknown option 'partitionby'/,
+    );
     expect(() => events().watermark('ts', '0 seconds')).toThrow(/positive/);
   });
 
@@ -84,7 +106,10 @@ describe('builders', () => {
       .aggregate({ n: count(), total: sum('amount') })
       .sink.console();
     const agg = p.plan.nodes.find((n) => n.kind === 'aggregate');
-    expect(agg).toMatchObject({ window: { type: 'tumbling', size: 60_000, column: 'ts' }, keys: ['userId'] });
+    expect(agg).toMatchObject({
+      window: { type: 'tumbling', size: 60_000, column: 'ts' },
+      keys: ['userId'],
+    });
     const sink = p.plan.nodes.find((n) => n.kind === 'sink');
     expect(sink).toMatchObject({ outputMode: 'append', trigger: { type: 'availableNow' } });
   });
@@ -92,15 +117,28 @@ describe('builders', () => {
   it('checks streaming output modes as Spark does', () => {
     const stream = source.generate({ columns: { user: gen.key('u', 10), ts: gen.eventTime() } });
     const agg = stream.groupBy('user').aggregate({ n: count() });
-    expect(agg.sink.console().plan.nodes.at(-1)).toMatchObject({ outputMode: 'complete', trigger: { type: 'continuous' } });
-    expect(() => agg.sink.console({ outputMode: 'append' as 'update' })).toThrow(/needs a watermark/);
-    expect(() => stream.sink.console({ outputMode: 'complete' as 'append' })).toThrow(/complete output mode needs an aggregation/);
-    expect(() => agg.sink.delta({ path: '/t', outputMode: 'update' as 'complete' })).toThrow(/delta takes append, complete/);
+    expect(agg.sink.console().plan.nodes.at(-1)).toMatchObject({
+      outputMode: 'complete',
+      trigger: { type: 'continuous' },
+    });
+    expect(() => agg.sink.console({ outputMode: 'append' as 'update' })).toThrow(
+      /needs a watermark/,
+    );
+    expect(() => stream.sink.console({ outputMode: 'complete' as 'append' })).toThrow(
+      /complete output mode needs an aggregation/,
+    );
+    expect(() => agg.sink.delta({ path: '/t', outputMode: 'update' as 'complete' })).toThrow(
+      /delta takes append, complete/,
+    );
   });
 
   it('fans out to several sinks, reading shared steps once', () => {
-    const shared = events().filter((r) => r.amount.gt(0)).as('positive');
-    const p = pipeline('fan', [shared.sink.console(), shared.sink.memory({ name: 'm' })], { late: 'drop' });
+    const shared = events()
+      .filter((r) => r.amount.gt(0))
+      .as('positive');
+    const p = pipeline('fan', [shared.sink.console(), shared.sink.memory({ name: 'm' })], {
+      late: 'drop',
+    });
     expect(p.plan.nodes.filter((n) => n.kind === 'filter')).toHaveLength(1);
     expect(p.plan.nodes.filter((n) => n.kind === 'sink')).toHaveLength(2);
     expect(p.plan.nodes[1]).toMatchObject({ name: 'positive' });
@@ -109,7 +147,10 @@ describe('builders', () => {
 
   it('keeps UDFs out of the plan and names them uniquely', () => {
     const double = (r: { amount: number }) => ({ amount: r.amount * 2 });
-    const p = events().map(double).map((r) => ({ x: r.amount }), { name: 'double' }).sink.memory({ name: 'o' });
+    const p = events()
+      .map(double)
+      .map((r) => ({ x: r.amount }), { name: 'double' })
+      .sink.memory({ name: 'o' });
     const maps = p.plan.nodes.filter((n) => n.kind === 'map');
     expect(maps.map((m) => m.kind === 'map' && m.udf)).toEqual(['double', 'double_2']);
     expect([...p.udfs.keys()]).toEqual(['double', 'double_2']);
@@ -122,20 +163,37 @@ describe('builders', () => {
       .watermark('ts', '1 minute')
       .window(tumbling('5 minutes'))
       .aggregate({ n: count() }, { late: 'sideOutput' });
-    const p = pipeline('side', [agg.sink.console(), agg.lateRows().sink.memory({ name: 'late' }), src.badRecords().sink.memory({ name: 'bad' })]);
+    const p = pipeline('side', [
+      agg.sink.console(),
+      agg.lateRows().sink.memory({ name: 'late' }),
+      src.badRecords().sink.memory({ name: 'bad' }),
+    ]);
     const sides = p.plan.nodes.filter((n) => n.kind === 'sideOutput');
     expect(sides.map((s) => s.kind === 'sideOutput' && s.output)).toEqual(['late', 'badRecords']);
-    expect(() => events().watermark('ts', '1 minute').window(tumbling('1 minute')).aggregate({ n: count() }).lateRows()).toThrow(/late: 'sideOutput'/);
+    expect(() =>
+      events()
+        .watermark('ts', '1 minute')
+        .window(tumbling('1 minute'))
+        .aggregate({ n: count() })
+        .lateRows(),
+    ).toThrow(/late: 'sideOutput'/);
   });
 
   it('takes a dead-letter sink as a policy', () => {
-    const p = pipeline('dlq', [events().sink.console()], { badRecords: deadLetter(sinks.file({ path: './dlq', format: 'jsonl' })) });
-    expect(p.plan.policies.badRecords).toEqual({ type: 'deadLetter', sink: { type: 'file', path: './dlq', format: 'jsonl', partitionBy: [] } });
+    const p = pipeline('dlq', [events().sink.console()], {
+      badRecords: deadLetter(sinks.file({ path: './dlq', format: 'jsonl' })),
+    });
+    expect(p.plan.policies.badRecords).toEqual({
+      type: 'deadLetter',
+      sink: { type: 'file', path: './dlq', format: 'jsonl', partitionBy: [] },
+    });
   });
 
   it('joins and types the joined columns', () => {
     const users = source.memory({ schema: z.object({ userId: z.string(), country: z.string() }) });
-    const p = events().join(users, { on: 'userId', type: 'left', lookup: { refresh: '1 hour' } }).sink.memory({ name: 'j' });
+    const p = events()
+      .join(users, { on: 'userId', type: 'left', lookup: { refresh: '1 hour' } })
+      .sink.memory({ name: 'j' });
     expect(p.plan.nodes.find((n) => n.kind === 'join')).toMatchObject({
       left: 'memory_1',
       right: 'memory_2',
@@ -157,7 +215,11 @@ describe('builders', () => {
   });
 
   it('draws the plan as a Mermaid flowchart with its policies', () => {
-    const text = explain(events().filter((r) => r.amount.gt(1)).sink.console().plan);
+    const text = explain(
+      events()
+        .filter((r) => r.amount.gt(1))
+        .sink.console().plan,
+    );
     expect(text).toMatch(/^flowchart LR/);
     expect(text).toContain('late rows → log; bad records → log');
     expect(text).toContain('filter_1["filter amount > 1"]');

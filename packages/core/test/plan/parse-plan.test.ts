@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { count, type Plan, parsePlan, PipekitError, source, tumbling } from '../../src/index.js';
+import { count, PipekitError, type Plan, parsePlan, source, tumbling } from '../../src/index.js';
 
 const windowed = (): Plan =>
   source
@@ -12,7 +12,8 @@ const windowed = (): Plan =>
     .sink.console().plan;
 
 /** A mutable deep copy to corrupt. */
-const copy = (p: Plan) => JSON.parse(JSON.stringify(p)) as { nodes: Record<string, unknown>[] } & Record<string, unknown>;
+const copy = (p: Plan) =>
+  JSON.parse(JSON.stringify(p)) as { nodes: Record<string, unknown>[] } & Record<string, unknown>;
 
 function issuesOf(json: unknown): string {
   try {
@@ -33,13 +34,17 @@ describe('parsePlan', () => {
   it('points at a bad window size', () => {
     const bad = copy(windowed());
     (bad.nodes[2] as { window: { size: number } }).window.size = -5;
-    expect(issuesOf(bad)).toMatch(/^plan\.json: this is not a valid plan\nnodes\[2\]\.window\.size: .*positive/);
+    expect(issuesOf(bad)).toMatch(
+      /^plan\.json: this is not a valid plan\nnodes\[2\]\.window\.size: .*positive/,
+    );
   });
 
   it('points at a bad duration string', () => {
     const bad = copy(windowed());
     (bad.nodes[1] as { delay: unknown }).delay = '10 lightyears';
-    expect(issuesOf(bad)).toContain("nodes[1].delay: '10 lightyears' is not a duration: unknown unit 'lightyears'");
+    expect(issuesOf(bad)).toContain(
+      "nodes[1].delay: '10 lightyears' is not a duration: unknown unit 'lightyears'",
+    );
   });
 
   it('points at an unknown node kind and an unknown key', () => {
@@ -57,7 +62,9 @@ describe('parsePlan', () => {
     expect(issuesOf(v)).toContain('version');
     const dangling = copy(windowed());
     (dangling.nodes[3] as { input: string }).input = 'ghost';
-    expect(issuesOf(dangling)).toContain("nodes[3]: reads from 'ghost', which is not a node before it");
+    expect(issuesOf(dangling)).toContain(
+      "nodes[3]: reads from 'ghost', which is not a node before it",
+    );
     const column = copy(windowed());
     (column.nodes[2] as { keys: string[] }).keys = ['kk'];
     expect(issuesOf(column)).toContain("nodes[2].keys[0]: unknown column 'kk'");

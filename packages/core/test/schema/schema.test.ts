@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decimal, epochMillis, long, parseDdl, parseSparkType, PipekitError, toSchema } from '../../src/index.js';
+import {
+  decimal,
+  epochMillis,
+  long,
+  PipekitError,
+  parseDdl,
+  parseSparkType,
+  toSchema,
+} from '../../src/index.js';
 
 describe('schemas', () => {
   it('a zod object, a DDL string and a field list give the same schema', () => {
@@ -12,7 +20,9 @@ describe('schemas', () => {
         n: long(),
       }),
     );
-    const fromDdl = toSchema('user_id STRING NOT NULL, amount DECIMAL(10,2), ts TIMESTAMP, n BIGINT NOT NULL');
+    const fromDdl = toSchema(
+      'user_id STRING NOT NULL, amount DECIMAL(10,2), ts TIMESTAMP, n BIGINT NOT NULL',
+    );
     const fromFields = toSchema([
       { name: 'user_id', type: 'string', nullable: false },
       { name: 'amount', type: 'decimal(10,2)' },
@@ -68,10 +78,17 @@ describe('schemas', () => {
   });
 
   it('parses nested DDL types, backquoted names and comments', () => {
-    const s = parseDdl("`order id` BIGINT, tags ARRAY<STRING>, attrs MAP<STRING, INT>, p STRUCT<a:INT, b:STRING> COMMENT 'x, y'");
+    const s = parseDdl(
+      "`order id` BIGINT, tags ARRAY<STRING>, attrs MAP<STRING, INT>, p STRUCT<a:INT, b:STRING> COMMENT 'x, y'",
+    );
     expect(s.fields.map((f) => f.name)).toEqual(['order id', 'tags', 'attrs', 'p']);
     expect(s.fields[1]?.type).toEqual({ type: 'array', elementType: 'string', containsNull: true });
-    expect(s.fields[2]?.type).toEqual({ type: 'map', keyType: 'string', valueType: 'integer', valueContainsNull: true });
+    expect(s.fields[2]?.type).toEqual({
+      type: 'map',
+      keyType: 'string',
+      valueType: 'integer',
+      valueContainsNull: true,
+    });
   });
 
   it('says which DDL column is wrong', () => {

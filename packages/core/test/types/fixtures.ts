@@ -13,7 +13,16 @@ export const Purchase = z.object({
 export const purchases = () =>
   source.memory({
     schema: Purchase,
-    rows: [{ userId: 'u1', eventType: 'purchase', amount: 10, quantity: 1, eventTime: new Date(0), vip: false }],
+    rows: [
+      {
+        userId: 'u1',
+        eventType: 'purchase',
+        amount: 10,
+        quantity: 1,
+        eventTime: new Date(0),
+        vip: false,
+      },
+    ],
   });
 
 export const Click = z.object({ userId: z.string(), page: z.string(), ts: epochMillis() });

@@ -8,9 +8,9 @@ import {
   avg,
   count,
   countDistinct,
+  type Expr,
   every,
   first,
-  type Expr,
   max,
   min,
   session,
@@ -27,10 +27,16 @@ const p = purchases();
 expectTypeOf(p.filter((r) => r.amount.gt(100)).node).not.toBeAny();
 
 const kept = p.select('userId', 'amount');
-type KeptRow = typeof kept extends { filter(x: infer _P): unknown } ? Parameters<Parameters<typeof kept.filter>[0] & ((r: never) => unknown)>[0] : never;
+type KeptRow = typeof kept extends { filter(x: infer _P): unknown }
+  ? Parameters<Parameters<typeof kept.filter>[0] & ((r: never) => unknown)>[0]
+  : never;
 expectTypeOf<KeptRow>().not.toBeAny();
 
-const projected = p.select((r) => ({ user: 'userId', total: r.amount.times(2), big: r.amount.gt(100) }));
+const projected = p.select((r) => ({
+  user: 'userId',
+  total: r.amount.times(2),
+  big: r.amount.gt(100),
+}));
 projected.filter((r) => {
   expectTypeOf(r.user).toEqualTypeOf<Expr<string>>();
   expectTypeOf(r.total).toEqualTypeOf<Expr<number>>();
@@ -185,11 +191,17 @@ fields.filter((r) => {
   expectTypeOf(r.amount).toEqualTypeOf<Expr<number | null>>();
   return r.amount.gt(1);
 });
-const fromZod = source.memory({ schema: z.object({ user_id: z.string(), amount: z.number().nullable() }) });
-expectTypeOf<Parameters<Parameters<typeof fromZod.filter>[0] & ((r: never) => unknown)>[0]>().not.toBeAny();
+const fromZod = source.memory({
+  schema: z.object({ user_id: z.string(), amount: z.number().nullable() }),
+});
+expectTypeOf<
+  Parameters<Parameters<typeof fromZod.filter>[0] & ((r: never) => unknown)>[0]
+>().not.toBeAny();
 
 // --- joins ------------------------------------------------------------------------------------
-const users = source.memory({ schema: z.object({ userId: z.string(), country: z.string(), amount: z.number() }) });
+const users = source.memory({
+  schema: z.object({ userId: z.string(), country: z.string(), amount: z.number() }),
+});
 const enriched = p.join(users, { on: 'userId', type: 'left', lookup: true });
 enriched.filter((r) => {
   expectTypeOf(r.country).toEqualTypeOf<Expr<string | null>>();

@@ -24,7 +24,16 @@ export const dedupeNodeSchema = z.strictObject({
 });
 export type DedupeNode = z.output<typeof dedupeNodeSchema>;
 
-export const aggregateFns = ['count', 'countDistinct', 'sum', 'avg', 'min', 'max', 'first', 'last'] as const;
+export const aggregateFns = [
+  'count',
+  'countDistinct',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'first',
+  'last',
+] as const;
 export type AggregateFn = (typeof aggregateFns)[number];
 
 export const aggregateSpecSchema = z
@@ -34,7 +43,10 @@ export const aggregateSpecSchema = z
     /** Absent only for `count` (count of rows). */
     column: z.string().min(1).optional(),
   })
-  .refine((a) => a.fn === 'count' || a.column !== undefined, { path: ['column'], message: 'needs a column' });
+  .refine((a) => a.fn === 'count' || a.column !== undefined, {
+    path: ['column'],
+    message: 'needs a column',
+  });
 export type AggregateSpec = z.output<typeof aggregateSpecSchema>;
 
 /**
@@ -67,8 +79,13 @@ export const joinNodeSchema = z.strictObject({
   right: z.string().min(1),
   joinType: z.enum(joinTypes),
   on: z
-    .strictObject({ left: z.array(z.string().min(1)).min(1), right: z.array(z.string().min(1)).min(1) })
-    .refine((o) => o.left.length === o.right.length, { message: 'left and right need as many key columns' }),
+    .strictObject({
+      left: z.array(z.string().min(1)).min(1),
+      right: z.array(z.string().min(1)).min(1),
+    })
+    .refine((o) => o.left.length === o.right.length, {
+      message: 'left and right need as many key columns',
+    }),
   within: durationSchema.optional(),
   lookup: z.strictObject({ refresh: durationSchema.optional() }).optional(),
 });

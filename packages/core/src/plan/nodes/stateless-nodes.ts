@@ -5,7 +5,11 @@ import { policySchema } from '../policy.js';
 import { nodeBase, singleInput } from './node-base.js';
 
 /** Keeps rows for which the predicate is true (not false, not null). */
-export const filterNodeSchema = z.strictObject({ ...singleInput, kind: z.literal('filter'), predicate: exprNodeSchema });
+export const filterNodeSchema = z.strictObject({
+  ...singleInput,
+  kind: z.literal('filter'),
+  predicate: exprNodeSchema,
+});
 export type FilterNode = z.output<typeof filterNodeSchema>;
 
 /** The output row is exactly these columns, in this order. */

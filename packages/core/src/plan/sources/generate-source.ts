@@ -9,10 +9,26 @@ export const generatedColumnSchema = z.discriminatedUnion('kind', [
   /** 0, 1, 2, ... */
   z.strictObject({ kind: z.literal('sequence') }),
   /** `prefix` + an id drawn from `cardinality` keys: `user-17`. */
-  z.strictObject({ kind: z.literal('key'), prefix: z.string().default(''), cardinality: z.number().int().positive() }),
-  z.strictObject({ kind: z.literal('uniform'), min: z.number(), max: z.number(), integer: z.boolean().default(false) }),
-  z.strictObject({ kind: z.literal('choice'), values: z.array(z.string()).min(1), weights: z.array(z.number().nonnegative()).optional() }),
-  z.strictObject({ kind: z.literal('boolean'), probability: z.number().min(0).max(1).default(0.5) }),
+  z.strictObject({
+    kind: z.literal('key'),
+    prefix: z.string().default(''),
+    cardinality: z.number().int().positive(),
+  }),
+  z.strictObject({
+    kind: z.literal('uniform'),
+    min: z.number(),
+    max: z.number(),
+    integer: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('choice'),
+    values: z.array(z.string()).min(1),
+    weights: z.array(z.number().nonnegative()).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('boolean'),
+    probability: z.number().min(0).max(1).default(0.5),
+  }),
   /**
    * Event time: starts at `start` (ISO) and advances by 1000/rowsPerSecond ms a row; `outOfOrderShare`
    * of the rows are moved back by up to `maxDelay`.
@@ -39,7 +55,12 @@ export const generateSourceSchema = z.strictObject({
   batchSize: z.number().int().positive().default(10_000),
   /** Columns; Spark's rate source shape `{ timestamp, value }` when absent. */
   columns: z.record(z.string(), generatedColumnSchema).default({
-    timestamp: { kind: 'eventTime', start: '2026-01-01T00:00:00.000Z', outOfOrderShare: 0, maxDelay: 1000 },
+    timestamp: {
+      kind: 'eventTime',
+      start: '2026-01-01T00:00:00.000Z',
+      outOfOrderShare: 0,
+      maxDelay: 1000,
+    },
     value: { kind: 'sequence' },
   }),
 });

@@ -8,7 +8,17 @@ const offsetsSchema = z.union([
 ]);
 
 export const kafkaSecuritySchema = z.strictObject({
-  ssl: z.union([z.boolean(), z.strictObject({ ca: secretRefSchema.optional(), cert: secretRefSchema.optional(), key: secretRefSchema.optional(), rejectUnauthorized: z.boolean().optional() })]).optional(),
+  ssl: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        ca: secretRefSchema.optional(),
+        cert: secretRefSchema.optional(),
+        key: secretRefSchema.optional(),
+        rejectUnauthorized: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
   sasl: z
     .strictObject({
       mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -32,7 +42,9 @@ export const kafkaSourceSchema = z
     maxOffsetsPerTrigger: z.number().int().positive().optional(),
     format: z.enum(['json', 'string', 'bytes']).default('json'),
     /** Extra columns from the record's metadata, as Spark's Kafka source names them. */
-    includeColumns: z.array(z.enum(['key', 'headers', 'topic', 'partition', 'offset', 'timestamp'])).optional(),
+    includeColumns: z
+      .array(z.enum(['key', 'headers', 'topic', 'partition', 'offset', 'timestamp']))
+      .optional(),
     /** Use the record timestamp as this column's value (event time). */
     timestampColumn: z.string().min(1).optional(),
     groupId: z.string().min(1).optional(),

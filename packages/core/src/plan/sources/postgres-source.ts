@@ -15,15 +15,25 @@ export const postgresSourceSchema = z
     upperBound: z.union([z.number(), z.string()]).optional(),
     numPartitions: z.number().int().positive().optional(),
     /** Streaming: poll new rows by an increasing column; the high-water mark lives in the checkpoint. */
-    incremental: z.strictObject({ column: z.string().min(1), pollInterval: durationSchema.default(10_000) }).optional(),
+    incremental: z
+      .strictObject({ column: z.string().min(1), pollInterval: durationSchema.default(10_000) })
+      .optional(),
     /** Keep the rows in memory after the first read (legacy `cache`). */
     cache: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
     if ((o.table === undefined) === (o.query === undefined))
-      ctx.addIssue({ code: 'custom', path: ['table'], message: 'give exactly one of table, query' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['table'],
+        message: 'give exactly one of table, query',
+      });
     if (o.numPartitions !== undefined && o.numPartitions > 1 && o.partitionColumn === undefined)
-      ctx.addIssue({ code: 'custom', path: ['partitionColumn'], message: 'numPartitions needs partitionColumn' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partitionColumn'],
+        message: 'numPartitions needs partitionColumn',
+      });
   });
 
 export type PostgresSourceSpec = z.output<typeof postgresSourceSchema>;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Stop both test services (each stop is a no-op when already stopped).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+rc=0
+"$here/kafka.sh" stop || rc=1
+"$here/postgres.sh" stop || rc=1
+exit "$rc"
