@@ -52,7 +52,7 @@ export function castConverter(to: DataType, source: CastSource): CastFn {
     case 'short':
     case 'integer':
     case 'long':
-      return nullOr(integralCast(to === 'integer' ? 'integer' : to));
+      return nullOr(integralCast(to, isFractional(source.type)));
     case 'float':
       return nullOr((v) => {
         const d = toDouble(v);
@@ -130,9 +130,13 @@ export function toDouble(v: unknown): number | null {
   return null;
 }
 
-function integralCast(type: IntegralType): CastFn {
+function isFractional(t: CastSource['type']): boolean {
+  return t === 'double' || t === 'float' || (typeof t === 'string' && decimalPattern.test(t));
+}
+
+function integralCast(type: IntegralType, fromDouble: boolean): CastFn {
   return (v) => {
-    if (typeof v === 'number') return toIntegral(v, type);
+    if (typeof v === 'number') return toIntegral(v, type, fromDouble);
     if (typeof v === 'string') return parseSparkIntegral(v, type);
     if (typeof v === 'boolean') return v ? 1 : 0;
     if (v instanceof Date) return toIntegral(Math.floor(v.getTime() / 1000), type);

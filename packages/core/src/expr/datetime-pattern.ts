@@ -71,9 +71,11 @@ function partRegex(p: Part): string {
 function compile(pattern: string): DatetimePattern {
   const parts = split(pattern);
   const fields = parts.filter((p): p is { letter: string; count: number } => 'letter' in p);
-  const regex = new RegExp(`^${parts.map(partRegex).join('')}$`, 'i');
+  // Built on first parse: a formatting-only pattern (with E) has no regex.
+  let regex: RegExp | undefined;
   return {
     parse(text) {
+      regex ??= new RegExp(`^${parts.map(partRegex).join('')}$`, 'i');
       const m = regex.exec(text.trim());
       if (m === null) return null;
       let [y, mo, d, h, mi, s, ms, pm] = [1970, 1, 1, 0, 0, 0, 0, false];

@@ -86,17 +86,18 @@ export function parseSparkIntegral(text: string, type: IntegralType): number | n
 }
 
 /**
- * Spark's CAST(number AS INT/...) when not ANSI: a fractional value truncates and saturates at
- * the int range (Scala's `toInt`), then narrows like Java for byte and short; integral values wrap.
+ * Spark's CAST(number AS INT/...) when not ANSI: a double truncates and saturates at the int
+ * range (Scala's `toInt`), then narrows like Java for byte and short; an integral value wraps.
+ * `fromDouble` says the source is a float/double/decimal; unknown sources go by the value.
  */
-export function toIntegral(value: number, type: IntegralType): number {
+export function toIntegral(value: number, type: IntegralType, fromDouble = false): number {
   if (Number.isNaN(value)) return 0;
   const bits = integralBits[type];
   if (bits === 64) {
     return Math.trunc(Math.min(Math.max(value, -(2 ** 63)), 2 ** 63 - 1));
   }
   let n: number;
-  if (Number.isInteger(value)) n = Number(BigInt.asIntN(32, BigInt(value)));
+  if (Number.isInteger(value) && !fromDouble) n = Number(BigInt.asIntN(32, BigInt(value)));
   else n = Math.trunc(Math.min(Math.max(value, -(2 ** 31)), 2 ** 31 - 1));
   if (bits === 32) return n;
   return Number(BigInt.asIntN(bits, BigInt(n)));

@@ -108,13 +108,16 @@ const plainIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // Words our parser takes as names but Spark reserves: quoted on output so Spark reads them too.
 const sparkReserved = new Set(
-  'all any by create exists from group having intersect join limit on order select some table to union where with'.split(' '),
+  'all any by create exists from group having intersect join limit on order select some table to union where with'.split(
+    ' ',
+  ),
 );
 
 /** A column or function name, backquoted when it is not a plain word or is a keyword. */
 export function formatSqlIdentifier(name: string): string {
   const lower = name.toLowerCase();
-  if (plainIdentifier.test(name) && !reservedWords.has(lower) && !sparkReserved.has(lower)) return name;
+  if (plainIdentifier.test(name) && !reservedWords.has(lower) && !sparkReserved.has(lower))
+    return name;
   return `\`${name.replaceAll('`', '``')}\``;
 }
 

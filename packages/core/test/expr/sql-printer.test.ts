@@ -70,10 +70,31 @@ describe('parse(print(x)) deep-equals x', () => {
         kind: 'binary',
         op: 'and',
         left: { kind: 'column', name: 'a' },
-        right: { kind: 'binary', op: 'and', left: { kind: 'column', name: 'b' }, right: { kind: 'column', name: 'c' } },
+        right: {
+          kind: 'binary',
+          op: 'and',
+          left: { kind: 'column', name: 'b' },
+          right: { kind: 'column', name: 'c' },
+        },
       },
-      { kind: 'like', operand: { kind: 'binary', op: '||', left: { kind: 'column', name: 'a' }, right: { kind: 'column', name: 'b' } }, pattern: { kind: 'literal', value: 'x' }, negated: false, caseInsensitive: false },
-      { kind: 'in', operand: { kind: 'unary', op: 'not', operand: { kind: 'column', name: 'f' } }, list: [{ kind: 'literal', value: true }], negated: false },
+      {
+        kind: 'like',
+        operand: {
+          kind: 'binary',
+          op: '||',
+          left: { kind: 'column', name: 'a' },
+          right: { kind: 'column', name: 'b' },
+        },
+        pattern: { kind: 'literal', value: 'x' },
+        negated: false,
+        caseInsensitive: false,
+      },
+      {
+        kind: 'in',
+        operand: { kind: 'unary', op: 'not', operand: { kind: 'column', name: 'f' } },
+        list: [{ kind: 'literal', value: true }],
+        negated: false,
+      },
       { kind: 'call', name: 'not', args: [{ kind: 'column', name: 'x y' }] },
     ];
     for (const tree of trees) expect(parseSqlExpression(printSql(tree))).toEqual(tree);
@@ -101,7 +122,7 @@ describe('formatSqlLiteral', () => {
   });
 
   it('reads back as the same string', () => {
-    const value = "tab\there, quote ' and \"dq\", backslash \\ and %_";
+    const value = 'tab\there, quote \' and "dq", backslash \\ and %_';
     expect(parseSqlExpression(formatSqlLiteral(value))).toEqual({ kind: 'literal', value });
   });
 });

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileSinkSpec, Schema } from '@pipekit/core';
+import type { SinkBatch, SinkContext, SinkWriter } from '../connector.js';
+import { formatCsv } from '../formats/csv.js';
+import { formatJsonLines } from '../formats/jsonl.js';
+import { formatParquet } from '../formats/parquet.js';
+import type { Row } from '../row.js';
+
+const extensionOf: Record<FileSinkSpec['format'], string> = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
+
+function partitionValue(v: unknown): string {
+  if (v === null || v === undefined) return '__HIVE_DEFAULT_PARTITION__';
+  const s = v instanceof Date ? v.toISOString() : String(v);
+  return encodeURIComponent(s);
+}
+
+/**
+ * Writes each batch as new part files in a directory (`col=value/` subdirectories with
+ * `partitionBy`, the partition columns left out of the files, as Spark does). A file is written
+ * under a temporary name and renamed, so a reader (or a stop in the middle) never sees half a
+ * batch; its name comes from (query id, batch id), so writing a batch again replaces it.
+ */
+export class FileWriter implements SinkWriter {
+  private readonly queryTag: string;
+
+  constructor(
+    private readonly spec: FileSinkSpec,
+    ctx: SinkContext,
+  ) {
+    this.queryTag = createHash('sha256').update(ctx.queryId).update(ctx.nodeId).digest('hex').slice(0, 8);
+  }
+
+  async writeBatch(batch: SinkBatch): Promise<void> {
+    const { partitionBy } = this.spec;
+    if (partitionBy.length === 0) {
+      await this.writeFile(this.spec.path, batch.rows, batch.schema, batch.batchId);
+      return;
+    }
+    const groups = new Map<string, Row[]>();
+    for (const r of batch.rows) {
+      const dir = partitionBy.map((c) => `${c}=${partitionValue(r[c])}`).join('/');
+      let g = groups.get(dir);
+      if (!g) groups.set(dir, (g = []));
+      const rest: Row = {};
+      for (const k in r) if (!partitionBy.includes(k)) rest[k] = r[k];
+      g.push(rest);
+    }
+    const schema = batch.schema ? { fields: batch.schema.fields.filter((f) => !partitionBy.includes(f.name)) } : null;
+    for (const [dir, rows] of groups) await this.writeFile(join(this.spec.path, dir), rows, schema, batch.batchId);
+  }
+
+  private async writeFile(dir: string, rows: readonly Row[], schema: Schema | null, batchId: number): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const name = `part-${String(batchId).padStart(5, '0')}-${this.queryTag}.${extensionOf[this.spec.format]}`;
+    const tmp = join(dir, `.${name}.tmp`);
+    await writeFile(tmp, this.encode(rows, schema));
+    await rename(tmp, join(dir, name));
+  }
+
+  private encode(rows: readonly Row[], schema: Schema | null): string | Uint8Array {
+    switch (this.spec.format) {
+      case 'jsonl':
+        return formatJsonLines(rows);
+      case 'csv':
+        return formatCsv(rows, schema?.fields.map((f) => f.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]);
+      case 'parquet':
+        return formatParquet(rows, schema);
+    }
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,76 @@
+import type { GenerateSourceSpec } from '@pipekit/core';
+import type { Offset, ReadLimits, SourceContext, SourceReader } from '../connector.js';
+import type { Row } from '../row.js';
+import { rowFactory, valueOf } from './generate-values.js';
+
+/**
+ * Seeded synthetic rows (Spark's rate source, with columns). The offset is the next row number;
+ * rows are a pure function of (seed, row number), so a replayed range gives the same rows.
+ * With `rowsPerSecond`, row n becomes available n/rowsPerSecond seconds after the reader starts
+ * (on the injected scheduler's clock) and its event time advances at the same rate.
+ */
+export class GenerateReader implements SourceReader {
+  private readonly makeRow: (row: number) => Row;
+  private readonly startedAt: number;
+  /** Under `availableNow`: the row count fixed when the trigger started. */
+  private cap: number | undefined;
+  private capPending = false;
+
+  constructor(
+    private readonly spec: GenerateSourceSpec,
+    private readonly ctx: SourceContext,
+  ) {
+    const names = Object.keys(spec.columns);
+    const timing = { msPerRow: spec.rowsPerSecond ? 1000 / spec.rowsPerSecond : 1 };
+    const values = names.map((n, i) => valueOf(spec.columns[n]!, i, timing));
+    this.makeRow = rowFactory(names, values, spec.seed);
+    this.startedAt = ctx.scheduler.now();
+  }
+
+  initialOffset(): Offset {
+    return 0;
+  }
+
+  /** Rows that exist by now: all of them when unthrottled. */
+  private available(): number {
+    const limit = this.spec.limit ?? Number.POSITIVE_INFINITY;
+    if (this.spec.rowsPerSecond === undefined) return limit;
+    const elapsed = Math.max(0, this.ctx.scheduler.now() - this.startedAt);
+    return Math.min(limit, Math.floor((elapsed * this.spec.rowsPerSecond) / 1000));
+  }
+
+  planBatch(start: Offset, limits: ReadLimits): Offset | null {
+    const from = start as number;
+    if (this.capPending) {
+      this.cap = Number.isFinite(this.available()) ? this.available() : from + this.spec.batchSize;
+      this.capPending = false;
+    }
+    const upTo = Math.min(this.available(), this.cap ?? Number.POSITIVE_INFINITY);
+    let size = limits.allAvailable ? upTo - from : this.spec.batchSize;
+    if (!Number.isFinite(size)) size = this.spec.batchSize;
+    if (limits.maxRows !== undefined) size = Math.min(size, limits.maxRows);
+    const end = Math.min(upTo, from + size);
+    return end > from ? end : null;
+  }
+
+  readBatch(start: Offset, end: Offset): { rows: Row[] } {
+    const from = start as number;
+    const to = end as number;
+    const rows = new Array<Row>(to - from);
+    const make = this.makeRow;
+    for (let i = from; i < to; i++) rows[i - from] = make(i);
+    return { rows };
+  }
+
+  commit(): void {}
+
+  isExhausted(offset: Offset): boolean {
+    return this.spec.limit !== undefined && (offset as number) >= this.spec.limit;
+  }
+
+  prepareForAvailableNow(): void {
+    this.capPending = true;
+  }
+
+  close(): void {}
+}
