@@ -10,7 +10,6 @@ use crate::errors::{At, PkError, PkResult};
 
 /// The actions of one commit, in log order.
 pub struct Commit {
-    pub version: i64,
     pub actions: Vec<Value>,
 }
 
@@ -61,7 +60,7 @@ pub async fn read_commit(path: &str, table: &DeltaTable, version: i64) -> PkResu
             .map_err(|e| PkError::new(crate::errors::Code::Internal, path, format!("{path}: invalid JSON in commit {version}: {e}")))?;
         actions.push(value);
     }
-    Ok((Commit { version, actions }, modified_ms))
+    Ok((Commit { actions }, modified_ms))
 }
 
 /// Versions of the commit files present in the log, ascending.

@@ -40,17 +40,15 @@ export function arrowType(t: DataType): ArrowType {
         return new Struct(t.fields.map(arrowField));
       case 'array':
         return new List(new ArrowField('element', arrowType(t.elementType), t.containsNull));
-      case 'map':
-        return new Map_(
-          new ArrowField(
-            'key_value',
-            new Struct([
-              new ArrowField('key', arrowType(t.keyType), false),
-              new ArrowField('value', arrowType(t.valueType), t.valueContainsNull),
-            ]),
-            false,
-          ),
-        );
+      case 'map': {
+        // apache-arrow's Map_ typings want Struct<{key, value}>; the field list is built
+        // dynamically, so the generic parameter cannot be inferred.
+        const entries = new Struct([
+          new ArrowField('key', arrowType(t.keyType), false),
+          new ArrowField('value', arrowType(t.valueType), t.valueContainsNull),
+        ]) as unknown as ConstructorParameters<typeof Map_>[0]['type'];
+        return new Map_(new ArrowField('key_value', entries, false));
+      }
     }
   }
   switch (t) {

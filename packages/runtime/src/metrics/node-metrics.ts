@@ -1,0 +1,93 @@
+/** Counters of one plan node, over the whole run and for the batch in flight. */
+export class NodeMetrics {
+  rowsIn = 0;
+  rowsOut = 0;
+  batchRowsIn = 0;
+  batchRowsOut = 0;
+  /** Bad records (all policies) and late rows refused by this node. */
+  badRecords = 0;
+  /** Refused rows dropped or logged (policy drop or log). */
+  dropped = 0;
+  /** Refused rows written to a dead-letter sink. */
+  deadLettered = 0;
+  /** Rows (or groups, keys) kept in the node's state. */
+  stateRows = 0;
+  /** The node's watermark (epoch ms), for watermark nodes. */
+  watermark: number | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly kind: string,
+  ) {}
+
+  countIn(n: number): void {
+    this.rowsIn += n;
+    this.batchRowsIn += n;
+  }
+
+  countOut(n: number): void {
+    this.rowsOut += n;
+    this.batchRowsOut += n;
+  }
+
+  resetBatch(): void {
+    this.batchRowsIn = 0;
+    this.batchRowsOut = 0;
+  }
+}
+
+/** A node in a progress report. */
+export interface NodeProgress {
+  readonly id: string;
+  readonly kind: string;
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  /** Rows out of this node per second of the batch's processing time. */
+  readonly rowsPerSecond: number;
+  readonly totalRowsIn: number;
+  readonly totalRowsOut: number;
+  readonly badRecords: number;
+  readonly dropped: number;
+  readonly deadLettered: number;
+  readonly stateRows: number;
+  readonly watermark: string | null;
+}
+
+/** One finished micro-batch of a query: Spark's `StreamingQueryProgress`, smaller. */
+export interface QueryProgress {
+  readonly pipeline: string;
+  readonly queryId: string;
+  readonly batchId: number;
+  /** When the batch started (ISO, scheduler clock). */
+  readonly timestamp: string;
+  readonly durationMs: number;
+  readonly numInputRows: number;
+  readonly processedRowsPerSecond: number;
+  /** Rows read from sources and not yet written by every sink when the batch ended (0 when idle). */
+  readonly bufferedRows: number;
+  readonly nodes: readonly NodeProgress[];
+}
+
+export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
+  return {
+    id: m.id,
+    kind: m.kind,
+    rowsIn: m.batchRowsIn,
+    rowsOut: m.batchRowsOut,
+    rowsPerSecond: durationMs > 0 ? Math.round((m.batchRowsOut * 1000) / durationMs) : 0,
+    totalRowsIn: m.rowsIn,
+    totalRowsOut: m.rowsOut,
+    badRecords: m.badRecords,
+    dropped: m.dropped,
+    deadLettered: m.deadLettered,
+    stateRows: m.stateRows,
+    watermark: m.watermark === null ? null : new Date(m.watermark).toISOString(),
+  };
+}
+
+/** Receives progress: a TTY line, Prometheus gauges, JSON lines, a test. */
+export interface MetricsListener {
+  onProgress(progress: QueryProgress): void;
+  /** The run ended (completed, stopped or failed). */
+  close?(): void | Promise<void>;
+}
