@@ -9,6 +9,7 @@ mod arrow_conv;
 mod errors;
 mod info;
 mod log;
+mod protocol;
 mod read;
 mod table;
 mod write;

@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::arrow_conv::{decode_ipc, fit_to_table};
 use crate::errors::{At, PkError, PkResult};
+use crate::protocol::CommitTarget;
 use crate::read::{read_file, FileRef};
 use crate::table::{arrow_schema, existing_table_url, lock_table, partition_columns, refresh};
 
@@ -78,9 +79,10 @@ async fn commit(
     operation: DeltaOperation,
     properties: CommitProperties,
 ) -> PkResult<i64> {
+    let target = CommitTarget::new(path, table.snapshot().at(path)?)?;
     let finalized = CommitBuilder::from(properties)
         .with_actions(actions)
-        .build(Some(table.snapshot().at(path)?), table.log_store(), operation)
+        .build(Some(&target), table.log_store(), operation)
         .await
         .at(path)?;
     let version = finalized.version() as i64;

@@ -1,0 +1,195 @@
+import {
+  compileExpr,
+  compilePredicate,
+  type CompileOptions,
+  type ExprNode,
+  type PlanVisitor,
+  type Policy,
+  type Schema,
+  visitNode,
+} from '@pipekit/core';
+import type { Logger } from 'pino';
+import { catchError, concatMap, map, type Observable, type OperatorFunction, tap, throwError } from 'rxjs';
+import type { SinkWriter, SourceReader } from '../connector.js';
+import { messageOf, PipelineFailure } from '../errors.js';
+import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { aggregateRows } from '../operators/aggregate.js';
+import { dedupeRows } from '../operators/dedupe.js';
+import { filterRows } from '../operators/filter.js';
+import { hashJoin } from '../operators/hash-join.js';
+import { mapUdf } from '../operators/map-udf.js';
+import { projectRows, setColumn, withoutColumns } from '../operators/project.js';
+import { type OutputColumn, projector } from '../operators/projector.js';
+import { unionBatches } from '../operators/union.js';
+import { trackWatermark } from '../operators/watermark.js';
+import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
+import { rowCoercer } from '../schema/coerce.js';
+import { type Batch, batchOf, type Epoch } from './batch.js';
+import type { CompiledPipeline, NodeInfo } from './compile-plan.js';
+
+/** Rows written by one sink. */
+export interface SinkStats {
+  rowsWritten: number;
+  batches: number;
+}
+
+/** Everything a query's nodes are built from. */
+export interface GraphContext {
+  readonly compiled: CompiledPipeline;
+  readonly queryId: string;
+  readonly epochs: Observable<Epoch>;
+  readonly readers: ReadonlyMap<string, SourceReader>;
+  readonly writers: ReadonlyMap<string, SinkWriter>;
+  /** Dead-letter writers by the id of the node whose policy names them ('' for the pipeline's). */
+  readonly deadLetters: ReadonlyMap<string, SinkWriter>;
+  readonly metrics: (id: string) => NodeMetrics;
+  readonly sinkStats: (id: string) => SinkStats;
+  readonly logger: Logger;
+  /** The current batch's instant, for `current_timestamp()`. */
+  readonly clock: { now: number };
+  /** Rows read from sources and not yet written everywhere. */
+  readonly onRead: (rows: number) => void;
+}
+
+interface NodeCtx {
+  readonly g: GraphContext;
+  readonly info: NodeInfo;
+  readonly inputs: readonly Observable<Batch>[];
+  readonly inputInfos: readonly NodeInfo[];
+}
+
+function exprOptions(g: GraphContext): CompileOptions {
+  return { now: () => g.clock.now };
+}
+
+function expr(e: ExprNode, schema: Schema | null, g: GraphContext) {
+  return compileExpr(e, schema ?? undefined, exprOptions(g));
+}
+
+function single(ctx: NodeCtx, op: OperatorFunction<Batch, Batch>): Observable<Batch> {
+  return ctx.inputs[0]!.pipe(op);
+}
+
+function policyOf(ctx: NodeCtx, own: Policy | undefined) {
+  const policy = own ?? ctx.g.compiled.plan.policies.badRecords;
+  const id = ctx.info.node.id;
+  return badRecordHandler(policy, {
+    pipeline: ctx.g.compiled.plan.name,
+    queryId: ctx.g.queryId,
+    logger: ctx.g.logger,
+    metrics: ctx.g.metrics(id),
+    deadLetter: ctx.g.deadLetters.get(own ? id : '') ?? null,
+  });
+}
+
+/** Builds each node kind as an observable of batches, from its inputs' observables. */
+const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
+  source: (n, ctx) => {
+    const reader = ctx.g.readers.get(n.id)!;
+    const onBad = policyOf(ctx, n.badRecords);
+    return ctx.g.epochs.pipe(
+      concatMap(async (epoch) => {
+        const range = epoch.reads.get(n.id);
+        if (!range) return batchOf(epoch, []);
+        const r = await reader.readBatch(range.start, range.end);
+        const bad = r.badRecords ?? [];
+        ctx.g.metrics(n.id).countIn(r.rows.length + bad.length);
+        ctx.g.onRead(r.rows.length);
+        return batchOf(epoch, r.rows, await onBad(bad, epoch));
+      }),
+    );
+  },
+  filter: (n, ctx) => single(ctx, filterRows(compilePredicate(n.predicate, ctx.inputInfos[0]!.schema ?? undefined, exprOptions(ctx.g)))),
+  select: (n, ctx) => {
+    const schema = ctx.inputInfos[0]!.schema;
+    const columns: OutputColumn[] = n.columns.map((c) =>
+      c.expr.kind === 'column' && (schema === null || schema.fields.some((f) => f.name === (c.expr as { name: string }).name))
+        ? { name: c.name, from: (c.expr as { name: string }).name }
+        : { name: c.name, fn: expr(c.expr, schema, ctx.g) },
+    );
+    return single(ctx, projectRows(projector(columns)));
+  },
+  withColumn: (n, ctx) => {
+    const schema = ctx.inputInfos[0]!.schema;
+    const fn = expr(n.expr, schema, ctx.g);
+    if (!schema) return single(ctx, projectRows(setColumn(n.column, fn)));
+    const columns: OutputColumn[] = schema.fields.map((f) => (f.name === n.column ? { name: f.name, fn } : { name: f.name, from: f.name }));
+    if (!schema.fields.some((f) => f.name === n.column)) columns.push({ name: n.column, fn });
+    return single(ctx, projectRows(projector(columns)));
+  },
+  drop: (n, ctx) => {
+    const schema = ctx.inputInfos[0]!.schema;
+    if (!schema) return single(ctx, projectRows(withoutColumns(n.columns)));
+    return single(ctx, projectRows(projector(schema.fields.filter((f) => !n.columns.includes(f.name)).map((f) => ({ name: f.name, from: f.name })))));
+  },
+  map: (n, ctx) => single(ctx, mapUdf(n.id, ctx.g.compiled.udfs.get(n.udf)!, rowCoercer(n.schema, n.id), policyOf(ctx, n.badRecords))),
+  union: (_n, ctx) => unionBatches(ctx.inputs),
+  hint: (_n, ctx) => ctx.inputs[0]!,
+  watermark: (n, ctx) => single(ctx, trackWatermark(n.column, n.delay, ctx.g.metrics(n.id))),
+  dedupe: (n, ctx) => single(ctx, dedupeRows(n.columns, ctx.g.metrics(n.id))),
+  aggregate: (n, ctx) => single(ctx, aggregateRows(n, ctx.g.compiled.aggregateEmit.get(n.id)!, ctx.g.metrics(n.id))),
+  join: (n, ctx) => {
+    const [l, r] = ctx.inputInfos;
+    const names = (s: Schema | null) => s?.fields.map((f) => f.name) ?? null;
+    return hashJoin(n, { left: names(l!.schema), right: names(r!.schema) }, ctx.g.metrics(n.id))(ctx.inputs[0]!, ctx.inputs[1]!);
+  },
+  sideOutput: (_n, ctx) => ctx.inputs[0]!.pipe(map((b) => batchOf(b.epoch, b.bad.map(badRecordRow)))),
+  sink: (n, ctx) => {
+    const writer = ctx.g.writers.get(n.id)!;
+    const stats = ctx.g.sinkStats(n.id);
+    const schema = ctx.inputInfos[0]!.schema;
+    return ctx.inputs[0]!.pipe(
+      concatMap(async (b) => {
+        if (b.rows.length > 0) {
+          await writer.writeBatch({ queryId: ctx.g.queryId, batchId: b.epoch.batchId, rows: b.rows, schema });
+          stats.rowsWritten += b.rows.length;
+          stats.batches += 1;
+        }
+        return b;
+      }),
+    );
+  },
+};
+
+/** Counts rows in and out of a node, and names the node in any error that passes through it. */
+function instrument(ctx: NodeCtx, out: Observable<Batch>): Observable<Batch> {
+  const { node } = ctx.info;
+  const m = ctx.g.metrics(node.id);
+  const counted =
+    node.kind === 'source'
+      ? out.pipe(tap((b) => m.countOut(b.rows.length)))
+      : out.pipe(tap((b) => m.countOut(b.rows.length)));
+  return counted.pipe(
+    catchError((e: unknown) =>
+      throwError(() =>
+        e instanceof PipelineFailure || (e as { name?: string })?.name === 'PipekitError'
+          ? e
+          : new PipelineFailure(ctx.g.compiled.plan.name, node.id, node.kind, null, messageOf(e), { cause: e }),
+      ),
+    ),
+  );
+}
+
+/**
+ * The RxJS graph of one query: an observable per node (shared, so a stream read by several nodes
+ * runs once), each emitting once per micro-batch. Returns the sinks' observables, which emit when
+ * a sink has written its batch.
+ */
+export function buildGraph(g: GraphContext, nodes: readonly NodeInfo[], share: <T>(o: Observable<T>) => Observable<T>): Observable<Batch>[] {
+  const built = new Map<string, Observable<Batch>>();
+  const sinks: Observable<Batch>[] = [];
+  for (const info of nodes) {
+    const node = info.node;
+    const inputIds = node.kind === 'source' ? [] : node.kind === 'union' ? node.inputs : node.kind === 'join' ? [node.left, node.right] : node.kind === 'sideOutput' ? [node.of] : [node.input];
+    const inputs = inputIds.map((id) => {
+      const o = built.get(id)!;
+      const m = g.metrics(node.id);
+      return o.pipe(tap((b: Batch) => m.countIn(node.kind === 'sideOutput' ? b.bad.length : b.rows.length)));
+    });
+    const ctx: NodeCtx = { g, info, inputs, inputInfos: inputIds.map((id) => g.compiled.info.get(id)!) };
+    const out = share(instrument(ctx, visitNode(build, node, ctx)));
+    built.set(node.id, out);
+    if (node.kind === 'sink') sinks.push(out);
+  }
+  return sinks;
+}

@@ -1,0 +1,229 @@
+import {
+  badRecordSchema,
+  checkNode,
+  type Issue,
+  isBoundedSource,
+  nodeInputs,
+  PipekitError,
+  type Plan,
+  type PlanNode,
+  type PlanVisitor,
+  type Policy,
+  type Schema,
+  type SinkNode,
+  type SourceNode,
+  type Trigger,
+  type Udf,
+  visitNode,
+} from '@pipekit/core';
+import type { ConnectorRegistry } from '../connector.js';
+import type { AggregateEmit } from '../operators/aggregate.js';
+
+/** What the runtime runs: a plan and the functions its `map` nodes name. */
+export interface RunnablePipeline {
+  readonly plan: Plan;
+  readonly udfs: ReadonlyMap<string, Udf>;
+}
+
+/** Facts about one node, worked out once before anything runs. */
+export interface NodeInfo {
+  readonly node: PlanNode;
+  /** Its index in `plan.nodes`, for error paths. */
+  readonly index: number;
+  /** Its output columns, when known. */
+  readonly schema: Schema | null;
+  /** Whether every source upstream of it ends by itself. */
+  readonly bounded: boolean;
+  /** The nodes that read it. */
+  readonly readers: readonly string[];
+}
+
+/**
+ * A query: the sinks that share steps, with everything upstream of them. Its nodes run in one
+ * micro-batch loop with one trigger; queries with nothing in common run side by side.
+ */
+export interface QueryPlan {
+  readonly id: string;
+  /** Plan order: every input before its readers. */
+  readonly nodes: readonly PlanNode[];
+  readonly sources: readonly SourceNode[];
+  readonly sinks: readonly SinkNode[];
+  readonly trigger: Trigger;
+}
+
+export interface CompiledPipeline {
+  readonly plan: Plan;
+  readonly udfs: ReadonlyMap<string, Udf>;
+  readonly info: ReadonlyMap<string, NodeInfo>;
+  readonly queries: readonly QueryPlan[];
+  readonly aggregateEmit: ReadonlyMap<string, AggregateEmit>;
+}
+
+interface CheckCtx {
+  readonly info: NodeInfo;
+  readonly pipeline: RunnablePipeline;
+  readonly infos: ReadonlyMap<string, NodeInfo>;
+  readonly registry: ConnectorRegistry | undefined;
+  readonly emit: Map<string, AggregateEmit>;
+}
+
+function notSupported(ctx: CheckCtx, what: string, path: (string | number)[] = []): Issue[] {
+  return [{ path: ['nodes', ctx.info.index, ...path], message: `not supported yet: ${what}` }];
+}
+
+function sinkIssues(ctx: CheckCtx, type: string, path: (string | number)[]): Issue[] {
+  if (!ctx.registry || ctx.registry.hasSink(type)) return [];
+  return [{ path: ['nodes', ctx.info.index, ...path], message: `no connector for sink type '${type}'`, fix: installFix(type) }];
+}
+
+function installFix(type: string): string {
+  const pkgs: Record<string, string> = { kafka: '@pipekit/kafka', postgres: '@pipekit/postgres', delta: '@pipekit/delta' };
+  const pkg = pkgs[type];
+  return pkg ? `install ${pkg} (npm install ${pkg})` : 'register a connector for it';
+}
+
+function policyIssues(ctx: CheckCtx, policy: Policy | undefined, path: (string | number)[]): Issue[] {
+  return policy?.type === 'deadLetter' ? sinkIssues(ctx, policy.sink.type, [...path, 'sink']) : [];
+}
+
+/** The sinks downstream of a node. */
+function downstreamSinks(id: string, infos: ReadonlyMap<string, NodeInfo>): SinkNode[] {
+  const out: SinkNode[] = [];
+  const seen = new Set<string>();
+  const walk = (n: string) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    const i = infos.get(n)!;
+    if (i.node.kind === 'sink') out.push(i.node);
+    for (const r of i.readers) walk(r);
+  };
+  walk(id);
+  return out;
+}
+
+/** What the runtime can run of each node kind; everything else is refused before anything runs. */
+const check: PlanVisitor<Issue[], CheckCtx> = {
+  source: (n, ctx) => {
+    const issues = policyIssues(ctx, n.badRecords, ['badRecords']);
+    if (ctx.registry && !ctx.registry.hasSource(n.source.type))
+      issues.push({ path: ['nodes', ctx.info.index, 'source', 'type'], message: `no connector for source type '${n.source.type}'`, fix: installFix(n.source.type) });
+    return issues;
+  },
+  filter: () => [],
+  select: () => [],
+  withColumn: () => [],
+  drop: () => [],
+  map: (n, ctx) => {
+    const issues = policyIssues(ctx, n.badRecords, ['badRecords']);
+    if (!ctx.pipeline.udfs.has(n.udf))
+      issues.push({
+        path: ['nodes', ctx.info.index, 'udf'],
+        message: `the function '${n.udf}' is not in the pipeline's UDF table`,
+        fix: 'a map node runs a local JavaScript function: run the pipeline from its .ts file, not from plan JSON',
+      });
+    return issues;
+  },
+  union: () => [],
+  hint: () => [],
+  watermark: () => [],
+  dedupe: (n, ctx) => {
+    const input = ctx.infos.get(n.input)!;
+    if (!ctx.info.bounded && input.node.kind === 'watermark') return notSupported(ctx, 'dedupe within a watermark on an unbounded stream (comes with the event-time operators)');
+    return [];
+  },
+  aggregate: (n, ctx) => {
+    if (ctx.info.bounded) {
+      ctx.emit.set(n.id, 'final');
+      return [];
+    }
+    if (n.window) return notSupported(ctx, `${n.window.type} windows on an unbounded stream (come with the event-time operators)`, ['window']);
+    const modes = new Set(downstreamSinks(n.id, ctx.infos).map((s) => s.outputMode));
+    if (modes.size === 1 && (modes.has('complete') || modes.has('update'))) {
+      ctx.emit.set(n.id, modes.has('complete') ? 'complete' : 'update');
+      return [];
+    }
+    return notSupported(ctx, `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (use complete or update)`);
+  },
+  join: (n, ctx) => {
+    const left = ctx.infos.get(n.left)!;
+    const right = ctx.infos.get(n.right)!;
+    if (left.bounded && right.bounded) return [];
+    return notSupported(ctx, right.bounded ? 'a stream–static join with an unbounded left input' : 'stream–stream joins');
+  },
+  sideOutput: (n, ctx) => (n.output === 'late' ? notSupported(ctx, 'the side output of late rows (comes with the event-time operators)') : []),
+  sink: (n, ctx) => [...sinkIssues(ctx, n.sink.type, ['sink', 'type'])],
+};
+
+function nodeInfos(plan: Plan): Map<string, NodeInfo> {
+  const readers = new Map<string, string[]>();
+  for (const n of plan.nodes) for (const i of nodeInputs(n)) readers.set(i, [...(readers.get(i) ?? []), n.id]);
+  const infos = new Map<string, NodeInfo>();
+  plan.nodes.forEach((node, index) => {
+    const inputs = nodeInputs(node).map((i) => infos.get(i));
+    let schema: Schema | null;
+    if (node.kind === 'sideOutput') schema = node.output === 'badRecords' ? badRecordSchema : (inputs[0]?.schema ?? null);
+    else schema = checkNode(node, inputs.map((i) => i?.schema ?? null)).schema;
+    const bounded = node.kind === 'source' ? isBoundedSource(node.source) : inputs.every((i) => i?.bounded ?? true);
+    infos.set(node.id, { node, index, schema, bounded, readers: readers.get(node.id) ?? [] });
+  });
+  return infos;
+}
+
+/** Groups the nodes into queries: sinks that share a step (transitively) form one. */
+function queriesOf(plan: Plan, infos: ReadonlyMap<string, NodeInfo>, issues: Issue[]): QueryPlan[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    const p = parent.get(x) ?? x;
+    if (p === x) return x;
+    const r = find(p);
+    parent.set(x, r);
+    return r;
+  };
+  for (const n of plan.nodes) for (const i of nodeInputs(n)) parent.set(find(n.id), find(i));
+  const groups = new Map<string, PlanNode[]>();
+  for (const n of plan.nodes) {
+    const root = find(n.id);
+    groups.set(root, [...(groups.get(root) ?? []), n]);
+  }
+  const queries: QueryPlan[] = [];
+  let q = 0;
+  for (const nodes of groups.values()) {
+    const sinks = nodes.filter((n): n is SinkNode => n.kind === 'sink');
+    if (sinks.length === 0) continue;
+    const first = sinks[0]!;
+    const other = sinks.find((s) => JSON.stringify(s.trigger) !== JSON.stringify(first.trigger));
+    if (other)
+      issues.push({
+        path: ['nodes', infos.get(other.id)!.index, 'trigger'],
+        message: `not supported yet: sinks that share steps with different triggers ('${first.id}' and '${other.id}')`,
+        fix: 'give them the same trigger',
+      });
+    const id = first.queryName ?? (sinks.length === 1 && groups.size === 1 ? plan.name : `${plan.name}.${q}`);
+    q++;
+    queries.push({ id, nodes, sources: nodes.filter((n): n is SourceNode => n.kind === 'source'), sinks, trigger: first.trigger });
+  }
+  return queries;
+}
+
+/**
+ * Checks that the runtime can run a pipeline, and works out how: schemas, boundedness, queries,
+ * how each aggregate emits. Node kinds it cannot run yet are refused here with their path
+ * (`nodes[3].window: not supported yet: ...`), never run wrongly.
+ *
+ * @param registry when given, also checks every source and sink type has a connector.
+ * @throws PipekitError listing every problem.
+ */
+export function compilePlan(pipeline: RunnablePipeline, registry?: ConnectorRegistry): CompiledPipeline {
+  const { plan } = pipeline;
+  const infos = nodeInfos(plan);
+  const issues: Issue[] = [];
+  const emit = new Map<string, AggregateEmit>();
+  for (const node of plan.nodes) {
+    const info = infos.get(node.id)!;
+    issues.push(...visitNode(check, node, { info, pipeline, infos, registry, emit }));
+  }
+  issues.push(...policyIssues({ info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit }, plan.policies.badRecords, []).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })));
+  const queries = queriesOf(plan, infos, issues);
+  if (issues.length > 0) throw new PipekitError(`pipeline '${plan.name}' cannot run`, issues);
+  return { plan, udfs: pipeline.udfs, info: infos, queries, aggregateEmit: emit };
+}
