@@ -62,8 +62,14 @@ impl<'a> CommitTarget<'a> {
             legacy_writer_features(writer_version).into_iter().map(str::to_string).collect()
         };
         let scoped = ["changeDataFeed", "checkConstraints", "generatedColumns", "invariants"];
-        if !scoped.iter().any(|f| features.contains(*f)) || writer_version < 4 && !features.contains("checkConstraints") {
-            // delta-rs handles these itself (writer v2 without invariants in use, etc.).
+        // delta-rs itself accepts legacy writer v2 (it ignores the implied `invariants`); from
+        // v3 on, or when a v7 table lists one of the features, it needs DataFusion.
+        let needs_scope = if writer_version < 7 {
+            writer_version >= 3
+        } else {
+            scoped.iter().any(|f| features.contains(*f))
+        };
+        if !needs_scope {
             return Ok(Self::Plain(state));
         }
         let schema: Value = serde_json::to_value(state.schema().as_ref())

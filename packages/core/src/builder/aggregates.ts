@@ -17,30 +17,22 @@ export function count(column?: string): Aggregate<'count', string | undefined> {
   return Object.freeze({ fn: 'count', column });
 }
 
+/** An aggregate of one column's values, for each function that takes exactly one column. */
+const ofColumn =
+  <F extends Exclude<AggregateFn, 'count'>>(fn: F) =>
+  <C extends string>(column: C): Aggregate<F, C> =>
+    Object.freeze({ fn, column });
+
 /** Exact count of distinct non-null values. */
-export function countDistinct<C extends string>(column: C): Aggregate<'countDistinct', C> {
-  return Object.freeze({ fn: 'countDistinct', column });
-}
-export function sum<C extends string>(column: C): Aggregate<'sum', C> {
-  return Object.freeze({ fn: 'sum', column });
-}
-export function avg<C extends string>(column: C): Aggregate<'avg', C> {
-  return Object.freeze({ fn: 'avg', column });
-}
-export function min<C extends string>(column: C): Aggregate<'min', C> {
-  return Object.freeze({ fn: 'min', column });
-}
-export function max<C extends string>(column: C): Aggregate<'max', C> {
-  return Object.freeze({ fn: 'max', column });
-}
+export const countDistinct = ofColumn('countDistinct');
+export const sum = ofColumn('sum');
+export const avg = ofColumn('avg');
+export const min = ofColumn('min');
+export const max = ofColumn('max');
 /** The value of the first row of the group in arrival order. */
-export function first<C extends string>(column: C): Aggregate<'first', C> {
-  return Object.freeze({ fn: 'first', column });
-}
+export const first = ofColumn('first');
 /** The value of the last row of the group in arrival order. */
-export function last<C extends string>(column: C): Aggregate<'last', C> {
-  return Object.freeze({ fn: 'last', column });
-}
+export const last = ofColumn('last');
 
 /** The aggregates a row type allows: `sum`/`avg` of numeric columns only, every column a real one. */
 export type AggregatesFor<R> = Record<

@@ -4,12 +4,12 @@ Usage: read_table.py TABLE_PATH [APP_ID]
 Prints {version, schema, partition_columns, rows, files, history, app_version, cdf?}.
 Values are made JSON-safe: timestamps/dates as ISO strings, decimals as strings, bytes as hex.
 """
-import base64
 import datetime
 import decimal
 import json
 import sys
 
+import pyarrow as pa
 from deltalake import DeltaTable
 
 
@@ -33,7 +33,8 @@ def main():
     app_id = sys.argv[2] if len(sys.argv) > 2 else None
     dt = DeltaTable(path)
     table = dt.to_pyarrow_table()
-    actions = dt.get_add_actions(flatten=True).to_pylist()
+    # deltalake 1.x returns arro3 tables; pyarrow takes them through the Arrow C stream.
+    actions = pa.table(dt.get_add_actions(flatten=True)).to_pylist()
     partition_columns = dt.metadata().partition_columns
     files = [
         {

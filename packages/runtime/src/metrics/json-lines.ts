@@ -1,0 +1,10 @@
+import type { MetricsListener, QueryProgress } from './node-metrics.js';
+
+/** Each batch's progress as one JSON line (`pipe run --json`). */
+export class JsonLinesMetrics implements MetricsListener {
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+
+  onProgress(p: QueryProgress): void {
+    this.out.write(`${JSON.stringify({ type: 'progress', ...p })}\n`);
+  }
+}

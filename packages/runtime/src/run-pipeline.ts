@@ -1,0 +1,284 @@
+import type { SinkNode } from '@pipekit/core';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { asyncScheduler, merge, type SchedulerLike, share, Subject } from 'rxjs';
+import { type ConnectorRegistry, MemoryStore, type SinkWriter, type SourceReader } from './connector.js';
+import { defaultConnectors } from './connectors/builtins.js';
+import { runTriggerLoop } from './driver/trigger-loop.js';
+import type { Epoch } from './graph/batch.js';
+import { buildGraph, type SinkStats } from './graph/build-graph.js';
+import { type CompiledPipeline, compilePlan, type QueryPlan, type RunnablePipeline } from './graph/compile-plan.js';
+import { createLogger } from './logger.js';
+import { type MetricsListener, NodeMetrics, nodeProgress, type QueryProgress } from './metrics/node-metrics.js';
+import { rowCoercer } from './schema/coerce.js';
+
+export interface RunOptions {
+  /** Source and sink factories; the built-ins when absent. */
+  readonly connectors?: ConnectorRegistry;
+  /** Time and timers (triggers, rates): RxJS's `asyncScheduler` by default, a virtual one in tests. */
+  readonly scheduler?: SchedulerLike;
+  /** Structured logs; warnings and errors to stderr when absent. */
+  readonly logger?: Logger;
+  /** Receivers of each batch's progress (TTY line, Prometheus, JSON lines). */
+  readonly metrics?: readonly MetricsListener[];
+  /** Stops the run gracefully: the batch in flight finishes, sinks flush, the result resolves. */
+  readonly signal?: AbortSignal;
+  /** Where memory sinks keep rows; a new store when absent (see `PipelineRun.memory`). */
+  readonly memory?: MemoryStore;
+  /** Where the console sink prints; process.stdout when absent. */
+  readonly stdout?: NodeJS.WritableStream;
+}
+
+export interface SinkResult {
+  readonly queryId: string;
+  readonly rowsWritten: number;
+  /** Batches with rows written to the sink. */
+  readonly batches: number;
+}
+
+export interface QueryResult {
+  readonly id: string;
+  /** Micro-batches run. */
+  readonly batches: number;
+  readonly stoppedBy: 'completed' | 'stopped';
+}
+
+export interface RunResult {
+  readonly pipeline: string;
+  /** `completed` when every query ran to its end, `stopped` when the signal ended one. */
+  readonly stoppedBy: 'completed' | 'stopped';
+  readonly queries: readonly QueryResult[];
+  /** By sink node id. */
+  readonly sinks: Readonly<Record<string, SinkResult>>;
+  /** Records refused by any node, under any policy. */
+  readonly badRecords: number;
+  /** The most rows ever read from sources and not yet written by every sink. */
+  readonly maxBufferedRows: number;
+  /** Per-node counters at the end of the run. */
+  readonly nodes: readonly NodeMetrics[];
+}
+
+/** A pipeline being run. */
+export interface PipelineRun {
+  /** Resolves when the run ends; rejects with a `PipelineFailure` (or a `PipekitError` for a bad definition). */
+  readonly result: Promise<RunResult>;
+  /** The rows of memory sinks, by name. */
+  readonly memory: MemoryStore;
+  /** Stops gracefully, as the signal does. */
+  stop(): void;
+}
+
+interface RunState {
+  readonly compiled: CompiledPipeline;
+  readonly options: RunOptions;
+  readonly scheduler: SchedulerLike;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly memory: MemoryStore;
+  readonly metrics: Map<string, NodeMetrics>;
+  readonly sinkStats: Map<string, SinkStats>;
+  buffered: number;
+  maxBuffered: number;
+}
+
+interface Closable {
+  close(): unknown;
+}
+
+async function closeAll(items: readonly Closable[], logger: Logger): Promise<void> {
+  for (const c of items) {
+    try {
+      await c.close();
+    } catch (e) {
+      logger.error({ err: e }, 'closing a connector failed');
+    }
+  }
+}
+
+async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Promise<QueryResult> {
+  const { compiled, scheduler, logger, signal } = st;
+  const registry = st.options.connectors ?? defaultConnectors();
+  const readers = new Map<string, SourceReader>();
+  const writers = new Map<string, SinkWriter>();
+  const deadLetters = new Map<string, SinkWriter>();
+  const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
+    nodeId,
+    queryId: q.id,
+    outputMode,
+    scheduler,
+    logger: logger.child({ node: nodeId }),
+    memory: st.memory,
+    stdout: st.options.stdout ?? process.stdout,
+  });
+  for (const s of q.sources) {
+    const reader = await registry.source(s.source.type)(s.source as never, {
+      nodeId: s.id,
+      schema: s.schema,
+      toRow: rowCoercer(s.schema, s.id),
+      scheduler,
+      logger: logger.child({ node: s.id }),
+      signal,
+    });
+    closables.push(reader);
+    readers.set(s.id, reader);
+  }
+  for (const k of q.sinks) {
+    if (k.checkpoint) logger.warn({ node: k.id, checkpoint: k.checkpoint }, 'checkpoints are not written yet; the query starts from the beginning');
+    const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
+    closables.push(writer);
+    writers.set(k.id, writer);
+  }
+  for (const n of q.nodes) {
+    const own = n.kind === 'source' || n.kind === 'map' ? n.badRecords : undefined;
+    const policy = own ?? compiled.plan.policies.badRecords;
+    const key = own ? n.id : '';
+    if ((n.kind === 'source' || n.kind === 'map') && policy.type === 'deadLetter' && !deadLetters.has(key)) {
+      const w = await registry.sink(policy.sink.type)(policy.sink as never, sinkCtx(`${key || compiled.plan.name}.deadLetter`, 'append'));
+      closables.push(w);
+      deadLetters.set(key, w);
+    }
+  }
+
+  const epochs = new Subject<Epoch>();
+  let inFlight = 0;
+  const clock = { now: scheduler.now() };
+  const sinks$ = buildGraph(
+    {
+      compiled,
+      queryId: q.id,
+      epochs,
+      readers,
+      writers,
+      deadLetters,
+      metrics: (id) => st.metrics.get(id)!,
+      sinkStats: (id) => st.sinkStats.get(id)!,
+      logger,
+      clock,
+      onRead: (rows) => {
+        inFlight += rows;
+        st.buffered += rows;
+        st.maxBuffered = Math.max(st.maxBuffered, st.buffered);
+      },
+    },
+    q.nodes.map((n) => compiled.info.get(n.id)!),
+    (o) => o.pipe(share()),
+  );
+
+  let pending: { remaining: number; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  let failure: { error: unknown } | null = null;
+  const subscription = merge(...sinks$).subscribe({
+    next: () => {
+      if (pending && --pending.remaining === 0) pending.resolve();
+    },
+    error: (e: unknown) => {
+      failure = { error: e };
+      pending?.reject(e);
+    },
+  });
+  const queryMetrics = q.nodes.map((n) => st.metrics.get(n.id)!);
+  const runBatch = async (epoch: Epoch) => {
+    if (failure) throw failure.error;
+    clock.now = epoch.time;
+    for (const m of queryMetrics) m.resetBatch();
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      pending = { remaining: sinks$.length, resolve, reject };
+      epochs.next(epoch);
+    });
+    pending = null;
+    const numInputRows = inFlight;
+    st.buffered -= inFlight;
+    inFlight = 0;
+    const durationMs = performance.now() - started;
+    const progress: QueryProgress = {
+      pipeline: compiled.plan.name,
+      queryId: q.id,
+      batchId: epoch.batchId,
+      timestamp: new Date(epoch.time).toISOString(),
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      numInputRows,
+      processedRowsPerSecond: durationMs > 0 ? Math.round((numInputRows * 1000) / durationMs) : 0,
+      bufferedRows: st.buffered,
+      nodes: queryMetrics.map((m) => nodeProgress(m, durationMs)),
+    };
+    logger.debug({ queryId: q.id, batchId: epoch.batchId, rows: numInputRows, durationMs: progress.durationMs }, 'batch done');
+    for (const l of st.options.metrics ?? []) l.onProgress(progress);
+  };
+  try {
+    const r = await runTriggerLoop({
+      trigger: q.trigger,
+      sources: q.sources.map((s) => ({ id: s.id, reader: readers.get(s.id)! })),
+      scheduler,
+      signal,
+      runBatch,
+    });
+    return { id: q.id, ...r };
+  } finally {
+    epochs.complete();
+    subscription.unsubscribe();
+  }
+}
+
+/**
+ * Runs a pipeline's plan: every query (sinks sharing steps) in its own micro-batch loop, batches
+ * flowing through an RxJS graph compiled once from the plan. The plan is checked first
+ * (`compilePlan`): a node kind the runtime cannot run yet is an error before anything runs.
+ *
+ * @example
+ * const run = runPipeline(pipeline, { signal: AbortSignal.timeout(60_000) });
+ * const result = await run.result;
+ * console.log(result.sinks, run.memory.get('out'));
+ */
+export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}): PipelineRun {
+  const memory = options.memory ?? new MemoryStore();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const result = (async (): Promise<RunResult> => {
+    const registry = options.connectors ?? defaultConnectors();
+    const compiled = compilePlan(pipeline, registry);
+    const logger = (options.logger ?? createLogger()).child({ pipeline: compiled.plan.name });
+    const st: RunState = {
+      compiled,
+      options: { ...options, connectors: registry },
+      scheduler: options.scheduler ?? asyncScheduler,
+      logger,
+      signal: controller.signal,
+      memory,
+      metrics: new Map(compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind)])),
+      sinkStats: new Map(compiled.plan.nodes.filter((n) => n.kind === 'sink').map((n) => [n.id, { rowsWritten: 0, batches: 0 }])),
+      buffered: 0,
+      maxBuffered: 0,
+    };
+    const closables: Closable[] = [];
+    let queries: QueryResult[];
+    try {
+      queries = await Promise.all(
+        compiled.queries.map((q) =>
+          runQuery(q, st, closables).catch((e: unknown) => {
+            controller.abort();
+            throw e;
+          }),
+        ),
+      );
+    } finally {
+      await closeAll(closables, logger);
+      for (const l of options.metrics ?? []) await l.close?.();
+      options.signal?.removeEventListener('abort', stop);
+    }
+    const sinks: Record<string, SinkResult> = {};
+    for (const q of compiled.queries) for (const s of q.sinks) sinks[s.id] = { queryId: q.id, ...st.sinkStats.get(s.id)! };
+    const nodes = [...st.metrics.values()];
+    return {
+      pipeline: compiled.plan.name,
+      stoppedBy: queries.some((q) => q.stoppedBy === 'stopped') ? 'stopped' : 'completed',
+      queries,
+      sinks,
+      badRecords: nodes.reduce((a, m) => a + m.badRecords, 0),
+      maxBufferedRows: st.maxBuffered,
+      nodes,
+    };
+  })();
+  return { result, memory, stop };
+}
