@@ -8,13 +8,18 @@ use std::sync::{Arc, LazyLock, Mutex};
 use deltalake::kernel::engine::arrow_conversion::TryIntoArrow;
 use deltalake::kernel::StructType;
 use deltalake::operations::vacuum::VacuumMode;
-use deltalake::protocol::SaveMode;
+use deltalake::kernel::transaction::CommitProperties;
+use deltalake::logstore::object_store::{path::Path, ObjectStoreExt};
+use deltalake::protocol::{DeltaOperation, SaveMode};
+use deltalake::table::config::TablePropertiesExt;
+use deltalake::ObjectStoreError;
 use deltalake::{DeltaTable, DeltaTableBuilder};
 use deltalake::arrow::datatypes::{Schema as ArrowSchema, SchemaRef};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use url::Url;
 
 use crate::errors::{At, Code, PkError, PkResult};
+use crate::protocol::CommitTarget;
 
 enum Location {
     Local(PathBuf),
@@ -91,7 +96,20 @@ pub async fn load_at(path: &str, version: Option<i64>, timestamp_ms: Option<i64>
         (Some(_), Some(_)) => Err(PkError::invalid(path, "pass either version or timestampMs, not both")),
         (Some(v), None) => {
             let v = u64::try_from(v).map_err(|_| PkError::invalid(path, format!("invalid version {v}")))?;
-            DeltaTableBuilder::from_url(url).at(path)?.with_version(v).load().await.at(path)
+            match DeltaTableBuilder::from_url(url.clone()).at(path)?.with_version(v).load().await {
+                Ok(table) => Ok(table),
+                Err(err) => {
+                    // The kernel reports a version past the end as a generic log-segment error.
+                    let probe = DeltaTableBuilder::from_url(url).at(path)?.build().at(path)?;
+                    match probe.get_latest_version().await {
+                        Ok(latest) if v > latest => Err(PkError::invalid(
+                            path,
+                            format!("{path}: version {v} does not exist (latest is {latest})"),
+                        )),
+                        _ => Err(PkError::from_delta(path, err)),
+                    }
+                }
+            }
         }
         (None, Some(ms)) => {
             let when = chrono::DateTime::from_timestamp_millis(ms)
@@ -216,19 +234,48 @@ pub struct VacuumRequest {
 pub async fn vacuum(path: &str, req: VacuumRequest) -> PkResult<Vec<String>> {
     let url = existing_table_url(path)?;
     let mut guard = lock_table(&url).await;
-    let table = refresh(&mut guard, path, &url).await?.clone();
+    let table = refresh(&mut guard, path, &url).await?;
+    // delta-rs logs VACUUM START/END commits through its own protocol check, which refuses
+    // change-data-feed tables without DataFusion; for those we plan with a dry run and commit
+    // through the scoped protocol (see protocol.rs).
+    let scoped = matches!(CommitTarget::new(path, table.snapshot().at(path)?)?, CommitTarget::Scoped { .. });
     let mut builder = table
+        .clone()
         .vacuum()
-        .with_dry_run(req.dry_run)
+        .with_dry_run(req.dry_run || scoped)
         .with_enforce_retention_duration(req.enforce_retention)
         .with_mode(if req.full { VacuumMode::Full } else { VacuumMode::Lite });
+    let mut specified_ms = None;
     if let Some(hours) = req.retention_hours {
         if !(hours >= 0.0 && hours.is_finite()) {
             return Err(PkError::invalid(path, format!("invalid retentionHours {hours}")));
         }
-        builder = builder.with_retention_period(chrono::Duration::milliseconds((hours * 3_600_000.0) as i64));
+        let ms = (hours * 3_600_000.0) as i64;
+        specified_ms = Some(ms);
+        builder = builder.with_retention_period(chrono::Duration::milliseconds(ms));
     }
     let (_, metrics) = builder.await.at(path)?;
-    *guard = None;
-    Ok(metrics.files_deleted)
+    if req.dry_run || !scoped || metrics.files_deleted.is_empty() {
+        *guard = None;
+        return Ok(metrics.files_deleted);
+    }
+    let default_ms = table.snapshot().at(path)?.table_config().deleted_file_retention_duration().as_millis() as i64;
+    let start = DeltaOperation::VacuumStart {
+        retention_check_enabled: req.enforce_retention,
+        specified_retention_millis: specified_ms,
+        default_retention_millis: default_ms,
+    };
+    crate::write::commit(path, table, Vec::new(), start, CommitProperties::default()).await?;
+    let store = table.object_store();
+    let mut deleted = Vec::with_capacity(metrics.files_deleted.len());
+    for file in metrics.files_deleted {
+        let location = Path::parse(&file).unwrap_or_else(|_| Path::from(file.as_str()));
+        match store.delete(&location).await {
+            Ok(()) | Err(ObjectStoreError::NotFound { .. }) => deleted.push(file),
+            Err(e) => return Err(PkError::from_delta(path, e.into())),
+        }
+    }
+    let end = DeltaOperation::VacuumEnd { status: "COMPLETED".to_string() };
+    crate::write::commit(path, table, Vec::new(), end, CommitProperties::default()).await?;
+    Ok(deleted)
 }

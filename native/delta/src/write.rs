@@ -72,7 +72,7 @@ async fn write_files(
     writer.flush().await.at(path)
 }
 
-async fn commit(
+pub(crate) async fn commit(
     path: &str,
     table: &mut DeltaTable,
     actions: Vec<Action>,

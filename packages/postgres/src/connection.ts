@@ -1,5 +1,6 @@
 import { type PostgresConnection, PipekitError, type SecretRef } from '@pipekit/core';
 import pg from 'pg';
+import { isTransient } from './retry.js';
 import { typeParsers } from './types.js';
 
 /** Turns a secret reference into its value; `undefined` when it has none. */
@@ -71,6 +72,16 @@ export function resolveConnection(c: PostgresConnection, resolve: SecretResolver
 /** A failure to reach or log into the server: says where (never the password) and why. */
 export class PostgresConnectionError extends Error {
   override readonly name = 'PostgresConnectionError';
+
+  constructor(
+    message: string,
+    /** The driver's error code (`28P01`, `ECONNREFUSED`, ...). */
+    readonly code: string | undefined,
+    /** Whether trying again may help: only for a server that was reachable before (a restart). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
 }
 
 /** The message of `e` with the password (if any) blanked out, whatever the driver put in it. */
@@ -94,8 +105,12 @@ function hintFor(code: string | undefined): string {
   }
 }
 
-/** Opens a client; times are exchanged in UTC (`TimeZone = 'UTC'`) so timestamps read back exactly. */
-export async function connect(rc: ResolvedConnection): Promise<pg.Client> {
+/**
+ * Opens a client; times are exchanged in UTC (`TimeZone = 'UTC'`) so timestamps read back exactly.
+ * `reconnect`: the server was reached before, so a refused connection is worth retrying (it is
+ * restarting); a first connection fails at once with what to check.
+ */
+export async function connect(rc: ResolvedConnection, reconnect = false): Promise<pg.Client> {
   const client = new pg.Client(rc.config);
   // A server that goes away under an idle client emits 'error'; without a listener Node would crash.
   // The next query on it fails and the caller reconnects.
@@ -108,9 +123,11 @@ export async function connect(rc: ResolvedConnection): Promise<pg.Client> {
     await client.end().catch(() => {});
     const err = e as { message?: string; code?: string };
     const reason = redact(err.message || String(e), rc.password);
-    throw new PostgresConnectionError(`cannot connect to PostgreSQL at ${rc.where}: ${reason}${hintFor(err.code)}`, {
-      cause: err.code === undefined ? undefined : { code: err.code },
-    });
+    throw new PostgresConnectionError(
+      `cannot connect to PostgreSQL at ${rc.where}: ${reason}${hintFor(err.code)}`,
+      err.code,
+      reconnect && isTransient(e),
+    );
   }
 }
 

@@ -17,8 +17,7 @@ const transientCodes = new Set([
 function codeOf(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null) return undefined;
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return codeOf((e as { cause?: unknown }).cause);
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -26,6 +25,7 @@ function codeOf(e: unknown): string | undefined {
  * connection may cure, as opposed to a bad password, a missing table or a constraint violation.
  */
 export function isTransient(e: unknown): boolean {
+  if (e instanceof Error && e.name === 'PostgresConnectionError') return (e as { retryable?: boolean }).retryable === true;
   const code = codeOf(e);
   if (code !== undefined && transientCodes.has(code)) return true;
   const message = e instanceof Error ? e.message : '';

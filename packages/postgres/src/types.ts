@@ -1,5 +1,5 @@
 import type { DataType } from '@pipekit/core';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** Type OIDs of the built-in types pipekit maps (pg_type.oid; stable across servers). */
 export const oid = {
@@ -30,12 +30,60 @@ const toInt: Parser = (s) => Number.parseInt(s, 10);
 const toInt8: Parser = (s) => Number(s);
 const toFloat: Parser = (s) => Number.parseFloat(s);
 const toBool: Parser = (s) => s === 't' || s === 'true';
+const c0 = 48;
+const digits = (s: string, from: number, n: number): number => {
+  let v = 0;
+  for (let i = from; i < from + n; i++) v = v * 10 + s.charCodeAt(i) - c0;
+  return v;
+};
+
+/**
+ * `YYYY-MM-DD[ HH:MM:SS[.ffffff]][+HH[:MM]]` as epoch ms (UTC when no offset); NaN for anything
+ * else (BC dates, `infinity`), which then goes through `Date.parse`. Hand-parsed: this runs for
+ * every timestamp of every row, and `Date.parse` is several times slower.
+ */
+function parseTime(s: string): number {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  let ms = Date.UTC(digits(s, 0, 4), digits(s, 5, 2) - 1, digits(s, 8, 2));
+  if (s.length === 10) return ms;
+  if (s.length < 19 || s.charCodeAt(13) !== 58) return Number.NaN;
+  ms += digits(s, 11, 2) * 3_600_000 + digits(s, 14, 2) * 60_000 + digits(s, 17, 2) * 1000;
+  let i = 19;
+  if (s.charCodeAt(i) === 46) {
+    let frac = 0;
+    let scale = 1;
+    i++;
+    while (i < s.length && s.charCodeAt(i) >= c0 && s.charCodeAt(i) <= 57) {
+      if (scale < 1000) {
+        frac = frac * 10 + s.charCodeAt(i) - c0;
+        scale *= 10;
+      }
+      i++;
+    }
+    ms += (frac * 1000) / scale;
+  }
+  if (i < s.length) {
+    const sign = s[i] === '-' ? -1 : s[i] === '+' ? 1 : 0;
+    if (sign === 0) return Number.NaN;
+    const hh = digits(s, i + 1, 2);
+    const mm = s.length >= i + 6 ? digits(s, i + 4, 2) : 0;
+    const ss = s.length >= i + 9 ? digits(s, i + 7, 2) : 0;
+    ms -= sign * (hh * 3_600_000 + mm * 60_000 + ss * 1000);
+  }
+  return ms;
+}
+
+function toTime(s: string): Date {
+  const ms = parseTime(s);
+  return new Date(Number.isNaN(ms) ? Date.parse(s.replace(' ', 'T')) : ms);
+}
+
 /** A date is midnight UTC of that day. */
-const toDate: Parser = (s) => new Date(`${s}T00:00:00Z`);
+const toDate: Parser = toTime;
 /** `timestamp` (no zone) is read as UTC wall time, the way the sink writes it. */
-const toTimestamp: Parser = (s) => new Date(`${s.replace(' ', 'T')}Z`);
-/** The session runs in UTC, so timestamptz text ends in `+00`. */
-const toTimestamptz: Parser = (s) => new Date(/[+-]\d\d$/.test(s) ? `${s.replace(' ', 'T')}:00` : s.replace(' ', 'T'));
+const toTimestamp: Parser = toTime;
+/** The session runs in UTC, so timestamptz text ends in `+00`; other offsets are applied too. */
+const toTimestamptz: Parser = toTime;
 const toBytes: Parser = (s) =>
   s.startsWith('\\x') ? new Uint8Array(Buffer.from(s.slice(2), 'hex')) : new TextEncoder().encode(s);
 
@@ -78,8 +126,54 @@ export const arrayElement = new Map<number, number>([
   [3807, oid.jsonb],
 ]);
 
+/**
+ * Parses an array literal (`{1,NULL,"a \\"b\\""}`, nested for more dimensions), applying
+ * `element` to each non-NULL element's text.
+ */
+export function parseArray(text: string, element: Parser): unknown[] {
+  let i = text.startsWith('[') ? text.indexOf('=') + 1 : 0; // skip explicit bounds `[0:1]=`
+  const parse = (): unknown[] => {
+    const out: unknown[] = [];
+    i++; // '{'
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === '}') {
+        i++;
+        return out;
+      }
+      if (ch === ',') {
+        i++;
+        continue;
+      }
+      if (ch === '{') {
+        out.push(parse());
+        continue;
+      }
+      if (ch === '"') {
+        let s = '';
+        i++;
+        while (i < text.length && text[i] !== '"') {
+          if (text[i] === '\\') i++;
+          s += text[i];
+          i++;
+        }
+        i++;
+        out.push(element(s));
+        continue;
+      }
+      let j = i;
+      while (j < text.length && text[j] !== ',' && text[j] !== '}') j++;
+      const raw = text.slice(i, j).trim();
+      out.push(raw === 'NULL' ? null : element(raw));
+      i = j;
+    }
+    return out;
+  };
+  return parse();
+}
+
 function arrayParser(element: Parser): Parser {
-  return (s) => pg.types.arrayParser(s, (e: string | null) => (e === null ? null : element(e)));
+  return (s) => parseArray(s, element);
 }
 
 function parserFor(typeOid: number): Parser {

@@ -195,18 +195,18 @@ export interface ConnectorPackage {
  * }
  */
 export class ConnectorRegistry {
-  private readonly sources = new Map<string, SourceFactory<never>>();
-  private readonly sinks = new Map<string, SinkFactory<never>>();
+  private readonly sources = new Map<string, unknown>();
+  private readonly sinks = new Map<string, unknown>();
 
   /** Registers (or replaces) the factory for a source type. */
   registerSource<K extends SourceType>(type: K, factory: SourceFactory<K>): this {
-    this.sources.set(type, factory as SourceFactory<never>);
+    this.sources.set(type, factory);
     return this;
   }
 
   /** Registers (or replaces) the factory for a sink type. */
   registerSink<K extends SinkType>(type: K, factory: SinkFactory<K>): this {
-    this.sinks.set(type, factory as SinkFactory<never>);
+    this.sinks.set(type, factory);
     return this;
   }
 
@@ -222,14 +222,14 @@ export class ConnectorRegistry {
   source<K extends SourceType>(type: K): SourceFactory<K> {
     const f = this.sources.get(type);
     if (!f) throw unknownConnector('source', type);
-    return f as unknown as SourceFactory<K>;
+    return f as SourceFactory<K>;
   }
 
   /** @throws PipekitError naming the package to install when no factory is registered. */
   sink<K extends SinkType>(type: K): SinkFactory<K> {
     const f = this.sinks.get(type);
     if (!f) throw unknownConnector('sink', type);
-    return f as unknown as SinkFactory<K>;
+    return f as SinkFactory<K>;
   }
 }
 

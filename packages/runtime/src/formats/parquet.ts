@@ -60,11 +60,12 @@ export function formatParquet(rows: readonly Row[], schema: Schema | null): Uint
       return v === undefined ? null : v;
     });
     const field = schema?.fields[i];
-    let type = field ? parquetType(field.type) : inferType(data);
+    let type: ParquetType = field ? parquetType(field.type) : inferType(data);
     if (type === 'STRING') {
       for (let j = 0; j < data.length; j++) if (data[j] !== null && typeof data[j] !== 'string') data[j] = String(data[j]);
     }
     if (type === 'INT64' && data.some((v) => typeof v === 'number' && !Number.isSafeInteger(v))) type = 'DOUBLE';
+    if (type === 'INT64') for (let j = 0; j < data.length; j++) if (typeof data[j] === 'number') data[j] = BigInt(data[j] as number);
     return { name, data, type, nullable: field?.nullable ?? true };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData }));

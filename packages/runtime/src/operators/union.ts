@@ -7,7 +7,7 @@ import type { Row } from '../row.js';
  * inputs' batches of the same micro-batch and holds at most one batch per input.
  */
 export function unionBatches(inputs: readonly Observable<Batch>[]): Observable<Batch> {
-  return zip(inputs).pipe(
+  return zip([...inputs]).pipe(
     map((bs) => {
       const rows: Row[] = [];
       for (const b of bs) for (const r of b.rows) rows.push(r);

@@ -1,0 +1,56 @@
+/**
+ * generate → filter → select → aggregate → memory sink on 10M rows (or argv[2]).
+ * Writes bench/results/runtime.json with rows/s and peak RSS. Not a test: run it with
+ * `npm run bench -- runtime`. Target: ≥ 2,000,000 rows/s and peak RSS < 400 MB.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { count, gen, source, sum } from '@pipekit/core';
+import { runPipeline } from '@pipekit/runtime';
+
+const rows = Number(process.argv[2] ?? 10_000_000);
+const pipeline = source
+  .generate({
+    seed: 7,
+    limit: rows,
+    batchSize: 20_000,
+    columns: {
+      userId: gen.key('user-', 100_000),
+      eventType: gen.choice(['view', 'click', 'purchase'], [0.7, 0.25, 0.05]),
+      amount: gen.uniform(0, 500),
+      ts: gen.eventTime(),
+    },
+  })
+  .filter((r) => r.amount.gt(10))
+  .select('userId', 'eventType', 'amount')
+  .groupBy('userId')
+  .aggregate({ events: count(), revenue: sum('amount') })
+  .sink.memory({ name: 'per-user' });
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+const started = performance.now();
+const run = runPipeline(pipeline);
+const result = await run.result;
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+
+const out = {
+  benchmark: 'runtime',
+  pipeline: 'generate → filter → select → aggregate → memory sink',
+  rows,
+  seconds: Math.round(seconds * 1000) / 1000,
+  rowsPerSecond: Math.round(rows / seconds),
+  peakRssMB: Math.round(peakRss / 1024 / 1024),
+  batches: result.queries[0]?.batches,
+  groups: run.memory.get('per-user').length,
+  targets: { rowsPerSecond: 2_000_000, peakRssMB: 400 },
+  machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30) },
+  date: new Date().toISOString(),
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/runtime.json', `${JSON.stringify(out, null, 2)}\n`);
+console.log(JSON.stringify(out, null, 2));

@@ -1,0 +1,85 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import {
+  createLogger,
+  defaultConnectors,
+  JsonLinesMetrics,
+  loadConnectorPackages,
+  type MetricsListener,
+  ProgressLine,
+  PrometheusMetrics,
+  type RunResult,
+  runPipeline,
+} from '@pipekit/runtime';
+import { loadPipelines, withOnceTriggers } from '../load-pipeline.js';
+
+export interface RunCommandOptions {
+  readonly once: boolean;
+  readonly json: boolean;
+  readonly metricsPort: number | undefined;
+  readonly logLevel: string;
+}
+
+export interface RunIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+  /** Aborted on the first SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+/** Imports a connector package as the user's project resolves it, else as the CLI does. */
+function importerFor(file: string) {
+  const require = createRequire(file);
+  return async (pkg: string): Promise<unknown> => {
+    try {
+      return await import(pathToFileURL(require.resolve(pkg)).href);
+    } catch {
+      return import(pkg);
+    }
+  };
+}
+
+function summary(r: RunResult, seconds: number): string {
+  const sinks = Object.entries(r.sinks)
+    .map(([id, s]) => `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}`)
+    .join('\n');
+  const batches = r.queries.reduce((a, q) => a + q.batches, 0);
+  const read = r.nodes.filter((n) => n.kind === 'source').reduce((a, n) => a + n.rowsIn, 0);
+  return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n`;
+}
+
+/** `pipe run <file> [--once] [--json] [--metrics-port N]`. */
+export async function runCommand(file: string, o: RunCommandOptions, io: RunIo): Promise<number> {
+  const { path, pipelines } = await loadPipelines(file);
+  const logger = createLogger({ level: o.logLevel });
+  const metrics: MetricsListener[] = [];
+  if (o.json) metrics.push(new JsonLinesMetrics(io.stdout));
+  else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
+  let prom: PrometheusMetrics | undefined;
+  if (o.metricsPort !== undefined) {
+    prom = new PrometheusMetrics();
+    const port = await prom.listen(o.metricsPort);
+    logger.info({ port }, 'serving Prometheus metrics on /metrics');
+    io.stderr.write(`metrics: http://127.0.0.1:${port}/metrics\n`);
+  }
+  try {
+    const results = await Promise.all(
+      pipelines.map(async (p) => {
+        const registry = defaultConnectors();
+        await loadConnectorPackages(p.plan, registry, importerFor(path));
+        const started = performance.now();
+        const run = runPipeline({ plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs }, { connectors: registry, logger, metrics, signal: io.signal, stdout: io.stdout });
+        const r = await run.result;
+        return { r, seconds: (performance.now() - started) / 1000 };
+      }),
+    );
+    for (const { r, seconds } of results) {
+      if (o.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...r, nodes: undefined, seconds })}\n`);
+      else io.stdout.write(summary(r, seconds));
+    }
+    return 0;
+  } finally {
+    for (const m of metrics) await m.close?.();
+    await prom?.close();
+  }
+}

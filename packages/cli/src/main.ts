@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { explainCommand } from './commands/explain.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { exitCodeOf, formatError, UsageError } from './errors.js';
+
+export const usage = `usage: pipe <command> [options]
+
+commands:
+  run <file.ts> [--once] [--json] [--metrics-port N]   run a pipeline until its sources end or it is stopped
+  explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
+  validate <file.ts|plan.json>                        check a pipeline and list its problems
+
+options:
+  --once            run one batch of everything available, then stop
+  --json            progress and the summary as JSON lines on stdout
+  --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
+  --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
+  --debug           print stacks with errors
+  -h, --help        this text
+
+exit codes: 0 ok, 1 the pipeline failed while running, 2 wrong usage, file or plan
+`;
+
+export interface MainIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+const options = {
+  once: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'log-level': { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const allowed: Record<string, readonly string[]> = {
+  run: ['once', 'json', 'metrics-port', 'log-level', 'debug'],
+  explain: ['format', 'out', 'debug'],
+  validate: ['debug', 'log-level'],
+};
+
+/** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
+function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      io.stderr.write(`\npipe: ${name} again: exiting now\n`);
+      process.exit(name === 'SIGINT' ? 130 : 143);
+    }
+    io.stderr.write(`\npipe: ${name}: finishing the batch in flight and flushing sinks (send it again to exit now)\n`);
+    controller.abort();
+    timer = setTimeout(() => {
+      io.stderr.write('pipe: could not stop within 10 s; exiting\n');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** The `pipe` command: returns the exit code (0 ok, 1 runtime failure, 2 usage or config error). */
+export async function main(argv: readonly string[], io: MainIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>;
+    try {
+      parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*/s, '')} (see pipe --help)`);
+    }
+    const { values, positionals } = parsed;
+    debug = values.debug ?? false;
+    const [command, file, ...extra] = positionals;
+    if (values.help || command === 'help') {
+      io.stdout.write(usage);
+      return 0;
+    }
+    if (!command) throw new UsageError(`no command given\n\n${usage}`);
+    if (!(command in allowed)) throw new UsageError(`unknown command '${command}' (commands: run, explain, validate; see pipe --help)`);
+    const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
+    if (wrong.length > 0) throw new UsageError(`'pipe ${command}' takes no option ${wrong.map((w) => `--${w}`).join(', ')} (see pipe --help)`);
+    if (!file) throw new UsageError(`'pipe ${command}' needs a file: pipe ${command} <file>`);
+    if (extra.length > 0) throw new UsageError(`'pipe ${command}' takes one file, got also: ${extra.join(' ')}`);
+    const logLevel = values['log-level'] ?? (debug ? 'debug' : 'warn');
+    switch (command) {
+      case 'explain':
+        return await explainCommand(file, { format: values.format ?? 'mermaid', out: values.out }, io);
+      case 'validate':
+        return await validateCommand(file, io);
+      default: {
+        const portText = values['metrics-port'];
+        const port = portText === undefined ? undefined : Number(portText);
+        if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
+        const stop = stopOnSignals(io);
+        try {
+          return await runCommand(file, { once: values.once ?? false, json: values.json ?? false, metricsPort: port, logLevel }, { ...io, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      }
+    }
+  } catch (e) {
+    io.stderr.write(formatError(e, debug));
+    return exitCodeOf(e);
+  }
+}

@@ -1,0 +1,111 @@
+import { nodeInputs, type Plan, type PlanNode } from '@pipekit/core';
+import { nodeLines } from './labels.js';
+
+const charWidth = 7.2;
+const lineHeight = 16;
+const padding = 10;
+const layerGap = 70;
+const rowGap = 24;
+
+interface Box {
+  readonly node: PlanNode;
+  readonly lines: string[];
+  readonly width: number;
+  readonly height: number;
+  x: number;
+  y: number;
+}
+
+const colors: Record<string, { fill: string; stroke: string }> = {
+  source: { fill: '#e6f4ea', stroke: '#34a853' },
+  sink: { fill: '#e8f0fe', stroke: '#4285f4' },
+  stateful: { fill: '#fef7e0', stroke: '#f9ab00' },
+  side: { fill: '#fce8e6', stroke: '#ea4335' },
+  other: { fill: '#f1f3f4', stroke: '#5f6368' },
+};
+
+function colorOf(n: PlanNode) {
+  if (n.kind === 'source' || n.kind === 'sink') return colors[n.kind]!;
+  if (n.kind === 'aggregate' || n.kind === 'join' || n.kind === 'dedupe' || n.kind === 'watermark') return colors.stateful!;
+  if (n.kind === 'sideOutput') return colors.side!;
+  return colors.other!;
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * Lays a plan out in layers, left to right: a node's layer is one more than its furthest input's;
+ * within a layer, nodes are ordered by the mean position of their inputs (one barycentre pass),
+ * which keeps edges mostly straight for the shapes pipelines have.
+ */
+function layout(plan: Plan): { boxes: Map<string, Box>; width: number; height: number } {
+  const layerOf = new Map<string, number>();
+  for (const n of plan.nodes) layerOf.set(n.id, Math.max(-1, ...nodeInputs(n).map((i) => layerOf.get(i) ?? 0)) + 1);
+  const layers: PlanNode[][] = [];
+  for (const n of plan.nodes) (layers[layerOf.get(n.id)!] ??= []).push(n);
+  const boxes = new Map<string, Box>();
+  let x = 20;
+  let height = 0;
+  for (const layer of layers) {
+    const order = new Map<string, number>();
+    for (const n of layer) {
+      const ys = nodeInputs(n).map((i) => boxes.get(i)!.y + boxes.get(i)!.height / 2);
+      order.set(n.id, ys.length > 0 ? ys.reduce((a, b) => a + b, 0) / ys.length : 0);
+    }
+    layer.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const made = layer.map((node) => {
+      const lines = nodeLines(node, plan);
+      return { node, lines, width: Math.ceil(Math.max(...lines.map((l) => l.length)) * charWidth + 2 * padding), height: lines.length * lineHeight + 2 * padding, x, y: 0 };
+    });
+    let y = 20;
+    for (const b of made) {
+      // Start near the inputs' mean height, but never over the box above.
+      b.y = Math.max(y, Math.round(order.get(b.node.id)! - b.height / 2));
+      y = b.y + b.height + rowGap;
+      boxes.set(b.node.id, b);
+    }
+    height = Math.max(height, y);
+    x += Math.max(...made.map((b) => b.width)) + layerGap;
+  }
+  return { boxes, width: x - layerGap + 20, height: height + 20 };
+}
+
+function edge(from: Box, to: Box, dashed: boolean, label: string | null): string {
+  const x1 = from.x + from.width;
+  const y1 = from.y + from.height / 2;
+  const x2 = to.x - 2;
+  const y2 = to.y + to.height / 2;
+  const mid = (x1 + x2) / 2;
+  const path = `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" stroke="#5f6368" stroke-width="1.5"${dashed ? ' stroke-dasharray="5,4"' : ''} marker-end="url(#arrow)"/>`;
+  return label ? `${path}<text x="${mid}" y="${(y1 + y2) / 2 - 4}" font-size="11" text-anchor="middle" fill="#5f6368">${xml(label)}</text>` : path;
+}
+
+function box(b: Box): string {
+  const c = colorOf(b.node);
+  const rx = b.node.kind === 'source' || b.node.kind === 'sink' ? 12 : 4;
+  const text = b.lines
+    .map((l, i) => `<text x="${b.x + padding}" y="${b.y + padding + (i + 1) * lineHeight - 4}"${i === 0 ? ' font-weight="bold"' : ''}>${xml(l)}</text>`)
+    .join('');
+  return `<g id="${xml(b.node.id)}"><title>${xml(b.node.id)}</title><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"/>${text}</g>`;
+}
+
+/** The plan as an SVG picture: a box per node (sources green, sinks blue, stateful steps amber) and arrows. */
+export function renderSvg(plan: Plan): string {
+  const { boxes, width, height } = layout(plan);
+  const titleHeight = 28;
+  const edges = plan.nodes.flatMap((n) => nodeInputs(n).map((i) => edge(boxes.get(i)!, boxes.get(n.id)!, n.kind === 'sideOutput', n.kind === 'sideOutput' ? n.output : null)));
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + titleHeight}" viewBox="0 0 ${width} ${height + titleHeight}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12">`,
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5f6368"/></marker></defs>',
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="20" y="20" font-size="14" font-weight="bold">${xml(`pipeline ${plan.name}`)}</text>`,
+    `<g transform="translate(0,${titleHeight})">`,
+    ...edges,
+    ...[...boxes.values()].map(box),
+    '</g>',
+    '</svg>',
+    '',
+  ].join('\n');
+}

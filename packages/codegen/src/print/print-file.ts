@@ -1,0 +1,60 @@
+import { formatPath } from '@pipekit/core';
+import { IndentationText, Project, QuoteKind } from 'ts-morph';
+import type { Conversion } from '../convert/convert.js';
+import type { ConvertWarning } from '../errors.js';
+import { dialectNames } from '../read-config.js';
+import { PlanPrinter } from './plan-printer.js';
+import { wrap } from './wrap.js';
+
+export interface PrintedFile {
+  readonly code: string;
+  /** The conversion's warnings and the printer's own (conditions kept as SQL). */
+  readonly warnings: readonly ConvertWarning[];
+}
+
+const project = new Project({
+  useInMemoryFileSystem: true,
+  manipulationSettings: { quoteKind: QuoteKind.Single, indentationText: IndentationText.TwoSpaces, useTrailingCommas: true },
+});
+
+/** The header: where the file came from, what did not carry over and what to check. */
+function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
+  const lines = [`${c.plan.name}: converted by pipe-codegen from ${c.file} (${dialectNames[c.dialect]} config).`];
+  const list = (title: string, ws: readonly ConvertWarning[]) => {
+    if (ws.length === 0) return;
+    lines.push('', title);
+    for (const w of ws) lines.push(`- ${w.message}${w.path.length > 0 ? ` (${formatPath(w.path)})` : ''}`);
+  };
+  list('Not carried over:', warnings.filter((w) => w.kind === 'notCarriedOver'));
+  list('Check before running:', warnings.filter((w) => w.kind === 'check'));
+  const wrapped = lines.flatMap((l) => wrap(l, 96));
+  return `/**\n${wrapped.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
+}
+
+/** The TypeScript file for a conversion, built and formatted with ts-morph. */
+export function printFile(c: Conversion): PrintedFile {
+  const printer = new PlanPrinter(c.plan, c.annotations);
+  const statements = printer.print();
+  const printNotes: ConvertWarning[] = printer.notes.map((n) => ({ kind: 'check', path: c.annotations.paths.get(n.nodeId) ?? [], message: n.message }));
+  const warnings = [...c.warnings, ...printNotes];
+  const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
+  file.addStatements(header(c, warnings));
+  file.addImportDeclaration({ moduleSpecifier: '@pipekit/core', namedImports: [...printer.imports].sort(byName) });
+  if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
+  file.addStatements(statements);
+  const code = `${blankLinesBetween(file.getFullText().trim())}\n`;
+  project.removeSourceFile(file);
+  return { code, warnings };
+}
+
+function byName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { sensitivity: 'base' }) || (a < b ? -1 : 1);
+}
+
+/** One blank line between top-level statements, as people separate them. */
+function blankLinesBetween(text: string): string {
+  return text
+    .replace(/\n(const |export default |\/\/ )/g, '\n\n$1')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/(import [^\n]+;)\n\n(import )/g, '$1\n$2');
+}

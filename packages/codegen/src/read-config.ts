@@ -1,0 +1,55 @@
+import { parseDocument } from 'yaml';
+import type { Dialect } from './convert/ir.js';
+import { isRecord } from './convert/values.js';
+import { ConvertError } from './errors.js';
+
+/** Line and column of an offset, 1-based. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/** A config's data from JSON or YAML text; broken text is an error naming the line. */
+export function readConfig(file: string, text: string): unknown {
+  const yaml = /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[[{]/.test(text));
+  if (!yaml) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      const message = (e as Error).message;
+      const pos = /position (\d+)/.exec(message);
+      const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
+      throw new ConvertError(file, [], `invalid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`);
+    }
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    throw new ConvertError(file, [], `invalid YAML${where}: ${error.message.split('\n')[0]}`);
+  }
+  return doc.toJS();
+}
+
+export const dialectNames: Readonly<Record<Dialect, string>> = {
+  steps: 'step-list',
+  etl: 'ETL framework',
+  nodes: 'streaming-node',
+};
+
+/** Which dialect a config is written in, by the keys only that dialect has at the top. */
+export function detectDialect(file: string, data: unknown): Dialect {
+  if (isRecord(data)) {
+    if (Array.isArray(data.steps)) return 'steps';
+    if ('pipelineId' in data || ('extract' in data && 'load' in data)) return 'etl';
+    if (Array.isArray(data.nodes) || ('input' in data && 'output' in data)) return 'nodes';
+  }
+  throw new ConvertError(
+    file,
+    [],
+    'cannot tell which legacy dialect this is',
+    'step-list ({ name, mode, steps }), ETL ({ pipelineId, extract, transforms, load }), streaming-node ({ name, input, output } or { nodes })',
+  );
+}

@@ -1,0 +1,152 @@
+import type { KafkaSourceSpec, SecretRef } from '@pipekit/core';
+import { PipekitError } from '@pipekit/core';
+import {
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type Producer,
+  type ProducerConfig,
+  type SASLOptions,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+
+/**
+ * The part of a KafkaJS-compatible client pipekit uses. kafkajs is the default; any client with
+ * the same API (Confluent's `@confluentinc/kafka-javascript` KafkaJS mode, a kafkajs fork) can be
+ * given to `registerConnectors(registry, { client })` instead.
+ */
+export interface KafkaClient {
+  admin(): KafkaAdmin;
+  consumer(config: ConsumerConfig): KafkaConsumer;
+  producer(config?: ProducerConfig): KafkaProducer;
+}
+
+export type KafkaAdmin = Pick<
+  Admin,
+  'connect' | 'disconnect' | 'listTopics' | 'fetchTopicOffsets' | 'fetchOffsets' | 'createTopics'
+>;
+export type KafkaConsumer = Pick<
+  Consumer,
+  | 'connect'
+  | 'disconnect'
+  | 'subscribe'
+  | 'run'
+  | 'stop'
+  | 'seek'
+  | 'pause'
+  | 'resume'
+  | 'commitOffsets'
+  | 'on'
+  | 'events'
+>;
+export type KafkaProducer = Pick<Producer, 'connect' | 'disconnect' | 'sendBatch' | 'transaction'>;
+
+/** Makes a client from connection settings (brokers, TLS, SASL, retries). */
+export type KafkaClientFactory = (config: KafkaConfig) => KafkaClient;
+
+/** The default: kafkajs, logging through pino. */
+export const kafkajsClient: KafkaClientFactory = (config) => new Kafka(config);
+
+/** Turns a secret reference into its value; the default reads `env` references from the environment. */
+export type SecretResolver = (ref: SecretRef) => string;
+
+export const envSecrets: SecretResolver = (ref) => {
+  if (ref.provider !== 'env')
+    throw new PipekitError(
+      `secret '${ref.secret}' is a ${ref.provider} reference: give registerConnectors(registry, { secrets }) a resolver for it`,
+    );
+  const v = process.env[ref.secret];
+  if (v === undefined || v === '')
+    throw new PipekitError(`secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`);
+  return v;
+};
+
+/** What connection settings a source and a sink share (core's `kafkaSecuritySchema` + brokers). */
+export type ConnectionSpec = Pick<KafkaSourceSpec, 'brokers' | 'ssl' | 'sasl' | 'credentials'>;
+
+/** Bounded retries with exponential backoff (kafkajs' own retry plus ours around whole operations). */
+export interface RetryOptions {
+  /** Give up after this long without success, with an error naming the operation (ms). */
+  readonly maxRetryTimeMs: number;
+  readonly initialRetryTimeMs: number;
+}
+
+export const defaultRetry: RetryOptions = Object.freeze({ maxRetryTimeMs: 60_000, initialRetryTimeMs: 250 });
+
+function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | undefined {
+  if (spec.sasl) {
+    const { mechanism, username, password } = spec.sasl;
+    return {
+      mechanism,
+      username: typeof username === 'string' ? username : secrets(username),
+      password: secrets(password),
+    } as SASLOptions;
+  }
+  if (spec.credentials) {
+    // A credential set in one secret: JSON `{ "mechanism"?, "username", "password" }`.
+    const text = secrets(spec.credentials);
+    let c: { mechanism?: string; username?: string; password?: string };
+    try {
+      c = JSON.parse(text) as typeof c;
+    } catch {
+      throw new PipekitError(
+        `secret '${spec.credentials.secret}' (credentials) must hold JSON {"username","password"[,"mechanism"]}`,
+      );
+    }
+    if (!c.username || !c.password)
+      throw new PipekitError(`secret '${spec.credentials.secret}' (credentials) lacks username or password`);
+    return {
+      mechanism: c.mechanism ?? 'scram-sha-512',
+      username: c.username,
+      password: c.password,
+    } as SASLOptions;
+  }
+  return undefined;
+}
+
+/** kafkajs connection settings from a spec: secrets resolved here, at run time, never logged. */
+export function kafkaConfig(
+  spec: ConnectionSpec,
+  opts: { clientId: string; secrets: SecretResolver; retry: RetryOptions; logger: Logger },
+): KafkaConfig {
+  const ssl =
+    spec.ssl === undefined || typeof spec.ssl === 'boolean'
+      ? spec.ssl
+      : {
+          ...(spec.ssl.ca ? { ca: [opts.secrets(spec.ssl.ca)] } : {}),
+          ...(spec.ssl.cert ? { cert: opts.secrets(spec.ssl.cert) } : {}),
+          ...(spec.ssl.key ? { key: opts.secrets(spec.ssl.key) } : {}),
+          ...(spec.ssl.rejectUnauthorized === undefined
+            ? {}
+            : { rejectUnauthorized: spec.ssl.rejectUnauthorized }),
+        };
+  const sasl = saslOf(spec, opts.secrets);
+  const log = opts.logger;
+  return {
+    clientId: opts.clientId,
+    brokers: [...spec.brokers],
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl ? { sasl } : {}),
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: {
+      initialRetryTime: opts.retry.initialRetryTimeMs,
+      maxRetryTime: 5_000,
+      retries: 8,
+    },
+    // kafkajs logs (reconnects, rebalances) go to the pipeline's logger at warn and above.
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        // kafkajs reports every failed connection attempt as an error; whether the pipeline fails
+        // is decided (and logged as an error) by pipekit's bounded retries, so these are warnings.
+        if (level <= logLevel.WARN) log.warn({ kafkajs: rest }, `kafkajs: ${message}`);
+        else log.debug({ kafkajs: rest }, `kafkajs: ${message}`);
+      },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * @pipekit/postgres: PostgreSQL source and sink on `pg`.
+ *
+ * - Source: a table or query read once through server-side cursors (optionally in parallel
+ *   ranges of `partitionColumn`), or, with `incremental`, polled for new rows by an increasing
+ *   column whose high-water mark is the checkpointed offset.
+ * - Sink: append (COPY), upsert (`ON CONFLICT DO UPDATE`) or overwrite (TRUNCATE + COPY), each
+ *   batch in one transaction with its batch id in `pipekit_commits`: exactly once.
+ *
+ * @example
+ * import { ConnectorRegistry } from '@pipekit/runtime';
+ * import { registerConnectors } from '@pipekit/postgres';
+ * const registry = new ConnectorRegistry();
+ * registerConnectors(registry); // plans may now use source.postgres / sink.postgres
+ */
+import type { PostgresSourceSpec } from '@pipekit/core';
+import type { ConnectorRegistry, SourceContext, SourceReader } from '@pipekit/runtime';
+import { envSecrets, resolveConnection, type SecretResolver } from './connection.js';
+import { PostgresIncrementalReader } from './incremental.js';
+import { PostgresWriter } from './sink.js';
+import { PostgresBatchReader } from './source.js';
+
+export { PostgresConnectionError, resolveConnection, type SecretResolver } from './connection.js';
+export { describeTable, zodSource } from './describe.js';
+export { quoteIdent } from './identifiers.js';
+export { type IncrementalOffset, PostgresIncrementalReader } from './incremental.js';
+export { createTableSql, PostgresWriter } from './sink.js';
+export { type BatchOffset, PostgresBatchReader } from './source.js';
+
+/** A reader for a postgres source spec: incremental (a stream) or a one-time read (a batch). */
+export async function openPostgresSource(
+  spec: PostgresSourceSpec,
+  ctx: SourceContext,
+  secrets: SecretResolver = envSecrets,
+): Promise<SourceReader> {
+  const conn = resolveConnection(spec.connection, secrets);
+  return spec.incremental ? new PostgresIncrementalReader(spec, ctx, conn) : PostgresBatchReader.open(spec, ctx, conn);
+}
+
+/** Registers the `postgres` source and sink. Secrets come from the environment (`secret('NAME')`). */
+export function registerConnectors(registry: ConnectorRegistry): void {
+  registry
+    .registerSource('postgres', (spec, ctx) => openPostgresSource(spec, ctx))
+    .registerSink('postgres', (spec, ctx) => new PostgresWriter(spec, ctx, resolveConnection(spec.connection)));
+}

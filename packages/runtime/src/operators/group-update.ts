@@ -1,0 +1,61 @@
+import type { AggregateSpec } from '@pipekit/core';
+import type { Row } from '../row.js';
+import { type Aggregator, aggregatorOf } from './aggregators.js';
+
+/**
+ * A group's running state: `s<i>` (and `n<i>`, the count of non-NULL values) for sum, avg and
+ * count as plain number fields, which V8 updates in place; other aggregates keep an opaque state in
+ * `x[i]`.
+ */
+export type GroupState = Record<string, unknown> & { keys: readonly unknown[]; x: unknown[] };
+
+export interface GroupUpdater {
+  /** Folds rows into their groups; returns nothing, calls `touch` for each group it changed when asked. */
+  readonly fold: (rows: readonly Row[], groupOf: (r: Row) => GroupState) => void;
+  /** Folds one row into one group. */
+  readonly add: (g: GroupState, r: Row) => void;
+  /** A new group's state. */
+  readonly init: (keys: readonly unknown[]) => GroupState;
+  /** The aggregate values of a group. */
+  readonly results: (g: GroupState) => unknown[];
+}
+
+const fast = new Set(['count', 'sum', 'avg']);
+
+/**
+ * Compiles the per-row update of a set of aggregates into one function, once per node: count,
+ * sum and avg are inlined on number fields (no allocation per row); the others call their
+ * `Aggregator`. Same semantics as `aggregatorOf` (NULLs skipped).
+ */
+export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
+  const slow: (Aggregator | null)[] = specs.map((a) => (fast.has(a.fn) ? null : aggregatorOf(a)));
+  const lines: string[] = [];
+  const initFields: string[] = [];
+  specs.forEach((a, i) => {
+    const col = JSON.stringify(a.column ?? '');
+    if (a.fn === 'count' && a.column === undefined) {
+      initFields.push(`s${i}: 0`);
+      lines.push(`g.s${i} += 1;`);
+    } else if (a.fn === 'count') {
+      initFields.push(`s${i}: 0`);
+      lines.push(`if (r[${col}] != null) g.s${i} += 1;`);
+    } else if (a.fn === 'sum' || a.fn === 'avg') {
+      initFields.push(`s${i}: 0`, `n${i}: 0`);
+      lines.push(`{ const v = r[${col}]; if (v != null) { g.s${i} += v; g.n${i} += 1; } }`);
+    } else lines.push(`g.x[${i}] = slow[${i}].add(g.x[${i}], r);`);
+  });
+  const fold = new Function(
+    'slow',
+    `return (rows, groupOf) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const g = groupOf(r); ${lines.join(' ')} } };`,
+  )(slow) as GroupUpdater['fold'];
+  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };`)(slow) as GroupUpdater['add'];
+  const init = new Function('slow', `return (keys) => ({ keys, x: slow.map((a) => (a ? a.init() : null)), ${initFields.join(', ')} });`)(slow) as GroupUpdater['init'];
+  const results = (g: GroupState): unknown[] =>
+    specs.map((a, i) => {
+      if (a.fn === 'count') return g[`s${i}`];
+      if (a.fn === 'sum') return (g[`n${i}`] as number) === 0 ? null : g[`s${i}`];
+      if (a.fn === 'avg') return (g[`n${i}`] as number) === 0 ? null : (g[`s${i}`] as number) / (g[`n${i}`] as number);
+      return slow[i]!.result(g.x[i]);
+    });
+  return { fold, add, init, results };
+}
