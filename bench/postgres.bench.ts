@@ -13,7 +13,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { queueScheduler } from 'rxjs';
 
-const rowsTotal = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const rowsTotal = Number(process.env.PIPEKIT_BENCH_ROWS ?? 1_000_000);
 const batchSize = 100_000;
 process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
 execFileSync('bash', ['test/services/postgres.sh', 'start'], { stdio: 'ignore', timeout: 180_000 });
@@ -86,14 +86,23 @@ async function main(): Promise<void> {
   // pipekit sink: COPY through PostgresWriter, batches of 100k rows (row generation not timed).
   const writer = new PostgresWriter(
     { type: 'postgres', connection, table, mode: 'append', createTable: false },
-    { nodeId: 'bench', queryId: `bench-${Date.now()}`, outputMode: 'append', scheduler: queueScheduler, logger, memory: undefined as never, stdout: process.stdout },
+    {
+      nodeId: 'bench',
+      queryId: `bench-${Date.now()}`,
+      outputMode: 'append',
+      scheduler: queueScheduler,
+      logger,
+      memory: undefined as never,
+      stdout: process.stdout,
+    },
     conn,
   );
   let sinkSeconds = 0;
+  const queryId = `bench-${Date.now()}`;
   for (let i = 0; i < rowsTotal; i += batchSize) {
     const rows = makeRows(i, Math.min(batchSize, rowsTotal - i));
     const t = performance.now();
-    await writer.writeBatch({ queryId: 'bench', batchId: i / batchSize, rows, schema });
+    await writer.writeBatch({ queryId, batchId: i / batchSize, rows, schema });
     sinkSeconds += (performance.now() - t) / 1000;
   }
   await writer.close();
@@ -107,7 +116,14 @@ async function main(): Promise<void> {
   // pipekit source: server-side cursor, fetchSize 10k, rows typed by the schema.
   const reader = await PostgresBatchReader.open(
     { type: 'postgres', connection, table, fetchSize: 10_000 },
-    { nodeId: 'bench', schema, toRow: (r) => ({ ok: true, row: r as Record<string, unknown> }), scheduler: queueScheduler, logger, signal: new AbortController().signal },
+    {
+      nodeId: 'bench',
+      schema,
+      toRow: (r) => ({ ok: true, row: r as Record<string, unknown> }),
+      scheduler: queueScheduler,
+      logger,
+      signal: new AbortController().signal,
+    },
     conn,
   );
   let read = 0;
@@ -133,7 +149,11 @@ async function main(): Promise<void> {
     columns: 8,
     machine: 'shared 2-core; other jobs may be running',
     sink: { seconds: +sinkSeconds.toFixed(3), rowsPerSecond: rate(sinkSeconds), batchSize },
-    source: { seconds: +sourceSeconds.toFixed(3), rowsPerSecond: rate(sourceSeconds), fetchSize: 10_000 },
+    source: {
+      seconds: +sourceSeconds.toFixed(3),
+      rowsPerSecond: rate(sourceSeconds),
+      fetchSize: 10_000,
+    },
     psqlCopyIn: { seconds: +copyIn.toFixed(3), rowsPerSecond: rate(copyIn) },
     psqlCopyOut: { seconds: +copyOut.toFixed(3), rowsPerSecond: rate(copyOut) },
     sinkVsCopyIn: +(copyIn / sinkSeconds).toFixed(3),

@@ -48,7 +48,12 @@ const out = {
   batches: result.queries[0]?.batches,
   groups: run.memory.get('per-user').length,
   targets: { rowsPerSecond: 2_000_000, peakRssMB: 400 },
-  machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30) },
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+  },
   date: new Date().toISOString(),
 };
 mkdirSync('bench/results', { recursive: true });

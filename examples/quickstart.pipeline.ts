@@ -24,5 +24,14 @@ export default source
   })
   .filter((r) => r.eventType.eq('purchase'))
   .groupBy('userId')
-  .aggregate({ purchases: count(), revenue: sum('amount'), averageOrder: avg('amount'), lastPurchase: max('ts') })
-  .sink.file({ path: './data/quickstart/revenue-per-user', format: 'parquet', queryName: 'revenue-per-user' });
+  .aggregate({
+    purchases: count(),
+    revenue: sum('amount'),
+    averageOrder: avg('amount'),
+    lastPurchase: max('ts'),
+  })
+  .sink.file({
+    path: './data/quickstart/revenue-per-user',
+    format: 'parquet',
+    queryName: 'revenue-per-user',
+  });

@@ -21,8 +21,16 @@ export function exitCodeOf(e: unknown): number {
 
 /** An error as `pipe` prints it: the message (a paragraph); the stack only with --debug. */
 export function formatError(e: unknown, debug: boolean): string {
-  const head = e instanceof PipelineFailure ? 'pipeline failed' : exitCodeOf(e) === exitCodes.usage ? 'error' : 'pipeline failed';
+  const head =
+    e instanceof PipelineFailure
+      ? 'pipeline failed'
+      : exitCodeOf(e) === exitCodes.usage
+        ? 'error'
+        : 'pipeline failed';
   const message = e instanceof Error ? e.message : String(e);
-  const stack = debug && e instanceof Error && e.stack ? `\n${e.stack}${e.cause instanceof Error && e.cause.stack ? `\ncaused by: ${e.cause.stack}` : ''}` : '';
+  const stack =
+    debug && e instanceof Error && e.stack
+      ? `\n${e.stack}${e.cause instanceof Error && e.cause.stack ? `\ncaused by: ${e.cause.stack}` : ''}`
+      : '';
   return `pipe: ${head}: ${message}${stack}\n`;
 }

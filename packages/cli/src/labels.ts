@@ -1,7 +1,20 @@
-import { formatDuration, nodeInputs, type Plan, type PlanNode, type PlanVisitor, type Policy, printSql, visitNode } from '@pipekit/core';
+import {
+  formatDuration,
+  nodeInputs,
+  type Plan,
+  type PlanNode,
+  type PlanVisitor,
+  type Policy,
+  printSql,
+  visitNode,
+} from '@pipekit/core';
 
 function policy(p: Policy): string {
-  return p.type === 'deadLetter' ? `dead-letter → ${p.sink.type}` : p.type === 'sideOutput' ? 'side output' : p.type;
+  return p.type === 'deadLetter'
+    ? `dead-letter → ${p.sink.type}`
+    : p.type === 'sideOutput'
+      ? 'side output'
+      : p.type;
 }
 
 function clip(s: string, n = 48): string {
@@ -13,12 +26,20 @@ const lines: PlanVisitor<string[], Plan> = {
   source: (n, plan) => {
     const s = n.source;
     const where =
-      s.type === 'kafka' ? `topic ${s.topic ?? s.topics?.join(', ') ?? s.topicPattern}`
-      : s.type === 'postgres' ? (s.table ?? 'query')
-      : s.type === 'delta' || s.type === 'file' ? s.path
-      : s.type === 'generate' ? `${s.limit?.toLocaleString('en-US') ?? '∞'} rows${s.rowsPerSecond ? ` @ ${s.rowsPerSecond}/s` : ''}`
-      : `${s.rows.length} rows`;
-    return [`source: ${s.type}`, clip(where), `bad records: ${policy(n.badRecords ?? plan.policies.badRecords)}`];
+      s.type === 'kafka'
+        ? `topic ${s.topic ?? s.topics?.join(', ') ?? s.topicPattern}`
+        : s.type === 'postgres'
+          ? (s.table ?? 'query')
+          : s.type === 'delta' || s.type === 'file'
+            ? s.path
+            : s.type === 'generate'
+              ? `${s.limit?.toLocaleString('en-US') ?? '∞'} rows${s.rowsPerSecond ? ` @ ${s.rowsPerSecond}/s` : ''}`
+              : `${s.rows.length} rows`;
+    return [
+      `source: ${s.type}`,
+      clip(where),
+      `bad records: ${policy(n.badRecords ?? plan.policies.badRecords)}`,
+    ];
   },
   filter: (n) => ['filter', clip(printSql(n.predicate))],
   select: (n) => ['select', clip(n.columns.map((c) => c.name).join(', '))],
@@ -40,9 +61,25 @@ const lines: PlanVisitor<string[], Plan> = {
   sideOutput: (n) => ['side output', n.output === 'late' ? 'late rows' : 'bad records'],
   sink: (n) => {
     const s = n.sink;
-    const where = s.type === 'delta' || s.type === 'file' ? s.path : s.type === 'kafka' ? `topic ${s.topic}` : s.type === 'postgres' ? s.table : s.type === 'memory' ? s.name : 'stdout';
-    const trigger = n.trigger.type === 'processingTime' ? `every ${formatDuration(n.trigger.interval)}` : n.trigger.type;
-    return [`sink: ${s.type}${'format' in s ? ` (${s.format})` : ''}`, clip(where), `${n.outputMode}, ${trigger}`];
+    const where =
+      s.type === 'delta' || s.type === 'file'
+        ? s.path
+        : s.type === 'kafka'
+          ? `topic ${s.topic}`
+          : s.type === 'postgres'
+            ? s.table
+            : s.type === 'memory'
+              ? s.name
+              : 'stdout';
+    const trigger =
+      n.trigger.type === 'processingTime'
+        ? `every ${formatDuration(n.trigger.interval)}`
+        : n.trigger.type;
+    return [
+      `sink: ${s.type}${'format' in s ? ` (${s.format})` : ''}`,
+      clip(where),
+      `${n.outputMode}, ${trigger}`,
+    ];
   },
 };
 

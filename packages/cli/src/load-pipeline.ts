@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parsePlan, type Plan, PipekitError } from '@pipekit/core';
+import { PipekitError, type Plan, parsePlan } from '@pipekit/core';
 import type { RunnablePipeline } from '@pipekit/runtime';
 import { UsageError } from './errors.js';
 
@@ -10,13 +10,19 @@ const moduleExtensions = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', 
 function isPipeline(v: unknown): v is RunnablePipeline {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as { plan?: { nodes?: unknown }; udfs?: unknown };
-  return typeof p.plan === 'object' && p.plan !== null && Array.isArray(p.plan.nodes) && p.udfs instanceof Map;
+  return (
+    typeof p.plan === 'object' &&
+    p.plan !== null &&
+    Array.isArray(p.plan.nodes) &&
+    p.udfs instanceof Map
+  );
 }
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `an object with keys ${Object.keys(v).slice(0, 5).join(', ') || '(none)'}`;
+  if (typeof v === 'object')
+    return `an object with keys ${Object.keys(v).slice(0, 5).join(', ') || '(none)'}`;
   return typeof v;
 }
 
@@ -27,26 +33,43 @@ function describe(v: unknown): string {
  * @throws UsageError for a missing file, a module without a default export or one that is not a
  * pipeline; PipekitError for an invalid plan (from the builders or parsePlan).
  */
-export async function loadPipelines(file: string): Promise<{ path: string; pipelines: RunnablePipeline[] }> {
+export async function loadPipelines(
+  file: string,
+): Promise<{ path: string; pipelines: RunnablePipeline[] }> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`no such file: ${file}`);
-  if (!statSync(path).isFile()) throw new UsageError(`${file} is a directory; give a .pipeline.ts file or a plan .json`);
+  if (!statSync(path).isFile())
+    throw new UsageError(`${file} is a directory; give a .pipeline.ts file or a plan .json`);
   const ext = extname(path).toLowerCase();
-  if (ext === '.json') return { path, pipelines: [{ plan: parsePlan(readFileSync(path, 'utf8'), file), udfs: new Map() }] };
-  if (!moduleExtensions.has(ext)) throw new UsageError(`${file}: expected a .ts or .js module, or a plan .json (got '${ext || 'no extension'}')`);
+  if (ext === '.json')
+    return {
+      path,
+      pipelines: [{ plan: parsePlan(readFileSync(path, 'utf8'), file), udfs: new Map() }],
+    };
+  if (!moduleExtensions.has(ext))
+    throw new UsageError(
+      `${file}: expected a .ts or .js module, or a plan .json (got '${ext || 'no extension'}')`,
+    );
   let mod: { default?: unknown };
   try {
     const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
   } catch (e) {
     if (e instanceof PipekitError || (e as Error)?.name === 'PipekitError') throw e;
-    throw new UsageError(`${file} could not be loaded: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    throw new UsageError(`${file} could not be loaded: ${(e as Error)?.message ?? String(e)}`, {
+      cause: e,
+    });
   }
   if (!('default' in mod) || mod.default === undefined)
-    throw new UsageError(`${file} has no default export; end it with \`export default <pipeline>\` (a stream's .sink.xxx(...) or pipeline(...)), or an array of pipelines`);
+    throw new UsageError(
+      `${file} has no default export; end it with \`export default <pipeline>\` (a stream's .sink.xxx(...) or pipeline(...)), or an array of pipelines`,
+    );
   const value = mod.default;
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw new UsageError(`${file}: the default export is an empty array; export at least one pipeline`);
+  if (list.length === 0)
+    throw new UsageError(
+      `${file}: the default export is an empty array; export at least one pipeline`,
+    );
   list.forEach((p, i) => {
     if (!isPipeline(p))
       throw new UsageError(
@@ -58,5 +81,10 @@ export async function loadPipelines(file: string): Promise<{ path: string; pipel
 
 /** The plan with every sink's trigger set to `once` (`pipe run --once`). */
 export function withOnceTriggers(plan: Plan): Plan {
-  return { ...plan, nodes: plan.nodes.map((n) => (n.kind === 'sink' ? { ...n, trigger: { type: 'once' as const } } : n)) };
+  return {
+    ...plan,
+    nodes: plan.nodes.map((n) =>
+      n.kind === 'sink' ? { ...n, trigger: { type: 'once' as const } } : n,
+    ),
+  };
 }

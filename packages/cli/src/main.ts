@@ -53,7 +53,9 @@ function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void }
       io.stderr.write(`\npipe: ${name} again: exiting now\n`);
       process.exit(name === 'SIGINT' ? 130 : 143);
     }
-    io.stderr.write(`\npipe: ${name}: finishing the batch in flight and flushing sinks (send it again to exit now)\n`);
+    io.stderr.write(
+      `\npipe: ${name}: finishing the batch in flight and flushing sinks (send it again to exit now)\n`,
+    );
     controller.abort();
     timer = setTimeout(() => {
       io.stderr.write('pipe: could not stop within 10 s; exiting\n');
@@ -74,14 +76,21 @@ function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void }
 }
 
 /** The `pipe` command: returns the exit code (0 ok, 1 runtime failure, 2 usage or config error). */
-export async function main(argv: readonly string[], io: MainIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: MainIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let debug = argv.includes('--debug');
   try {
-    let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>;
+    let parsed: ReturnType<
+      typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
+    >;
     try {
       parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*/s, '')} (see pipe --help)`);
+      throw new UsageError(
+        `${(e as Error).message.replace(/\. To specify a positional.*/s, '')} (see pipe --help)`,
+      );
     }
     const { values, positionals } = parsed;
     debug = values.debug ?? false;
@@ -91,24 +100,40 @@ export async function main(argv: readonly string[], io: MainIo = { stdout: proce
       return 0;
     }
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
-    if (!(command in allowed)) throw new UsageError(`unknown command '${command}' (commands: run, explain, validate; see pipe --help)`);
+    if (!(command in allowed))
+      throw new UsageError(
+        `unknown command '${command}' (commands: run, explain, validate; see pipe --help)`,
+      );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
-    if (wrong.length > 0) throw new UsageError(`'pipe ${command}' takes no option ${wrong.map((w) => `--${w}`).join(', ')} (see pipe --help)`);
+    if (wrong.length > 0)
+      throw new UsageError(
+        `'pipe ${command}' takes no option ${wrong.map((w) => `--${w}`).join(', ')} (see pipe --help)`,
+      );
     if (!file) throw new UsageError(`'pipe ${command}' needs a file: pipe ${command} <file>`);
-    if (extra.length > 0) throw new UsageError(`'pipe ${command}' takes one file, got also: ${extra.join(' ')}`);
+    if (extra.length > 0)
+      throw new UsageError(`'pipe ${command}' takes one file, got also: ${extra.join(' ')}`);
     const logLevel = values['log-level'] ?? (debug ? 'debug' : 'warn');
     switch (command) {
       case 'explain':
-        return await explainCommand(file, { format: values.format ?? 'mermaid', out: values.out }, io);
+        return await explainCommand(
+          file,
+          { format: values.format ?? 'mermaid', out: values.out },
+          io,
+        );
       case 'validate':
         return await validateCommand(file, io);
       default: {
         const portText = values['metrics-port'];
         const port = portText === undefined ? undefined : Number(portText);
-        if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
+        if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+          throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
         const stop = stopOnSignals(io);
         try {
-          return await runCommand(file, { once: values.once ?? false, json: values.json ?? false, metricsPort: port, logLevel }, { ...io, signal: stop.signal });
+          return await runCommand(
+            file,
+            { once: values.once ?? false, json: values.json ?? false, metricsPort: port, logLevel },
+            { ...io, signal: stop.signal },
+          );
         } finally {
           stop.dispose();
         }

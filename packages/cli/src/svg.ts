@@ -26,13 +26,18 @@ const colors: Record<string, { fill: string; stroke: string }> = {
 
 function colorOf(n: PlanNode) {
   if (n.kind === 'source' || n.kind === 'sink') return colors[n.kind]!;
-  if (n.kind === 'aggregate' || n.kind === 'join' || n.kind === 'dedupe' || n.kind === 'watermark') return colors.stateful!;
+  if (n.kind === 'aggregate' || n.kind === 'join' || n.kind === 'dedupe' || n.kind === 'watermark')
+    return colors.stateful!;
   if (n.kind === 'sideOutput') return colors.side!;
   return colors.other!;
 }
 
 function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /**
@@ -42,9 +47,13 @@ function xml(s: string): string {
  */
 function layout(plan: Plan): { boxes: Map<string, Box>; width: number; height: number } {
   const layerOf = new Map<string, number>();
-  for (const n of plan.nodes) layerOf.set(n.id, Math.max(-1, ...nodeInputs(n).map((i) => layerOf.get(i) ?? 0)) + 1);
+  for (const n of plan.nodes)
+    layerOf.set(n.id, Math.max(-1, ...nodeInputs(n).map((i) => layerOf.get(i) ?? 0)) + 1);
   const layers: PlanNode[][] = [];
-  for (const n of plan.nodes) (layers[layerOf.get(n.id)!] ??= []).push(n);
+  for (const n of plan.nodes) {
+    const at = layerOf.get(n.id)!;
+    layers[at] = [...(layers[at] ?? []), n];
+  }
   const boxes = new Map<string, Box>();
   let x = 20;
   let height = 0;
@@ -57,7 +66,14 @@ function layout(plan: Plan): { boxes: Map<string, Box>; width: number; height: n
     layer.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     const made = layer.map((node) => {
       const lines = nodeLines(node, plan);
-      return { node, lines, width: Math.ceil(Math.max(...lines.map((l) => l.length)) * charWidth + 2 * padding), height: lines.length * lineHeight + 2 * padding, x, y: 0 };
+      return {
+        node,
+        lines,
+        width: Math.ceil(Math.max(...lines.map((l) => l.length)) * charWidth + 2 * padding),
+        height: lines.length * lineHeight + 2 * padding,
+        x,
+        y: 0,
+      };
     });
     let y = 20;
     for (const b of made) {
@@ -79,14 +95,19 @@ function edge(from: Box, to: Box, dashed: boolean, label: string | null): string
   const y2 = to.y + to.height / 2;
   const mid = (x1 + x2) / 2;
   const path = `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" stroke="#5f6368" stroke-width="1.5"${dashed ? ' stroke-dasharray="5,4"' : ''} marker-end="url(#arrow)"/>`;
-  return label ? `${path}<text x="${mid}" y="${(y1 + y2) / 2 - 4}" font-size="11" text-anchor="middle" fill="#5f6368">${xml(label)}</text>` : path;
+  return label
+    ? `${path}<text x="${mid}" y="${(y1 + y2) / 2 - 4}" font-size="11" text-anchor="middle" fill="#5f6368">${xml(label)}</text>`
+    : path;
 }
 
 function box(b: Box): string {
   const c = colorOf(b.node);
   const rx = b.node.kind === 'source' || b.node.kind === 'sink' ? 12 : 4;
   const text = b.lines
-    .map((l, i) => `<text x="${b.x + padding}" y="${b.y + padding + (i + 1) * lineHeight - 4}"${i === 0 ? ' font-weight="bold"' : ''}>${xml(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="${b.x + padding}" y="${b.y + padding + (i + 1) * lineHeight - 4}"${i === 0 ? ' font-weight="bold"' : ''}>${xml(l)}</text>`,
+    )
     .join('');
   return `<g id="${xml(b.node.id)}"><title>${xml(b.node.id)}</title><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"/>${text}</g>`;
 }
@@ -95,7 +116,16 @@ function box(b: Box): string {
 export function renderSvg(plan: Plan): string {
   const { boxes, width, height } = layout(plan);
   const titleHeight = 28;
-  const edges = plan.nodes.flatMap((n) => nodeInputs(n).map((i) => edge(boxes.get(i)!, boxes.get(n.id)!, n.kind === 'sideOutput', n.kind === 'sideOutput' ? n.output : null)));
+  const edges = plan.nodes.flatMap((n) =>
+    nodeInputs(n).map((i) =>
+      edge(
+        boxes.get(i)!,
+        boxes.get(n.id)!,
+        n.kind === 'sideOutput',
+        n.kind === 'sideOutput' ? n.output : null,
+      ),
+    ),
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + titleHeight}" viewBox="0 0 ${width} ${height + titleHeight}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5f6368"/></marker></defs>',

@@ -60,7 +60,9 @@ export const envSecrets: SecretResolver = (ref) => {
     );
   const v = process.env[ref.secret];
   if (v === undefined || v === '')
-    throw new PipekitError(`secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`);
+    throw new PipekitError(
+      `secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`,
+    );
   return v;
 };
 
@@ -74,7 +76,10 @@ export interface RetryOptions {
   readonly initialRetryTimeMs: number;
 }
 
-export const defaultRetry: RetryOptions = Object.freeze({ maxRetryTimeMs: 60_000, initialRetryTimeMs: 250 });
+export const defaultRetry: RetryOptions = Object.freeze({
+  maxRetryTimeMs: 60_000,
+  initialRetryTimeMs: 250,
+});
 
 function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | undefined {
   if (spec.sasl) {
@@ -97,7 +102,9 @@ function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | un
       );
     }
     if (!c.username || !c.password)
-      throw new PipekitError(`secret '${spec.credentials.secret}' (credentials) lacks username or password`);
+      throw new PipekitError(
+        `secret '${spec.credentials.secret}' (credentials) lacks username or password`,
+      );
     return {
       mechanism: c.mechanism ?? 'scram-sha-512',
       username: c.username,
@@ -143,6 +150,9 @@ export function kafkaConfig(
       () =>
       ({ level, log: entry }) => {
         const { message, ...rest } = entry;
+        // Said for every producer with bounded retries, which pipekit wants: it retries whole
+        // batches itself, with a new producer (see docs/connectors/kafka.md).
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         // kafkajs reports every failed connection attempt as an error; whether the pipeline fails
         // is decided (and logged as an error) by pipekit's bounded retries, so these are warnings.
         if (level <= logLevel.WARN) log.warn({ kafkajs: rest }, `kafkajs: ${message}`);

@@ -52,11 +52,19 @@ export class RangeFetcher {
   ) {}
 
   /** Reads every range `[from, until)`; returns rows and bad records in (topic, partition, offset) order. */
-  async read(ranges: readonly PartitionRange[], decode: Decode): Promise<{ rows: Row[]; bad: BadRecord[] }> {
+  async read(
+    ranges: readonly PartitionRange[],
+    decode: Decode,
+  ): Promise<{ rows: Row[]; bad: BadRecord[] }> {
     const topics = [...new Set(ranges.map((r) => r.topic))];
     await this.ensureConsumer(topics);
     const consumer = this.consumer!;
-    this.active = new Map(ranges.map((r) => [keyOf(r.topic, r.partition), { range: r, next: r.from, rows: [], bad: [] }]));
+    this.active = new Map(
+      ranges.map((r) => [
+        keyOf(r.topic, r.partition),
+        { range: r, next: r.from, rows: [], bad: [] },
+      ]),
+    );
     this.decode = decode;
     this.lastProgress = Date.now();
     const done = new Promise<void>((resolve, reject) => {
@@ -65,7 +73,8 @@ export class RangeFetcher {
     this.applyPositions(consumer);
     this.checkDone();
     const watchdog = setInterval(() => this.watch(), 1_000);
-    const onAbort = () => this.fail(new KafkaUnavailableError('the pipeline was stopped during a Kafka read'));
+    const onAbort = () =>
+      this.fail(new KafkaUnavailableError('the pipeline was stopped during a Kafka read'));
     this.opts.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await done;
@@ -73,7 +82,8 @@ export class RangeFetcher {
       clearInterval(watchdog);
       this.opts.signal.removeEventListener('abort', onAbort);
       this.waiter = null;
-      for (const st of this.active.values()) consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
+      for (const st of this.active.values())
+        consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
     }
     const rows: Row[] = [];
     const bad: BadRecord[] = [];
@@ -90,12 +100,19 @@ export class RangeFetcher {
     const c = this.consumer;
     if (!c) return;
     const list = Object.entries(end).flatMap(([topic, parts]) =>
-      Object.entries(parts).map(([p, offset]) => ({ topic, partition: Number(p), offset: String(offset) })),
+      Object.entries(parts).map(([p, offset]) => ({
+        topic,
+        partition: Number(p),
+        offset: String(offset),
+      })),
     );
     try {
       await c.commitOffsets(list);
     } catch (e) {
-      this.opts.logger.debug({ err: messageOf(e) }, 'committing consumer-group offsets (for lag monitoring) failed');
+      this.opts.logger.debug(
+        { err: messageOf(e) },
+        'committing consumer-group offsets (for lag monitoring) failed',
+      );
     }
   }
 
@@ -126,7 +143,10 @@ export class RangeFetcher {
       heartbeatInterval: 1_000,
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.opts.logger.debug({ assignment: e.payload.memberAssignment }, 'kafka consumer joined its group');
+      this.opts.logger.debug(
+        { assignment: e.payload.memberAssignment },
+        'kafka consumer joined its group',
+      );
       this.lastProgress = Date.now();
       // A (re)join resets kafkajs' positions and, after a crash, its paused set: apply ours again.
       this.applyPositions(consumer);
@@ -137,14 +157,19 @@ export class RangeFetcher {
       if (restart) return;
       // kafkajs gave up on this consumer: the next read makes a new one.
       this.subscribed = new Set();
-      this.fail(new KafkaUnavailableError(`the Kafka consumer stopped: ${messageOf(error)}`, { cause: error }));
+      this.fail(
+        new KafkaUnavailableError(`the Kafka consumer stopped: ${messageOf(error)}`, {
+          cause: error,
+        }),
+      );
     });
     // Batches of only transaction markers or aborted records never reach eachBatch: move past them.
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
       const { topic, partition, batchSize, firstOffset, lastOffset } = e.payload;
       if (batchSize !== 0 || firstOffset === null) return;
       const st = this.active.get(keyOf(topic, partition));
-      if (st && Number(firstOffset) <= st.next && Number(lastOffset) >= st.next) this.advance(st, Number(lastOffset) + 1);
+      if (st && Number(firstOffset) <= st.next && Number(lastOffset) >= st.next)
+        this.advance(st, Number(lastOffset) + 1);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: all, fromBeginning: true });
@@ -184,7 +209,9 @@ export class RangeFetcher {
       consumer.pause([{ topic, partitions: [partition] }]);
       return;
     }
-    const fetchedAt = Number((batch as Batch & { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset());
+    const fetchedAt = Number(
+      (batch as Batch & { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset(),
+    );
     if (fetchedAt > st.next) {
       // Fetched from elsewhere (a prefetch before our seek, a reset after a rebalance): re-seek.
       consumer.seek({ topic, partition, offset: String(st.next) });

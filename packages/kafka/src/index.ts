@@ -36,7 +36,13 @@ export {
   type RetryOptions,
   type SecretResolver,
 } from './client.js';
-export { asPartitionOffsets, type PartitionOffsets, parsePosition, positionOf, rateLimit } from './offsets.js';
+export {
+  asPartitionOffsets,
+  type PartitionOffsets,
+  parsePosition,
+  positionOf,
+  rateLimit,
+} from './offsets.js';
 export { KafkaUnavailableError } from './retry.js';
 export { deadLetterHeaders } from './serialize.js';
 export { commitGroupOf, KafkaWriter, type KafkaWriterOptions, transactionalIdOf } from './sink.js';
@@ -68,16 +74,23 @@ function checkpointOf(ctx: SinkContext): string | null {
  * @example
  * registerConnectors(registry, { retry: { maxRetryTimeMs: 30_000 } });
  */
-export function registerConnectors(registry: ConnectorRegistry, options: KafkaConnectorOptions = {}): void {
+export function registerConnectors(
+  registry: ConnectorRegistry,
+  options: KafkaConnectorOptions = {},
+): void {
   const makeClient = options.client ?? kafkajsClient;
   const secrets = options.secrets ?? envSecrets;
   const retry: RetryOptions = { ...defaultRetry, ...options.retry };
   registry.registerSource('kafka', (spec, ctx) => {
-    const client = makeClient(kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }));
+    const client = makeClient(
+      kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }),
+    );
     return new KafkaReader(spec, ctx, { client, retry });
   });
   registry.registerSink('kafka', (spec, ctx) => {
-    const client = makeClient(kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }));
+    const client = makeClient(
+      kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }),
+    );
     const mode = options.transactions ?? 'auto';
     const transactional = mode === 'always' || (mode === 'auto' && checkpointOf(ctx) !== null);
     return new KafkaWriter(spec, ctx, { client, retry, transactional });

@@ -18,13 +18,17 @@ export interface PartitionRange {
 /** Reads an offset the runtime hands back; throws when it is not the shape this source wrote. */
 export function asPartitionOffsets(o: Offset): PartitionOffsets {
   if (typeof o !== 'object' || o === null || Array.isArray(o))
-    throw new PipekitError(`a Kafka offset must be {topic: {partition: offset}}, got ${JSON.stringify(o)}`);
+    throw new PipekitError(
+      `a Kafka offset must be {topic: {partition: offset}}, got ${JSON.stringify(o)}`,
+    );
   for (const [topic, parts] of Object.entries(o)) {
     if (typeof parts !== 'object' || parts === null || Array.isArray(parts))
       throw new PipekitError(`Kafka offset for topic '${topic}' must be {partition: offset}`);
     for (const [p, v] of Object.entries(parts))
       if (!Number.isSafeInteger(v) || !/^\d+$/.test(p))
-        throw new PipekitError(`Kafka offset ${topic}/${p} must be an integer, got ${JSON.stringify(v)}`);
+        throw new PipekitError(
+          `Kafka offset ${topic}/${p} must be an integer, got ${JSON.stringify(v)}`,
+        );
   }
   return o as PartitionOffsets;
 }
@@ -38,7 +42,8 @@ export function rangesOf(start: PartitionOffsets, end: PartitionOffsets): Partit
       const until = parts[p]!;
       const from = start[topic]?.[p];
       // A partition new in `end` starts where the plan found it; its start is stored in `end`'s plan.
-      if (from === undefined) throw new PipekitError(`Kafka batch end names ${topic}/${p}, which its start lacks`);
+      if (from === undefined)
+        throw new PipekitError(`Kafka batch end names ${topic}/${p}, which its start lacks`);
       if (until > from) out.push({ topic, partition: Number(p), from, until });
     }
   }
@@ -57,7 +62,11 @@ export function rangeSize(ranges: readonly PartitionRange[]): number {
  * proportion to their backlog (Spark's `maxOffsetsPerTrigger`), largest remainders first so the
  * total is exactly `min(limit, backlog)` and every partition with a backlog moves when it can.
  */
-export function rateLimit(start: PartitionOffsets, latest: PartitionOffsets, limit: number): PartitionOffsets {
+export function rateLimit(
+  start: PartitionOffsets,
+  latest: PartitionOffsets,
+  limit: number,
+): PartitionOffsets {
   const sizes: { topic: string; p: string; from: number; size: number }[] = [];
   let total = 0;
   for (const [topic, parts] of Object.entries(latest))
@@ -74,7 +83,9 @@ export function rateLimit(start: PartitionOffsets, latest: PartitionOffsets, lim
     return { ...s, take: Math.floor(exact), rest: exact - Math.floor(exact) };
   });
   let left = limit - shares.reduce((n, s) => n + s.take, 0);
-  for (const s of [...shares].sort((a, b) => b.rest - a.rest || a.topic.localeCompare(b.topic) || Number(a.p) - Number(b.p))) {
+  for (const s of [...shares].sort(
+    (a, b) => b.rest - a.rest || a.topic.localeCompare(b.topic) || Number(a.p) - Number(b.p),
+  )) {
     if (left <= 0) break;
     if (s.take < s.size) {
       s.take++;

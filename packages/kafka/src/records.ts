@@ -64,15 +64,22 @@ export function recordDecoder(spec: KafkaSourceSpec, ctx: SourceContext) {
           continue;
         }
         if (!isPlainObject(parsed)) {
-          badRecords.push(bad(`expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`, r));
+          badRecords.push(
+            bad(
+              `expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+              r,
+            ),
+          );
           continue;
         }
         obj = parsed;
-      } else if (format === 'string') obj = { value: m.value === null ? null : m.value.toString('utf8') };
+      } else if (format === 'string')
+        obj = { value: m.value === null ? null : m.value.toString('utf8') };
       else obj = { value: m.value === null ? null : new Uint8Array(m.value) };
 
       if (include.size > 0) {
-        if (include.has('key')) obj.key = m.key === null || m.key === undefined ? null : m.key.toString('utf8');
+        if (include.has('key'))
+          obj.key = m.key === null || m.key === undefined ? null : m.key.toString('utf8');
         if (include.has('headers')) obj.headers = headersOf(m.headers);
         if (include.has('topic')) obj.topic = r.topic;
         if (include.has('partition')) obj.partition = r.partition;

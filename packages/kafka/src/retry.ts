@@ -32,7 +32,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function withRetry<T>(
   what: string,
   op: (attempt: number) => Promise<T>,
-  opts: { retry: RetryOptions; logger: Logger; signal?: AbortSignal; onError?: (e: unknown) => Promise<void> },
+  opts: {
+    retry: RetryOptions;
+    logger: Logger;
+    signal?: AbortSignal;
+    onError?: (e: unknown) => Promise<void>;
+  },
 ): Promise<T> {
   const started = Date.now();
   let wait = opts.retry.initialRetryTimeMs;
@@ -47,7 +52,10 @@ export async function withRetry<T>(
           { cause: e },
         );
       }
-      opts.logger.warn({ attempt: attempt + 1, retryInMs: wait, err: messageOf(e) }, `${what} failed; retrying`);
+      opts.logger.warn(
+        { attempt: attempt + 1, retryInMs: wait, err: messageOf(e) },
+        `${what} failed; retrying`,
+      );
       if (opts.onError) await opts.onError(e).catch(() => {});
       await sleep(wait, opts.signal);
       wait = Math.min(wait * 2, 5_000);

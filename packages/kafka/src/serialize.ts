@@ -27,7 +27,8 @@ export function isBadRecordSchema(schema: Schema | null): boolean {
 /** JSON for values and headers: Dates as ISO text (as `toJSON`), bytes as base64, BigInts as text. */
 function replacer(_k: string, v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+  if (v instanceof Uint8Array)
+    return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
   return v;
 }
 
@@ -58,7 +59,8 @@ function keyOf(v: unknown): Buffer | string | null {
  * record text as the value and the reason and source position as headers instead.
  */
 export function messageEncoder(spec: KafkaSinkSpec, schema: Schema | null): (row: Row) => Message {
-  if (isBadRecordSchema(schema) && !spec.key && !spec.headers && !spec.valueColumns) return deadLetterMessage;
+  if (isBadRecordSchema(schema) && !spec.key && !spec.headers && !spec.valueColumns)
+    return deadLetterMessage;
   const valueColumns = spec.valueColumns;
   const headerColumns = spec.headers ?? [];
   const key = spec.key;
@@ -75,7 +77,12 @@ export function messageEncoder(spec: KafkaSinkSpec, schema: Schema | null): (row
       for (const c of headerColumns) {
         const v = row[c];
         if (v === null || v === undefined) continue;
-        if (typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) && !Array.isArray(v)) {
+        if (
+          typeof v === 'object' &&
+          !(v instanceof Date) &&
+          !(v instanceof Uint8Array) &&
+          !Array.isArray(v)
+        ) {
           for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) h[k] = text(x);
         } else h[c] = v instanceof Uint8Array ? Buffer.from(v) : text(v);
       }
@@ -110,6 +117,8 @@ export function sizeOf(m: Message): number {
   };
   add(m.key);
   add(m.value);
-  if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += k.length + (typeof v === 'string' ? v.length : 16);
+  if (m.headers)
+    for (const [k, v] of Object.entries(m.headers))
+      n += k.length + (typeof v === 'string' ? v.length : 16);
   return n;
 }

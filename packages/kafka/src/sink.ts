@@ -74,7 +74,10 @@ export class KafkaWriter implements SinkWriter {
       async () => {
         const last = await this.committed(group);
         if (batch.batchId <= last) {
-          log.info({ batchId: batch.batchId, lastCommitted: last }, 'Kafka sink: batch already committed, not written again');
+          log.info(
+            { batchId: batch.batchId, lastCommitted: last },
+            'Kafka sink: batch already committed, not written again',
+          );
           return;
         }
         const producer = await this.connect();
@@ -83,7 +86,12 @@ export class KafkaWriter implements SinkWriter {
           await this.send(tx, messages);
           await tx.sendOffsets({
             consumerGroupId: group,
-            topics: [{ topic: this.spec.topic, partitions: [{ partition: 0, offset: String(batch.batchId + 1) }] }],
+            topics: [
+              {
+                topic: this.spec.topic,
+                partitions: [{ partition: 0, offset: String(batch.batchId + 1) }],
+              },
+            ],
           });
           await tx.commit();
         } catch (e) {
@@ -112,12 +120,19 @@ export class KafkaWriter implements SinkWriter {
     if (a) await a.disconnect().catch(() => {});
   }
 
-  private async send(sender: Pick<Sender, 'sendBatch'>, messages: readonly Message[]): Promise<void> {
+  private async send(
+    sender: Pick<Sender, 'sendBatch'>,
+    messages: readonly Message[],
+  ): Promise<void> {
     let chunk: Message[] = [];
     let bytes = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      await sender.sendBatch({ topicMessages: [{ topic: this.spec.topic, messages: chunk }], acks: -1, compression: this.compression });
+      await sender.sendBatch({
+        topicMessages: [{ topic: this.spec.topic, messages: chunk }],
+        acks: -1,
+        compression: this.compression,
+      });
       chunk = [];
       bytes = 0;
     };
@@ -139,7 +154,9 @@ export class KafkaWriter implements SinkWriter {
       this.admin = a;
     }
     const res = await this.admin.fetchOffsets({ groupId: group, topics: [this.spec.topic] });
-    const p0 = res.find((t) => t.topic === this.spec.topic)?.partitions.find((p) => p.partition === 0);
+    const p0 = res
+      .find((t) => t.topic === this.spec.topic)
+      ?.partitions.find((p) => p.partition === 0);
     const last = p0 && Number(p0.offset) > 0 ? Number(p0.offset) - 1 : -1;
     this.lastCommitted.set(group, last);
     return last;
@@ -154,7 +171,10 @@ export class KafkaWriter implements SinkWriter {
       // One request in flight per broker keeps each partition in order across retries.
       maxInFlightRequests: transactional || this.spec.idempotent ? 1 : 5,
       ...(transactional
-        ? { transactionalId: transactionalIdOf(this.ctx.queryId, this.ctx.nodeId), transactionTimeout: 60_000 }
+        ? {
+            transactionalId: transactionalIdOf(this.ctx.queryId, this.ctx.nodeId),
+            transactionTimeout: 60_000,
+          }
         : {}),
     });
     await p.connect();

@@ -70,7 +70,9 @@ export class KafkaReader implements SourceReader {
     if (this.endBound) end = minOffsets(end, this.endBound);
     if (this.availableNowBound) end = minOffsets(end, this.availableNowBound);
     end = maxOffsets(end, begin);
-    const cap = limits.allAvailable ? limits.maxRows : Math.min(this.spec.maxOffsetsPerTrigger ?? Infinity, limits.maxRows ?? Infinity);
+    const cap = limits.allAvailable
+      ? limits.maxRows
+      : Math.min(this.spec.maxOffsetsPerTrigger ?? Infinity, limits.maxRows ?? Infinity);
     if (cap !== undefined && Number.isFinite(cap)) end = rateLimit(begin, end, cap);
     return rangesOf(begin, end).length === 0 ? null : end;
   }
@@ -78,7 +80,8 @@ export class KafkaReader implements SourceReader {
   async readBatch(start: Offset, end: Offset): Promise<ReadResult> {
     const to = asPartitionOffsets(end);
     let from = asPartitionOffsets(start);
-    if (this.lows.size === 0 || missingPartitions(from, to)) from = this.withNewPartitions(from, await this.watermarks());
+    if (this.lows.size === 0 || missingPartitions(from, to))
+      from = this.withNewPartitions(from, await this.watermarks());
     from = this.checkDataLoss(from);
     const ranges = rangesOf(from, to);
     if (ranges.length === 0) return { rows: [] };
@@ -142,14 +145,21 @@ export class KafkaReader implements SourceReader {
   }
 
   /** 'earliest' / 'latest' / `{topic: {partition: n}}` (-2 earliest, -1 latest; partitions not named: earliest). */
-  private resolve(spec: KafkaSourceSpec['startingOffsets'], marks: Watermarks, what: string): PartitionOffsets {
+  private resolve(
+    spec: KafkaSourceSpec['startingOffsets'],
+    marks: Watermarks,
+    what: string,
+  ): PartitionOffsets {
     const out: Record<string, Record<string, number>> = {};
     for (const [topic, parts] of Object.entries(marks)) {
       out[topic] = {};
       for (const [p, { low, high }] of Object.entries(parts)) {
         const v = spec === 'earliest' ? -2 : spec === 'latest' ? -1 : (spec[topic]?.[p] ?? -2);
         out[topic][p] = v === -2 ? low : v === -1 ? high : v;
-        if (v < -2) throw new PipekitError(`${what} for ${topic}/${p} is ${v}; use -2 (earliest), -1 (latest) or an offset`);
+        if (v < -2)
+          throw new PipekitError(
+            `${what} for ${topic}/${p} is ${v}; use -2 (earliest), -1 (latest) or an offset`,
+          );
       }
     }
     return out;
@@ -158,7 +168,9 @@ export class KafkaReader implements SourceReader {
   private async resolveEnd(marks: Watermarks): Promise<void> {
     if (this.endBound || this.spec.endingOffsets === undefined) return;
     if (this.spec.endingOffsets === 'earliest')
-      throw new PipekitError("endingOffsets 'earliest' reads nothing; use 'latest' or per-partition offsets");
+      throw new PipekitError(
+        "endingOffsets 'earliest' reads nothing; use 'latest' or per-partition offsets",
+      );
     this.endBound = this.resolve(this.spec.endingOffsets, marks, 'endingOffsets');
   }
 
@@ -168,8 +180,9 @@ export class KafkaReader implements SourceReader {
     for (const [topic, parts] of Object.entries(start)) out[topic] = { ...parts };
     for (const [topic, parts] of Object.entries(marks))
       for (const [p, { low }] of Object.entries(parts)) {
-        const t = (out[topic] ??= {});
+        const t = out[topic] ?? {};
         if (t[p] === undefined) t[p] = low;
+        out[topic] = t;
       }
     return out;
   }
@@ -185,7 +198,10 @@ export class KafkaReader implements SourceReader {
           throw new PipekitError(
             `Kafka records ${topic}/${p} offsets ${v}..${low - 1} are gone (retention or deletion); set failOnDataLoss: false to skip them`,
           );
-        this.ctx.logger.warn({ topic, partition: p, from: v, to: low }, 'Kafka records are gone; skipping them (failOnDataLoss: false)');
+        this.ctx.logger.warn(
+          { topic, partition: p, from: v, to: low },
+          'Kafka records are gone; skipping them (failOnDataLoss: false)',
+        );
         out ??= Object.fromEntries(Object.entries(start).map(([t, ps]) => [t, { ...ps }]));
         out[topic]![p] = low;
       }

@@ -34,18 +34,40 @@ describe('the broker goes away for 10 s mid-run', () => {
     await createTopic(input, 2);
     await createTopic(output, 2);
     const total = 12_000;
-    await produce(input, Array.from({ length: total }, (_, id) => ({ partition: id % 2, value: JSON.stringify({ id }) })));
+    await produce(
+      input,
+      Array.from({ length: total }, (_, id) => ({
+        partition: id % 2,
+        value: JSON.stringify({ id }),
+      })),
+    );
 
     // ~48 batches of 250 records every 250 ms: the run spans the outage.
     const p = source
-      .kafka({ brokers, topic: input, startingOffsets: 'earliest', endingOffsets: 'latest', maxOffsetsPerTrigger: 250, schema: Rec })
-      .sink.kafka({ brokers, topic: output, trigger: every('250 ms'), queryName: `restart-${output}` });
+      .kafka({
+        brokers,
+        topic: input,
+        startingOffsets: 'earliest',
+        endingOffsets: 'latest',
+        maxOffsetsPerTrigger: 250,
+        schema: Rec,
+      })
+      .sink.kafka({
+        brokers,
+        topic: output,
+        trigger: every('250 ms'),
+        queryName: `restart-${output}`,
+      });
     const connectors = defaultConnectors();
     registerConnectors(connectors, { transactions: 'always', retry: { maxRetryTimeMs: 90_000 } });
     const pipeline = runPipeline(p, { connectors, logger, signal: AbortSignal.timeout(150_000) });
 
     // A reader that may wait only 2 s: it must give up with a clear error while the broker is down.
-    const impatientNode = sourceNodeOf(source.kafka({ brokers, topic: input, startingOffsets: 'earliest', schema: Rec }).sink.memory({ name: 'x' }));
+    const impatientNode = sourceNodeOf(
+      source
+        .kafka({ brokers, topic: input, startingOffsets: 'earliest', schema: Rec })
+        .sink.memory({ name: 'x' }),
+    );
     const impatient = new KafkaReader(kafkaSpecOf(impatientNode), sourceContext(impatientNode), {
       client: client(),
       retry: { maxRetryTimeMs: 2_000, initialRetryTimeMs: 200 },
@@ -65,7 +87,9 @@ describe('the broker goes away for 10 s mid-run', () => {
       await impatient.close().catch(() => {});
     }
     expect(giveUp).toBeInstanceOf(KafkaUnavailableError);
-    expect(String((giveUp as Error).message)).toMatch(/fetching Kafka offsets failed after \d+ attempt\(s\) .*retry budget 2 s/);
+    expect(String((giveUp as Error).message)).toMatch(
+      /fetching Kafka offsets failed after \d+ attempt\(s\) .*retry budget 2 s/,
+    );
 
     const result = await pipeline.result;
     expect(result.stoppedBy).toBe('completed');

@@ -39,11 +39,21 @@ describe('bad records with a Kafka dead-letter topic', () => {
     registerConnectors(connectors);
     const run = runPipeline(p, { connectors, logger });
     const result = await run.result;
-    expect(run.memory.get('orders').map((r) => r.id).sort()).toEqual([1, 3, 5]);
+    expect(
+      run.memory
+        .get('orders')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 3, 5]);
     expect(result.badRecords).toBe(3);
 
     const dead = (await readTopic(dlq, 3)).get(0)!;
-    const byOffset = new Map(dead.map((m) => [`${String(m.headers?.[deadLetterHeaders.partition])}@${String(m.headers?.[deadLetterHeaders.offset])}`, m]));
+    const byOffset = new Map(
+      dead.map((m) => [
+        `${String(m.headers?.[deadLetterHeaders.partition])}@${String(m.headers?.[deadLetterHeaders.offset])}`,
+        m,
+      ]),
+    );
     expect([...byOffset.keys()].sort()).toEqual(['0@1', '1@0', '1@2']);
     const invalid = byOffset.get('0@1')!;
     expect(String(invalid.value)).toBe('{"id": 2, "amount": ');
@@ -53,6 +63,8 @@ describe('bad records with a Kafka dead-letter topic', () => {
     const mismatch = byOffset.get('1@0')!;
     expect(String(mismatch.value)).toBe('{"id":"four","amount":4}');
     expect(String(mismatch.headers![deadLetterHeaders.reason])).toContain("column 'id'");
-    expect(String(byOffset.get('1@2')!.headers![deadLetterHeaders.reason])).toContain('JSON object');
+    expect(String(byOffset.get('1@2')!.headers![deadLetterHeaders.reason])).toContain(
+      'JSON object',
+    );
   });
 });

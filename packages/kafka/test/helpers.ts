@@ -17,7 +17,9 @@ export function uniqueTopic(name: string): string {
 }
 
 export function client(): KafkaClient {
-  return new Kafka(kafkaConfig({ brokers }, { clientId: 'pipekit-test', secrets: envSecrets, retry, logger }));
+  return new Kafka(
+    kafkaConfig({ brokers }, { clientId: 'pipekit-test', secrets: envSecrets, retry, logger }),
+  );
 }
 
 const raw = new Kafka({ clientId: 'pipekit-test-raw', brokers, logLevel: logLevel.NOTHING });
@@ -26,7 +28,10 @@ export async function createTopic(topic: string, partitions: number): Promise<vo
   const admin = raw.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -50,7 +55,11 @@ export async function readTopic(
   expected: number,
   opts: { timeoutMs?: number; readUncommitted?: boolean } = {},
 ): Promise<Map<number, KafkaMessage[]>> {
-  const consumer = raw.consumer({ groupId: `pipekit-test-${randomUUID()}`, readUncommitted: opts.readUncommitted ?? false, maxWaitTimeInMs: 100 });
+  const consumer = raw.consumer({
+    groupId: `pipekit-test-${randomUUID()}`,
+    readUncommitted: opts.readUncommitted ?? false,
+    maxWaitTimeInMs: 100,
+  });
   const out = new Map<number, KafkaMessage[]>();
   let n = 0;
   await consumer.connect();
@@ -60,8 +69,8 @@ export async function readTopic(
       const timer = setTimeout(resolve, opts.timeoutMs ?? 20_000);
       void consumer.run({
         eachBatch: async ({ batch }) => {
-          let list = out.get(batch.partition);
-          if (!list) out.set(batch.partition, (list = []));
+          const list = out.get(batch.partition) ?? [];
+          out.set(batch.partition, list);
           for (const m of batch.messages) list.push(m);
           n += batch.messages.length;
           if (n >= expected) {
@@ -80,11 +89,14 @@ export async function readTopic(
 /** The source node of a one-source pipeline built with the real DSL (spec and derived schema). */
 export function sourceNodeOf(p: Pipeline): SourceNode {
   const n = p.plan.nodes.find((x) => x.kind === 'source');
-  if (!n || n.kind !== 'source') throw new Error('no source node');
+  if (n?.kind !== 'source') throw new Error('no source node');
   return n;
 }
 
-export function sourceContext(node: SourceNode, signal = new AbortController().signal): SourceContext {
+export function sourceContext(
+  node: SourceNode,
+  signal: AbortSignal = new AbortController().signal,
+): SourceContext {
   return {
     nodeId: node.id,
     schema: node.schema,

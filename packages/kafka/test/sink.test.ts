@@ -5,7 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registerConnectors } from '../src/index.js';
 import { KafkaWriter, transactionalIdOf } from '../src/sink.js';
-import { brokers, client, createTopic, logger, readTopic, retry, sinkContext, uniqueTopic } from './helpers.js';
+import {
+  brokers,
+  client,
+  createTopic,
+  logger,
+  readTopic,
+  retry,
+  sinkContext,
+  uniqueTopic,
+} from './helpers.js';
 
 const kafkaSink = (topic: string, extra: Record<string, unknown> = {}) => ({
   type: 'kafka' as const,
@@ -17,7 +26,11 @@ const kafkaSink = (topic: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const open: KafkaWriter[] = [];
-function writer(spec: ReturnType<typeof kafkaSink>, queryId: string, transactional: boolean): KafkaWriter {
+function writer(
+  spec: ReturnType<typeof kafkaSink>,
+  queryId: string,
+  transactional: boolean,
+): KafkaWriter {
   const w = new KafkaWriter(spec, sinkContext(queryId), { client: client(), retry, transactional });
   open.push(w);
   return w;
@@ -27,13 +40,21 @@ afterEach(async () => {
 });
 
 const rowsOf = (from: number, to: number): Row[] =>
-  Array.from({ length: to - from }, (_, k) => ({ id: from + k, key: `k${(from + k) % 7}`, payload: 'x'.repeat(60) }));
+  Array.from({ length: to - from }, (_, k) => ({
+    id: from + k,
+    key: `k${(from + k) % 7}`,
+    payload: 'x'.repeat(60),
+  }));
 
 describe('KafkaWriter against a real broker', () => {
   it('round trip of 100k records: keyed, gzip, headers; read back by the pipeline in order per partition', async () => {
     const topic = uniqueTopic('rt');
     await createTopic(topic, 4);
-    const w = writer(kafkaSink(topic, { key: 'key', headers: ['key'], compression: 'gzip' }), 'rt', false);
+    const w = writer(
+      kafkaSink(topic, { key: 'key', headers: ['key'], compression: 'gzip' }),
+      'rt',
+      false,
+    );
     const total = 100_000;
     for (let b = 0; b < 5; b++) {
       const rows = rowsOf(b * 20_000, (b + 1) * 20_000).map((r) => ({ ...r, seq: r.id }));
@@ -42,7 +63,15 @@ describe('KafkaWriter against a real broker', () => {
 
     const Rec = z.object({ id: z.number(), key: z.string(), seq: z.number() });
     const p = source
-      .kafka({ brokers, topic, startingOffsets: 'earliest', endingOffsets: 'latest', maxOffsetsPerTrigger: 30_000, schema: Rec, includeColumns: ['partition', 'headers'] })
+      .kafka({
+        brokers,
+        topic,
+        startingOffsets: 'earliest',
+        endingOffsets: 'latest',
+        maxOffsetsPerTrigger: 30_000,
+        schema: Rec,
+        includeColumns: ['partition', 'headers'],
+      })
       .sink.memory({ name: 'out' });
     const connectors = defaultConnectors();
     registerConnectors(connectors);
@@ -85,7 +114,10 @@ describe('KafkaWriter against a real broker', () => {
     });
     await zombie.connect();
     const tx = await zombie.transaction();
-    await tx.send({ topic, messages: rowsOf(200, 250).map((r) => ({ key: String(r.key), value: JSON.stringify(r) })) });
+    await tx.send({
+      topic,
+      messages: rowsOf(200, 250).map((r) => ({ key: String(r.key), value: JSON.stringify(r) })),
+    });
 
     // The restarted run did not record batch 1 as done: it replays batch 1, then batch 2.
     const b = writer(spec, queryId, true);
@@ -96,11 +128,15 @@ describe('KafkaWriter against a real broker', () => {
 
     // Read for a while past 400, so a duplicate written late would be seen too.
     const committed = [...(await readTopic(topic, 401, { timeoutMs: 4_000 })).values()].flat();
-    const ids = committed.map((m) => (JSON.parse(String(m.value)) as { id: number }).id).sort((x, y) => x - y);
+    const ids = committed
+      .map((m) => (JSON.parse(String(m.value)) as { id: number }).id)
+      .sort((x, y) => x - y);
     expect(ids).toEqual(Array.from({ length: 400 }, (_, i) => i));
 
     // The test can fail: read_uncommitted sees the zombie's aborted records as well.
-    const dirty = [...(await readTopic(topic, 450, { timeoutMs: 15_000, readUncommitted: true })).values()].flat();
+    const dirty = [
+      ...(await readTopic(topic, 450, { timeoutMs: 15_000, readUncommitted: true })).values(),
+    ].flat();
     expect(dirty.length).toBe(450);
   });
 
@@ -111,7 +147,14 @@ describe('KafkaWriter against a real broker', () => {
     await w.writeBatch({ queryId: 'plain', batchId: 0, rows: rowsOf(0, 3), schema: null });
     await w.writeBatch({ queryId: 'plain', batchId: 0, rows: rowsOf(0, 3), schema: null });
     const got = (await readTopic(topic, 6)).get(0)!;
-    expect(got.map((m) => String(m.value))).toEqual(['{"id":0}', '{"id":1}', '{"id":2}', '{"id":0}', '{"id":1}', '{"id":2}']);
+    expect(got.map((m) => String(m.value))).toEqual([
+      '{"id":0}',
+      '{"id":1}',
+      '{"id":2}',
+      '{"id":0}',
+      '{"id":1}',
+      '{"id":2}',
+    ]);
     expect(got.every((m) => m.key === null)).toBe(true);
   });
 });

@@ -25,7 +25,11 @@ function reader(options: Parameters<typeof source.kafka>[0]): KafkaReader {
 }
 
 /** Plans and reads batches until there is nothing more (at most `maxBatches`). */
-async function drain(r: SourceReader, start: Offset, maxBatches = 50): Promise<{ rows: Row[]; ends: Offset[] }> {
+async function drain(
+  r: SourceReader,
+  start: Offset,
+  maxBatches = 50,
+): Promise<{ rows: Row[]; ends: Offset[] }> {
   const rows: Row[] = [];
   const ends: Offset[] = [];
   let at = start;
@@ -80,7 +84,9 @@ describe('KafkaReader against a real broker', () => {
     expect(rows).toHaveLength(3 * perPartition);
     for (const p of [0, 1, 2]) {
       const ofP = rows.filter((x) => x.partition === p);
-      expect(ofP.map((x) => x.id)).toEqual(Array.from({ length: perPartition }, (_, i) => p * 1000 + i));
+      expect(ofP.map((x) => x.id)).toEqual(
+        Array.from({ length: perPartition }, (_, i) => p * 1000 + i),
+      );
       expect(ofP.map((x) => x.offset)).toEqual(Array.from({ length: perPartition }, (_, i) => i));
     }
     expect(rows[1]).toEqual({
@@ -112,7 +118,9 @@ describe('KafkaReader against a real broker', () => {
     // 10 + 3 records, at most 4 a batch.
     expect(rows).toHaveLength(13);
     expect(ends).toHaveLength(4);
-    expect(rows.filter((x) => x.partition === 0).map((x) => x.offset)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(rows.filter((x) => x.partition === 0).map((x) => x.offset)).toEqual([
+      5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    ]);
     expect(rows.filter((x) => x.partition === 1).map((x) => x.offset)).toEqual([0, 1, 2]);
     expect(ends.at(-1)).toEqual({ [topic]: { 0: 15, 1: 3, 2: perPartition } });
     expect(r.isExhausted(ends.at(-1)!)).toBe(true);
@@ -120,15 +128,29 @@ describe('KafkaReader against a real broker', () => {
   });
 
   it('spreads maxOffsetsPerTrigger over partitions by backlog; allAvailable ignores it', async () => {
-    const r = reader({ brokers: ['127.0.0.1:9092'], topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: 30, schema: Event });
+    const r = reader({
+      brokers: ['127.0.0.1:9092'],
+      topic,
+      startingOffsets: 'earliest',
+      maxOffsetsPerTrigger: 30,
+      schema: Event,
+    });
     const start = await r.initialOffset();
     expect(await r.planBatch(start, {})).toEqual({ [topic]: { 0: 10, 1: 10, 2: 10 } });
     expect(await r.planBatch(start, { maxRows: 6 })).toEqual({ [topic]: { 0: 2, 1: 2, 2: 2 } });
-    expect(await r.planBatch(start, { allAvailable: true })).toEqual({ [topic]: { 0: 40, 1: 40, 2: 40 } });
+    expect(await r.planBatch(start, { allAvailable: true })).toEqual({
+      [topic]: { 0: 40, 1: 40, 2: 40 },
+    });
   });
 
   it('a restart resumes at the committed end: nothing lost, nothing twice; a replayed range gives the same rows', async () => {
-    const spec = { brokers: ['127.0.0.1:9092'], topic, startingOffsets: 'earliest' as const, maxOffsetsPerTrigger: 25, schema: Event };
+    const spec = {
+      brokers: ['127.0.0.1:9092'],
+      topic,
+      startingOffsets: 'earliest' as const,
+      maxOffsetsPerTrigger: 25,
+      schema: Event,
+    };
     const first = reader(spec);
     const start = await first.initialOffset();
     const b1 = (await first.planBatch(start, {}))!;
@@ -150,7 +172,13 @@ describe('KafkaReader against a real broker', () => {
   });
 
   it('string and bytes formats; the record timestamp as the event-time column', async () => {
-    const s = reader({ brokers: ['127.0.0.1:9092'], topic, format: 'string', startingOffsets: { [topic]: { 0: 0, 1: 40, 2: 40 } }, endingOffsets: { [topic]: { 0: 2, 1: 40, 2: 40 } } });
+    const s = reader({
+      brokers: ['127.0.0.1:9092'],
+      topic,
+      format: 'string',
+      startingOffsets: { [topic]: { 0: 0, 1: 40, 2: 40 } },
+      endingOffsets: { [topic]: { 0: 2, 1: 40, 2: 40 } },
+    });
     const sRows = (await drain(s, await s.initialOffset())).rows;
     expect(sRows).toEqual([{ value: '{"id":0,"user":"u0"}' }, { value: '{"id":1,"user":"u1"}' }]);
 
@@ -173,19 +201,41 @@ describe('KafkaReader against a real broker', () => {
       startingOffsets: { [topic]: { 0: 3, 1: 40, 2: 40 } },
       endingOffsets: { [topic]: { 0: 4, 1: 40, 2: 40 } },
     });
-    expect((await drain(t, await t.initialOffset())).rows).toEqual([{ id: 3, eventTime: new Date(Date.UTC(2026, 0, 1) + 3000) }]);
+    expect((await drain(t, await t.initialOffset())).rows).toEqual([
+      { id: 3, eventTime: new Date(Date.UTC(2026, 0, 1) + 3000) },
+    ]);
   });
 
   it('availableNow fixes the end when asked: records written later are left for the next run', async () => {
     const t = uniqueTopic('avail');
     await createTopic(t, 2);
-    await produce(t, Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: JSON.stringify({ id: i, user: 'a' }) })));
-    const r = reader({ brokers: ['127.0.0.1:9092'], topic: t, startingOffsets: 'earliest', schema: Event, maxOffsetsPerTrigger: 8 });
+    await produce(
+      t,
+      Array.from({ length: 20 }, (_, i) => ({
+        partition: i % 2,
+        value: JSON.stringify({ id: i, user: 'a' }),
+      })),
+    );
+    const r = reader({
+      brokers: ['127.0.0.1:9092'],
+      topic: t,
+      startingOffsets: 'earliest',
+      schema: Event,
+      maxOffsetsPerTrigger: 8,
+    });
     const start = await r.initialOffset();
     await r.prepareForAvailableNow();
-    await produce(t, Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: JSON.stringify({ id: 100 + i, user: 'b' }) })));
+    await produce(
+      t,
+      Array.from({ length: 10 }, (_, i) => ({
+        partition: 0,
+        value: JSON.stringify({ id: 100 + i, user: 'b' }),
+      })),
+    );
     const { rows, ends } = await drain(r, start);
-    expect(rows.map((x) => x.id).sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(rows.map((x) => x.id).sort((a, b) => (a as number) - (b as number))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     expect(ends.length).toBe(3);
     expect(r.isExhausted(ends.at(-1)!)).toBe(true);
   });
@@ -194,12 +244,23 @@ describe('KafkaReader against a real broker', () => {
     const prefix = uniqueTopic('pat');
     await createTopic(`${prefix}.a`, 1);
     await produce(`${prefix}.a`, [{ value: JSON.stringify({ id: 1, user: 'a' }) }]);
-    const r = reader({ brokers: ['127.0.0.1:9092'], topicPattern: `${prefix}\\..*`, startingOffsets: 'earliest', schema: Event, includeColumns: ['topic'] });
+    const r = reader({
+      brokers: ['127.0.0.1:9092'],
+      topicPattern: `${prefix}\\..*`,
+      startingOffsets: 'earliest',
+      schema: Event,
+      includeColumns: ['topic'],
+    });
     const start = await r.initialOffset();
     const e1 = (await r.planBatch(start, {}))!;
-    expect((await r.readBatch(start, e1)).rows).toEqual([{ id: 1, user: 'a', topic: `${prefix}.a` }]);
+    expect((await r.readBatch(start, e1)).rows).toEqual([
+      { id: 1, user: 'a', topic: `${prefix}.a` },
+    ]);
     await createTopic(`${prefix}.b`, 1);
-    await produce(`${prefix}.b`, [{ value: JSON.stringify({ id: 2, user: 'b' }) }, { value: JSON.stringify({ id: 3, user: 'b' }) }]);
+    await produce(`${prefix}.b`, [
+      { value: JSON.stringify({ id: 2, user: 'b' }) },
+      { value: JSON.stringify({ id: 3, user: 'b' }) },
+    ]);
     const e2 = (await r.planBatch(e1, {}))!;
     expect(e2).toEqual({ [`${prefix}.a`]: { 0: 1 }, [`${prefix}.b`]: { 0: 2 } });
     expect((await r.readBatch(e1, e2)).rows.map((x) => x.id)).toEqual([2, 3]);

@@ -16,7 +16,9 @@ export async function tableColumns(client: pg.Client, name: TableName): Promise<
     rowMode: 'array',
   });
   if (r.rows.length === 0 || r.rows[0]![3] === false) return null;
-  return r.rows.filter((x) => x[0] !== null).map(([n, type, nullable]) => ({ name: n, type, nullable }));
+  return r.rows
+    .filter((x) => x[0] !== null)
+    .map(([n, type, nullable]) => ({ name: n, type, nullable }));
 }
 
 /** The primary key columns of a table, in key order (empty when it has none). */

@@ -1,5 +1,12 @@
-import { type DataType, type Field, formatDataType, isNumericType, PipekitError, type Schema } from '@pipekit/core';
 import type { Row } from '@pipekit/core';
+import {
+  type DataType,
+  type Field,
+  formatDataType,
+  isNumericType,
+  PipekitError,
+  type Schema,
+} from '@pipekit/core';
 import { arrayElement, oid } from './types.js';
 
 /** A result column as pg reports it. */
@@ -18,7 +25,9 @@ const timeTypes = new Set<number>([oid.date, oid.timestamp, oid.timestamptz]);
 const parseJson: Convert = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
 const toNumber: Convert = (v) => (typeof v === 'string' ? Number(v) : v);
 
-function family(t: DataType): 'number' | 'string' | 'boolean' | 'time' | 'binary' | 'array' | 'nested' {
+function family(
+  t: DataType,
+): 'number' | 'string' | 'boolean' | 'time' | 'binary' | 'array' | 'nested' {
   if (typeof t !== 'string') return t.type === 'array' ? 'array' : 'nested';
   if (isNumericType(t)) return 'number';
   if (t === 'date' || t === 'timestamp') return 'time';
@@ -31,7 +40,10 @@ function family(t: DataType): 'number' | 'string' | 'boolean' | 'time' | 'binary
  * the schema declares a number (decimal, double, ...), json text is parsed unless the schema
  * declares a string. `undefined`: no conversion. Returns an error text when the types do not fit.
  */
-function converterFor(typeOid: number, declared: DataType | undefined): Convert | undefined | string {
+function converterFor(
+  typeOid: number,
+  declared: DataType | undefined,
+): Convert | undefined | string {
   const el = arrayElement.get(typeOid);
   if (el !== undefined) {
     if (declared === undefined) {
@@ -45,8 +57,10 @@ function converterFor(typeOid: number, declared: DataType | undefined): Convert 
   if (jsonTypes.has(typeOid)) return declared === 'string' ? undefined : parseJson;
   if (declared === undefined) return undefined;
   const f = family(declared);
-  if (typeOid === oid.numeric) return f === 'number' ? toNumber : f === 'string' ? undefined : 'numeric';
-  if (numberTypes.has(typeOid)) return f === 'number' ? undefined : f === 'string' ? String : 'a number';
+  if (typeOid === oid.numeric)
+    return f === 'number' ? toNumber : f === 'string' ? undefined : 'numeric';
+  if (numberTypes.has(typeOid))
+    return f === 'number' ? undefined : f === 'string' ? String : 'a number';
   if (timeTypes.has(typeOid)) return f === 'time' ? undefined : 'a date/time';
   if (typeOid === oid.bool) return f === 'boolean' ? undefined : 'a boolean';
   if (typeOid === oid.bytea) return f === 'binary' ? undefined : 'bytea';
@@ -66,7 +80,11 @@ export type RowBuilder = (values: readonly unknown[]) => Row;
  * A row builder for `fields` under `schema` (null: every column, numeric as text, json parsed).
  * @throws PipekitError when a declared column is missing or its type does not fit the Postgres type.
  */
-export function rowBuilder(fields: readonly ResultField[], schema: Schema | null, what: string): RowBuilder {
+export function rowBuilder(
+  fields: readonly ResultField[],
+  schema: Schema | null,
+  what: string,
+): RowBuilder {
   const declared = new Map<string, Field>(schema?.fields.map((f) => [f.name, f]) ?? []);
   const names: string[] = [];
   const indexes: number[] = [];
@@ -80,7 +98,9 @@ export function rowBuilder(fields: readonly ResultField[], schema: Schema | null
         ? (v: unknown) => (v as Date).getTime()
         : converterFor(f.dataTypeID, d?.type);
     if (typeof c === 'string') {
-      problems.push(`column '${f.name}' is ${c} in Postgres but the schema declares ${formatDataType(d!.type)}`);
+      problems.push(
+        `column '${f.name}' is ${c} in Postgres but the schema declares ${formatDataType(d!.type)}`,
+      );
       return;
     }
     names.push(f.name);
@@ -89,9 +109,13 @@ export function rowBuilder(fields: readonly ResultField[], schema: Schema | null
   });
   const present = new Set(fields.map((f) => f.name));
   for (const f of declared.values())
-    if (!present.has(f.name)) problems.push(`column '${f.name}' is declared in the schema but ${what} has no such column`);
+    if (!present.has(f.name))
+      problems.push(`column '${f.name}' is declared in the schema but ${what} has no such column`);
   if (problems.length > 0)
-    throw new PipekitError(`the postgres source does not fit its schema`, problems.map((message) => ({ path: ['schema'], message })));
+    throw new PipekitError(
+      `the postgres source does not fit its schema`,
+      problems.map((message) => ({ path: ['schema'], message })),
+    );
   const n = names.length;
   return (values) => {
     const row: Row = {};

@@ -1,4 +1,4 @@
-import { type PostgresConnection, PipekitError, type SecretRef } from '@pipekit/core';
+import { PipekitError, type PostgresConnection, type SecretRef } from '@pipekit/core';
 import pg from 'pg';
 import { isTransient } from './retry.js';
 import { typeParsers } from './types.js';
@@ -7,7 +7,8 @@ import { typeParsers } from './types.js';
 export type SecretResolver = (ref: SecretRef) => string | undefined;
 
 /** The default resolver: `secret('NAME')` is the environment variable NAME. */
-export const envSecrets: SecretResolver = (ref) => (ref.provider === 'env' ? process.env[ref.secret] : undefined);
+export const envSecrets: SecretResolver = (ref) =>
+  ref.provider === 'env' ? process.env[ref.secret] : undefined;
 
 /** Connection settings with secrets resolved. `where` names the server for messages, never the password. */
 export interface ResolvedConnection {
@@ -20,7 +21,11 @@ function resolveSecret(ref: SecretRef, path: string, resolve: SecretResolver): s
   const value = resolve(ref);
   if (value !== undefined) return value;
   if (ref.provider === 'env')
-    throw new PipekitError(`${path}: the environment variable ${ref.secret} is not set`, [], 'postgres connection');
+    throw new PipekitError(
+      `${path}: the environment variable ${ref.secret} is not set`,
+      [],
+      'postgres connection',
+    );
   throw new PipekitError(
     `${path}: no secret provider resolved the ${ref.provider} reference '${ref.secret}'`,
     [],
@@ -32,7 +37,10 @@ function resolveSecret(ref: SecretRef, path: string, resolve: SecretResolver): s
  * Where to connect, from options or a `postgres://` URL (which never holds a password: it comes
  * from `password: secret('NAME')`). Explicit `host`, `port`, `database` and `user` win over the URL.
  */
-export function resolveConnection(c: PostgresConnection, resolve: SecretResolver = envSecrets): ResolvedConnection {
+export function resolveConnection(
+  c: PostgresConnection,
+  resolve: SecretResolver = envSecrets,
+): ResolvedConnection {
   if (c.credentials !== undefined)
     throw new PipekitError(
       "connection.credentials (a credential set at a secret path) needs a secret provider, which @pipekit/postgres does not have yet; give url/host, user and password: secret('NAME')",
@@ -42,7 +50,9 @@ export function resolveConnection(c: PostgresConnection, resolve: SecretResolver
   const url = c.url === undefined ? undefined : new URL(c.url);
   const host = c.host ?? (url?.hostname ? decodeURIComponent(url.hostname) : 'localhost');
   const port = c.port ?? (url?.port ? Number(url.port) : 5432);
-  const database = c.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined);
+  const database =
+    c.database ??
+    (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined);
   const user =
     c.user === undefined
       ? url?.username
@@ -51,7 +61,10 @@ export function resolveConnection(c: PostgresConnection, resolve: SecretResolver
       : typeof c.user === 'string'
         ? c.user
         : resolveSecret(c.user, 'connection.user', resolve);
-  const password = c.password === undefined ? undefined : resolveSecret(c.password, 'connection.password', resolve);
+  const password =
+    c.password === undefined
+      ? undefined
+      : resolveSecret(c.password, 'connection.password', resolve);
   const sslMode = url?.searchParams.get('sslmode');
   const ssl = c.ssl ?? (sslMode !== null && sslMode !== undefined && sslMode !== 'disable');
   const config: pg.ClientConfig = {
@@ -117,7 +130,9 @@ export async function connect(rc: ResolvedConnection, reconnect = false): Promis
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.query("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3");
+    await client.query(
+      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3",
+    );
     return client;
   } catch (e) {
     await client.end().catch(() => {});

@@ -36,7 +36,8 @@ function scalarText(v: unknown, pgType: string): string {
     case 'boolean':
       return v ? 't' : 'f';
     default:
-      if (v instanceof Date) return pgType === 'date' ? v.toISOString().slice(0, 10) : v.toISOString();
+      if (v instanceof Date)
+        return pgType === 'date' ? v.toISOString().slice(0, 10) : v.toISOString();
       if (v instanceof Uint8Array) return hex(v);
       return JSON.stringify(v);
   }
@@ -62,7 +63,13 @@ export function encoderFor(pgType: string): Encode {
   if (pgType === 'json' || pgType === 'jsonb')
     // A string is taken as JSON text (what the source gives for a column declared string).
     return (v) => escapeCopy(typeof v === 'string' ? v : JSON.stringify(v));
-  if (pgType === 'integer' || pgType === 'bigint' || pgType === 'smallint' || pgType === 'double precision' || pgType === 'real')
+  if (
+    pgType === 'integer' ||
+    pgType === 'bigint' ||
+    pgType === 'smallint' ||
+    pgType === 'double precision' ||
+    pgType === 'real'
+  )
     return (v) => (typeof v === 'number' ? String(v) : escapeCopy(scalarText(v, pgType)));
   return (v) => (typeof v === 'string' ? escapeCopy(v) : escapeCopy(scalarText(v, pgType)));
 }

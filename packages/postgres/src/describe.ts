@@ -10,7 +10,10 @@ function zodOf(type: string, helpers: Set<string>): { expr: string; note?: strin
   const el = elementTypeOf(type);
   if (el !== null) {
     const inner = zodOf(el, helpers);
-    return { expr: `z.array(${inner.expr}.nullable())`, ...(inner.note ? { note: `${inner.note}[]` } : {}) };
+    return {
+      expr: `z.array(${inner.expr}.nullable())`,
+      ...(inner.note ? { note: `${inner.note}[]` } : {}),
+    };
   }
   const numeric = /^numeric\((\d+)(?:,(\d+))?\)$/.exec(type);
   if (numeric) {
@@ -42,7 +45,8 @@ function zodOf(type: string, helpers: Set<string>): { expr: string; note?: strin
       return { expr: "z.instanceof(Uint8Array).meta({ pipekitType: 'binary' })" };
     default:
       if (type.startsWith('timestamp')) return { expr: 'z.coerce.date()' };
-      if (/^(text|character varying|character|"char"|name|citext)/.test(type)) return { expr: 'z.string()' };
+      if (/^(text|character varying|character|"char"|name|citext)/.test(type))
+        return { expr: 'z.string()' };
       return { expr: 'z.string()', note: `${type}, read as text` };
   }
 }
@@ -54,7 +58,11 @@ function key(name: string): string {
 function typeName(table: string): string {
   const words = table.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const name = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-  const single = name.endsWith('ies') ? `${name.slice(0, -3)}y` : name.endsWith('s') && !name.endsWith('ss') ? name.slice(0, -1) : name;
+  const single = name.endsWith('ies')
+    ? `${name.slice(0, -3)}y`
+    : name.endsWith('s') && !name.endsWith('ss')
+      ? name.slice(0, -1)
+      : name;
   return /^[A-Za-z]/.test(single) ? single : `Row${single}`;
 }
 
@@ -67,7 +75,9 @@ export function zodSource(table: string, columns: readonly PgColumn[]): string {
     return `  ${key(c.name)}: ${z.expr}${c.nullable ? '.nullable()' : ''},${note}`;
   });
   const imports = [
-    ...(helpers.size > 0 ? [`import { ${[...helpers].sort().join(', ')} } from '@pipekit/core';`] : []),
+    ...(helpers.size > 0
+      ? [`import { ${[...helpers].sort().join(', ')} } from '@pipekit/core';`]
+      : []),
     "import { z } from 'zod';",
   ];
   return `${imports.join('\n')}\n\n/** Table ${table}. */\nexport const ${typeName(table.split('.').pop() ?? table)} = z.object({\n${lines.join('\n')}\n});\n`;
@@ -82,13 +92,18 @@ export function zodSource(table: string, columns: readonly PgColumn[]): string {
  * // import { z } from 'zod';
  * // export const Customer = z.object({ id: z.int(), name: z.string(), ... });
  */
-export async function describeTable(connection: PostgresConnection, table: string, secrets?: SecretResolver): Promise<string> {
+export async function describeTable(
+  connection: PostgresConnection,
+  table: string,
+  secrets?: SecretResolver,
+): Promise<string> {
   const rc = resolveConnection(connection, secrets);
   const client = await connect(rc);
   try {
     const name = tableName(table);
     const cols = await tableColumns(client, name);
-    if (cols === null) throw new PipekitError(`table ${displayTable(name)} does not exist at ${rc.where}`);
+    if (cols === null)
+      throw new PipekitError(`table ${displayTable(name)} does not exist at ${rc.where}`);
     return zodSource(displayTable(name), cols);
   } finally {
     await closeQuietly(client);

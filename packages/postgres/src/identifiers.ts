@@ -8,7 +8,8 @@ import { PipekitError } from '@pipekit/core';
  */
 export function quoteIdent(name: string): string {
   if (name.length === 0) throw new PipekitError('an empty SQL identifier');
-  if (name.includes('\0')) throw new PipekitError(`SQL identifier ${JSON.stringify(name)} holds a NUL character`);
+  if (name.includes('\0'))
+    throw new PipekitError(`SQL identifier ${JSON.stringify(name)} holds a NUL character`);
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -25,13 +26,16 @@ export interface TableName {
 export function tableName(table: string, schema?: string): TableName {
   if (schema !== undefined) return { schema, table };
   const dot = table.indexOf('.');
-  if (dot > 0 && dot < table.length - 1) return { schema: table.slice(0, dot), table: table.slice(dot + 1) };
+  if (dot > 0 && dot < table.length - 1)
+    return { schema: table.slice(0, dot), table: table.slice(dot + 1) };
   return { schema: undefined, table };
 }
 
 /** `"schema"."table"` or `"table"`. */
 export function quoteTable(name: TableName): string {
-  return name.schema === undefined ? quoteIdent(name.table) : `${quoteIdent(name.schema)}.${quoteIdent(name.table)}`;
+  return name.schema === undefined
+    ? quoteIdent(name.table)
+    : `${quoteIdent(name.schema)}.${quoteIdent(name.table)}`;
 }
 
 /** The name for messages: `schema.table`. */

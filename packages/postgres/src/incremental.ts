@@ -57,8 +57,15 @@ export class PostgresIncrementalReader implements SourceReader {
   async planBatch(start: Offset, limits: ReadLimits): Promise<Offset | null> {
     const from = this.offsetOf(start);
     const now = this.ctx.scheduler.now();
-    if (this.idleSince !== undefined && now - this.idleSince < this.pollMs && this.ceiling === undefined) return null;
-    const limit = limits.allAvailable ? null : Math.min(this.spec.fetchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
+    if (
+      this.idleSince !== undefined &&
+      now - this.idleSince < this.pollMs &&
+      this.ceiling === undefined
+    )
+      return null;
+    const limit = limits.allAvailable
+      ? null
+      : Math.min(this.spec.fetchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
     const col = quoteIdent(this.column);
     const params: unknown[] = [];
     const conds = [`${col} IS NOT NULL`];
@@ -103,7 +110,10 @@ export class PostgresIncrementalReader implements SourceReader {
   /** Fixes the current maximum of the column: the query drains up to it and then has nothing more. */
   async prepareForAvailableNow(): Promise<void> {
     const col = quoteIdent(this.column);
-    const r = await this.query<[string | null]>(`SELECT max(${col})::text FROM ${this.rel.from}`, []);
+    const r = await this.query<[string | null]>(
+      `SELECT max(${col})::text FROM ${this.rel.from}`,
+      [],
+    );
     this.ceiling = r.rows[0]?.[0] ?? null;
   }
 
@@ -134,7 +144,10 @@ export class PostgresIncrementalReader implements SourceReader {
         return this.client.query<R>({ text, values, rowMode: 'array' });
       },
       async (e) => {
-        this.ctx.logger.warn({ err: String(e) }, 'postgres source lost its connection; reconnecting');
+        this.ctx.logger.warn(
+          { err: String(e) },
+          'postgres source lost its connection; reconnecting',
+        );
         await this.close();
       },
       this.retry,

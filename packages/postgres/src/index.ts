@@ -34,12 +34,17 @@ export async function openPostgresSource(
   secrets: SecretResolver = envSecrets,
 ): Promise<SourceReader> {
   const conn = resolveConnection(spec.connection, secrets);
-  return spec.incremental ? new PostgresIncrementalReader(spec, ctx, conn) : PostgresBatchReader.open(spec, ctx, conn);
+  return spec.incremental
+    ? new PostgresIncrementalReader(spec, ctx, conn)
+    : PostgresBatchReader.open(spec, ctx, conn);
 }
 
 /** Registers the `postgres` source and sink. Secrets come from the environment (`secret('NAME')`). */
 export function registerConnectors(registry: ConnectorRegistry): void {
   registry
     .registerSource('postgres', (spec, ctx) => openPostgresSource(spec, ctx))
-    .registerSink('postgres', (spec, ctx) => new PostgresWriter(spec, ctx, resolveConnection(spec.connection)));
+    .registerSink(
+      'postgres',
+      (spec, ctx) => new PostgresWriter(spec, ctx, resolveConnection(spec.connection)),
+    );
 }

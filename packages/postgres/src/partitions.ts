@@ -19,28 +19,45 @@ const whole: Partition = { where: '', params: [] };
  * range also takes values below the lower bound and NULLs, the last those above the upper bound,
  * so no row is lost whatever the bounds. Works on numeric, date and timestamp columns.
  */
-export async function partitionsOf(client: pg.Client, spec: PostgresSourceSpec, rel: Relation): Promise<Partition[]> {
+export async function partitionsOf(
+  client: pg.Client,
+  spec: PostgresSourceSpec,
+  rel: Relation,
+): Promise<Partition[]> {
   const n = spec.numPartitions ?? 1;
   if (spec.partitionColumn === undefined || n <= 1) return [whole];
   const col = quoteIdent(spec.partitionColumn);
-  const probe = await client.query({ text: `SELECT ${col} FROM ${rel.from} LIMIT 0`, rowMode: 'array' });
+  const probe = await client.query({
+    text: `SELECT ${col} FROM ${rel.from} LIMIT 0`,
+    rowMode: 'array',
+  });
   const typeId = probe.fields[0]?.dataTypeID;
   const isTime = typeId === oid.date || typeId === oid.timestamp || typeId === oid.timestamptz;
-  const isNumber = typeId !== undefined && [oid.int2, oid.int4, oid.int8, oid.float4, oid.float8, oid.numeric].includes(typeId as never);
+  const isNumber =
+    typeId !== undefined &&
+    [oid.int2, oid.int4, oid.int8, oid.float4, oid.float8, oid.numeric].includes(typeId as never);
   if (!isTime && !isNumber)
-    throw new PipekitError(`partitionColumn '${spec.partitionColumn}' must be a numeric, date or timestamp column`, [
-      { path: ['partitionColumn'], message: `${rel.what} has it as type oid ${typeId}` },
-    ]);
+    throw new PipekitError(
+      `partitionColumn '${spec.partitionColumn}' must be a numeric, date or timestamp column`,
+      [{ path: ['partitionColumn'], message: `${rel.what} has it as type oid ${typeId}` }],
+    );
   const asNumber = (v: number | string, path: string): number => {
     const x = isTime ? (typeof v === 'number' ? v : Date.parse(v)) : Number(v);
-    if (!Number.isFinite(x)) throw new PipekitError(`${path} ${JSON.stringify(v)} is not a ${isTime ? 'date/time' : 'number'}`);
+    if (!Number.isFinite(x))
+      throw new PipekitError(
+        `${path} ${JSON.stringify(v)} is not a ${isTime ? 'date/time' : 'number'}`,
+      );
     return x;
   };
   let lower = spec.lowerBound === undefined ? undefined : asNumber(spec.lowerBound, 'lowerBound');
   let upper = spec.upperBound === undefined ? undefined : asNumber(spec.upperBound, 'upperBound');
   if (lower === undefined || upper === undefined) {
-    const expr = (f: string) => (isTime ? `(extract(epoch from ${f}(${col})) * 1000)::float8` : `${f}(${col})::float8`);
-    const r = await client.query({ text: `SELECT ${expr('min')}, ${expr('max')} FROM ${rel.from}`, rowMode: 'array' });
+    const expr = (f: string) =>
+      isTime ? `(extract(epoch from ${f}(${col})) * 1000)::float8` : `${f}(${col})::float8`;
+    const r = await client.query({
+      text: `SELECT ${expr('min')}, ${expr('max')} FROM ${rel.from}`,
+      rowMode: 'array',
+    });
     const [min, max] = (r.rows[0] ?? []) as (number | null)[];
     lower ??= min ?? 0;
     upper ??= max ?? 0;
@@ -56,7 +73,11 @@ export async function partitionsOf(client: pg.Client, spec: PostgresSourceSpec, 
   for (let i = 0; i < n; i++) {
     if (i === 0) parts.push({ where: `WHERE ${col} < $1 OR ${col} IS NULL`, params: [bounds[0]] });
     else if (i === n - 1) parts.push({ where: `WHERE ${col} >= $1`, params: [bounds[i - 1]] });
-    else parts.push({ where: `WHERE ${col} >= $1 AND ${col} < $2`, params: [bounds[i - 1], bounds[i]] });
+    else
+      parts.push({
+        where: `WHERE ${col} >= $1 AND ${col} < $2`,
+        params: [bounds[i - 1], bounds[i]],
+      });
   }
   return parts;
 }

@@ -12,7 +12,10 @@ export interface Relation {
 }
 
 export function relationOf(spec: PostgresSourceSpec, schema: Schema | null): Relation {
-  const columns = schema && schema.fields.length > 0 ? schema.fields.map((f) => quoteIdent(f.name)).join(', ') : '*';
+  const columns =
+    schema && schema.fields.length > 0
+      ? schema.fields.map((f) => quoteIdent(f.name)).join(', ')
+      : '*';
   if (spec.table !== undefined) {
     const name = tableName(spec.table);
     return { from: quoteTable(name), columns, what: `table ${displayTable(name)}` };

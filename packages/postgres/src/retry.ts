@@ -25,7 +25,8 @@ function codeOf(e: unknown): string | undefined {
  * connection may cure, as opposed to a bad password, a missing table or a constraint violation.
  */
 export function isTransient(e: unknown): boolean {
-  if (e instanceof Error && e.name === 'PostgresConnectionError') return (e as { retryable?: boolean }).retryable === true;
+  if (e instanceof Error && e.name === 'PostgresConnectionError')
+    return (e as { retryable?: boolean }).retryable === true;
   const code = codeOf(e);
   if (code !== undefined && transientCodes.has(code)) return true;
   const message = e instanceof Error ? e.message : '';
@@ -59,7 +60,8 @@ export async function withRetry<T>(
     try {
       return await attempt();
     } catch (e) {
-      if (!isTransient(e) || Date.now() + delay > deadline || signal?.aborted || tries >= 1000) throw e;
+      if (!isTransient(e) || Date.now() + delay > deadline || signal?.aborted || tries >= 1000)
+        throw e;
       await onRetry(e);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2_000);

@@ -1,7 +1,7 @@
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { type Field, type PostgresSinkSpec, PipekitError, type Schema } from '@pipekit/core';
+import { pipeline } from 'node:stream/promises';
 import type { Row } from '@pipekit/core';
+import { type Field, PipekitError, type PostgresSinkSpec, type Schema } from '@pipekit/core';
 import type { SinkBatch, SinkContext, SinkWriter } from '@pipekit/runtime';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -43,7 +43,10 @@ export class PostgresWriter implements SinkWriter {
     private readonly retry: RetryPolicy = defaultRetry,
   ) {
     this.name = tableName(spec.table, spec.schema);
-    this.commits = this.name.schema === undefined ? quoteIdent('pipekit_commits') : `${quoteIdent(this.name.schema)}.${quoteIdent('pipekit_commits')}`;
+    this.commits =
+      this.name.schema === undefined
+        ? quoteIdent('pipekit_commits')
+        : `${quoteIdent(this.name.schema)}.${quoteIdent('pipekit_commits')}`;
   }
 
   async writeBatch(batch: SinkBatch): Promise<void> {
@@ -51,7 +54,10 @@ export class PostgresWriter implements SinkWriter {
     await withRetry(
       () => this.attempt(batch),
       async (e) => {
-        this.ctx.logger.warn({ table: displayTable(this.name), batchId: batch.batchId, err: String(e) }, 'postgres sink lost its connection; retrying the batch');
+        this.ctx.logger.warn(
+          { table: displayTable(this.name), batchId: batch.batchId, err: String(e) },
+          'postgres sink lost its connection; retrying the batch',
+        );
         await this.close();
       },
       this.retry,
@@ -76,7 +82,10 @@ export class PostgresWriter implements SinkWriter {
       );
       if (claimed.rowCount === 0) {
         await client.query('ROLLBACK');
-        this.ctx.logger.info({ table: displayTable(this.name), batchId: batch.batchId }, 'postgres sink: batch already committed, skipped');
+        this.ctx.logger.info(
+          { table: displayTable(this.name), batchId: batch.batchId },
+          'postgres sink: batch already committed, skipped',
+        );
         return;
       }
       switch (this.spec.mode) {
@@ -91,11 +100,10 @@ export class PostgresWriter implements SinkWriter {
           await this.upsert(client, table, columns, batch.rows);
           break;
       }
-      await client.query(`DELETE FROM ${this.commits} WHERE query_id = $1 AND sink_id = $2 AND batch_id < $3`, [
-        batch.queryId,
-        this.ctx.nodeId,
-        batch.batchId - keepCommits,
-      ]);
+      await client.query(
+        `DELETE FROM ${this.commits} WHERE query_id = $1 AND sink_id = $2 AND batch_id < $3`,
+        [batch.queryId, this.ctx.nodeId, batch.batchId - keepCommits],
+      );
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -106,10 +114,21 @@ export class PostgresWriter implements SinkWriter {
   private explain(e: unknown, batch: SinkBatch): unknown {
     const err = e as { code?: string; message?: string };
     // Lost connections stay as they are, so the retry sees them.
-    if (err.code === undefined || err.code.startsWith('08') || err.code.startsWith('57') || err.code.startsWith('E')) return e;
+    if (
+      err.code === undefined ||
+      err.code.startsWith('08') ||
+      err.code.startsWith('57') ||
+      err.code.startsWith('E')
+    )
+      return e;
     const hint =
-      err.code === '42P10' ? ` (upsert needs a primary key or unique index on (${(this.spec.key ?? []).join(', ')}))` : '';
-    return new Error(`postgres sink, table ${displayTable(this.name)}, batch ${batch.batchId}: ${err.message}${hint}`, { cause: e });
+      err.code === '42P10'
+        ? ` (upsert needs a primary key or unique index on (${(this.spec.key ?? []).join(', ')}))`
+        : '';
+    return new Error(
+      `postgres sink, table ${displayTable(this.name)}, batch ${batch.batchId}: ${err.message}${hint}`,
+      { cause: e },
+    );
   }
 
   private async open(batch: SinkBatch): Promise<pg.Client> {
@@ -120,7 +139,9 @@ export class PostgresWriter implements SinkWriter {
       await this.ensureCommitsTable(client);
       let cols = await tableColumns(client, this.name);
       if (cols === null && this.spec.createTable) {
-        await ignoreAlreadyExists(client.query(createTableSql(this.name, schemaOf(batch), this.spec)));
+        await ignoreAlreadyExists(
+          client.query(createTableSql(this.name, schemaOf(batch), this.spec)),
+        );
         cols = await tableColumns(client, this.name);
       }
       if (cols === null)
@@ -158,7 +179,12 @@ export class PostgresWriter implements SinkWriter {
     return names.map((n) => this.columns!.get(n)!);
   }
 
-  private async copy(client: pg.Client, table: string, columns: readonly PgColumn[], rows: readonly Row[]): Promise<void> {
+  private async copy(
+    client: pg.Client,
+    table: string,
+    columns: readonly PgColumn[],
+    rows: readonly Row[],
+  ): Promise<void> {
     const list = columns.map((c) => quoteIdent(c.name)).join(', ');
     const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
     const names = columns.map((c) => c.name);
@@ -176,16 +202,25 @@ export class PostgresWriter implements SinkWriter {
     await pipeline(Readable.from(chunks()), stream);
   }
 
-  private async upsert(client: pg.Client, table: string, columns: readonly PgColumn[], rows: readonly Row[]): Promise<void> {
+  private async upsert(
+    client: pg.Client,
+    table: string,
+    columns: readonly PgColumn[],
+    rows: readonly Row[],
+  ): Promise<void> {
     const key = this.spec.key ?? [];
     const list = columns.map((c) => quoteIdent(c.name)).join(', ');
     const keys = key.map(quoteIdent).join(', ');
     const stage = quoteIdent('pipekit_stage');
-    await client.query(`CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${list} FROM ${table} WITH NO DATA`);
+    await client.query(
+      `CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${list} FROM ${table} WITH NO DATA`,
+    );
     await this.copy(client, stage, columns, rows);
     const rest = columns.filter((c) => !key.includes(c.name));
     const action =
-      rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`).join(', ')}`;
+      rest.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${rest.map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`).join(', ')}`;
     // DISTINCT ON keeps one row per key: the last of the batch (a fresh heap's ctid is COPY order).
     await client.query(
       `INSERT INTO ${table} (${list}) SELECT DISTINCT ON (${keys}) ${list} FROM ${stage} ORDER BY ${keys}, ctid DESC ON CONFLICT (${keys}) ${action}`,
@@ -202,9 +237,16 @@ function schemaOf(batch: SinkBatch): Schema {
 }
 
 /** `CREATE TABLE IF NOT EXISTS` from the row type; upsert keys become the primary key. */
-export function createTableSql(name: TableName, schema: Schema, spec: Pick<PostgresSinkSpec, 'mode' | 'key'>): string {
-  const cols = schema.fields.map((f) => `${quoteIdent(f.name)} ${pgTypeOf(f.type)}${f.nullable ? '' : ' NOT NULL'}`);
-  if (spec.mode === 'upsert' && spec.key && spec.key.length > 0) cols.push(`PRIMARY KEY (${spec.key.map(quoteIdent).join(', ')})`);
+export function createTableSql(
+  name: TableName,
+  schema: Schema,
+  spec: Pick<PostgresSinkSpec, 'mode' | 'key'>,
+): string {
+  const cols = schema.fields.map(
+    (f) => `${quoteIdent(f.name)} ${pgTypeOf(f.type)}${f.nullable ? '' : ' NOT NULL'}`,
+  );
+  if (spec.mode === 'upsert' && spec.key && spec.key.length > 0)
+    cols.push(`PRIMARY KEY (${spec.key.map(quoteIdent).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${quoteTable(name)} (${cols.join(', ')})`;
 }
 

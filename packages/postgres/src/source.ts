@@ -1,5 +1,4 @@
-import type { PostgresSourceSpec } from '@pipekit/core';
-import type { Row } from '@pipekit/core';
+import type { PostgresSourceSpec, Row } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
 import type pg from 'pg';
 import { type RowBuilder, rowBuilder } from './columns.js';
@@ -96,7 +95,9 @@ export class PostgresBatchReader implements SourceReader {
 
   async planBatch(start: Offset, limits: ReadLimits): Promise<Offset | null> {
     const from = this.offsetOf(start);
-    const total = limits.allAvailable ? Number.POSITIVE_INFINITY : Math.min(this.spec.fetchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
+    const total = limits.allAvailable
+      ? Number.POSITIVE_INFINITY
+      : Math.min(this.spec.fetchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
     const quota = Math.max(1, Math.ceil(total / this.parts.length));
     const ends = await Promise.all(
       this.parts.map(async (p): Promise<PartOffset> => {
@@ -109,7 +110,9 @@ export class PostgresBatchReader implements SourceReader {
       }),
     );
     const end: BatchOffset = { parts: ends };
-    const same = ends.every((e, i) => e.rows === from.parts[i]!.rows && e.done === from.parts[i]!.done);
+    const same = ends.every(
+      (e, i) => e.rows === from.parts[i]!.rows && e.done === from.parts[i]!.done,
+    );
     return same ? null : (end as unknown as Offset);
   }
 
@@ -165,7 +168,10 @@ export class PostgresBatchReader implements SourceReader {
     }
     while (!p.ended && p.buffer.length < want) {
       const n = Math.min(want - p.buffer.length, this.spec.fetchSize);
-      const r = await p.client!.query<unknown[]>({ text: `FETCH FORWARD ${n} FROM ${cursorName}`, rowMode: 'array' });
+      const r = await p.client!.query<unknown[]>({
+        text: `FETCH FORWARD ${n} FROM ${cursorName}`,
+        rowMode: 'array',
+      });
       p.build ??= rowBuilder(r.fields, this.ctx.schema, this.rel.what);
       for (const row of r.rows) p.buffer.push(row);
       p.pos += r.rows.length;
@@ -199,7 +205,10 @@ export class PostgresBatchReader implements SourceReader {
     return withRetry(
       step,
       async (e) => {
-        this.ctx.logger.warn({ partition: p.index, err: String(e) }, 'postgres source lost its connection; reopening the cursor');
+        this.ctx.logger.warn(
+          { partition: p.index, err: String(e) },
+          'postgres source lost its connection; reopening the cursor',
+        );
         await this.reset(p);
       },
       this.retry,

@@ -85,7 +85,9 @@ const toTimestamp: Parser = toTime;
 /** The session runs in UTC, so timestamptz text ends in `+00`; other offsets are applied too. */
 const toTimestamptz: Parser = toTime;
 const toBytes: Parser = (s) =>
-  s.startsWith('\\x') ? new Uint8Array(Buffer.from(s.slice(2), 'hex')) : new TextEncoder().encode(s);
+  s.startsWith('\\x')
+    ? new Uint8Array(Buffer.from(s.slice(2), 'hex'))
+    : new TextEncoder().encode(s);
 
 /**
  * Parsers by type OID for the text the server sends. `numeric` and `json`/`jsonb` stay text here;

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type SourceType, type SinkType, schemaFromZod } from '@pipekit/core';
+import { type SinkType, type SourceType, schemaFromZod } from '@pipekit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { describeTable, registerConnectors } from '../src/index.js';
@@ -24,7 +24,9 @@ describe('describeTable (pipe schema postgres --table ...)', () => {
     expect(text).toContain("import { decimal, long } from '@pipekit/core';");
     expect(text).toContain('  id: long(),');
     expect(text).toContain('  balance: decimal(12, 2).nullable(),');
-    expect(text).toContain('  raw: z.string().nullable(), // numeric without precision: exact decimal text');
+    expect(text).toContain(
+      '  raw: z.string().nullable(), // numeric without precision: exact decimal text',
+    );
     expect(text).toContain('  "first name": z.string().nullable(),');
     // The printed source is real TypeScript: load it and read its columns.
     writeFileSync(tmp, text);
@@ -52,7 +54,9 @@ describe('describeTable (pipe schema postgres --table ...)', () => {
   });
 
   it('a missing table is named', async () => {
-    await expect(describeTable(connection, 'no_such_table_xyz')).rejects.toThrow(/table no_such_table_xyz does not exist at 127\.0\.0\.1:54329/);
+    await expect(describeTable(connection, 'no_such_table_xyz')).rejects.toThrow(
+      /table no_such_table_xyz does not exist at 127\.0\.0\.1:54329/,
+    );
   });
 });
 

@@ -1,6 +1,11 @@
 import { secret } from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
-import { describeTable, openPostgresSource, PostgresWriter, resolveConnection } from '../src/index.js';
+import {
+  describeTable,
+  openPostgresSource,
+  PostgresWriter,
+  resolveConnection,
+} from '../src/index.js';
 import { pgUrl, sinkCtx, sourceCtx } from './helpers.js';
 
 const wrongPassword = 'not-the-password-Zq7!';
@@ -18,8 +23,12 @@ describe('bad connection settings', () => {
       () => null,
       (e: unknown) => e as Error,
     );
-    expect(err?.message).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:54329\/pipekit_test as pipekit: password authentication failed/);
-    expect(err?.message).toContain('check connection.user and the secret behind connection.password');
+    expect(err?.message).toMatch(
+      /cannot connect to PostgreSQL at 127\.0\.0\.1:54329\/pipekit_test as pipekit: password authentication failed/,
+    );
+    expect(err?.message).toContain(
+      'check connection.user and the secret behind connection.password',
+    );
     expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain(wrongPassword);
     expect(String(err?.stack)).not.toContain(wrongPassword);
   });
@@ -27,11 +36,29 @@ describe('bad connection settings', () => {
   it('a port nobody listens on fails at once with a hint (no endless retry)', async () => {
     const started = Date.now();
     const w = new PostgresWriter(
-      { type: 'postgres', connection: { host: '127.0.0.1', port: 1, user: 'pipekit', password: secret('PIPEKIT_PG_PASSWORD') }, table: 't', mode: 'append', createTable: false },
+      {
+        type: 'postgres',
+        connection: {
+          host: '127.0.0.1',
+          port: 1,
+          user: 'pipekit',
+          password: secret('PIPEKIT_PG_PASSWORD'),
+        },
+        table: 't',
+        mode: 'append',
+        createTable: false,
+      },
       sinkCtx(),
-      resolveConnection({ host: '127.0.0.1', port: 1, user: 'pipekit', password: secret('PIPEKIT_PG_PASSWORD') }),
+      resolveConnection({
+        host: '127.0.0.1',
+        port: 1,
+        user: 'pipekit',
+        password: secret('PIPEKIT_PG_PASSWORD'),
+      }),
     );
-    await expect(w.writeBatch({ queryId: 'q', batchId: 0, rows: [{ a: 1 }], schema: null })).rejects.toThrow(
+    await expect(
+      w.writeBatch({ queryId: 'q', batchId: 0, rows: [{ a: 1 }], schema: null }),
+    ).rejects.toThrow(
       /cannot connect to PostgreSQL at 127\.0\.0\.1:1 as pipekit: .*ECONNREFUSED.*is the server running/,
     );
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -39,14 +66,22 @@ describe('bad connection settings', () => {
 
   it('a secret whose variable is not set names the variable', async () => {
     delete process.env.PIPEKIT_TEST_UNSET;
-    await expect(describeTable({ url: pgUrl, password: secret('PIPEKIT_TEST_UNSET') }, 'x')).rejects.toThrow(
+    await expect(
+      describeTable({ url: pgUrl, password: secret('PIPEKIT_TEST_UNSET') }, 'x'),
+    ).rejects.toThrow(
       /connection.password: the environment variable PIPEKIT_TEST_UNSET is not set/,
     );
   });
 
   it('an unknown database', async () => {
     await expect(
-      describeTable({ url: pgUrl.replace('pipekit_test', 'no_such_db'), password: secret('PIPEKIT_PG_PASSWORD') }, 'x'),
+      describeTable(
+        {
+          url: pgUrl.replace('pipekit_test', 'no_such_db'),
+          password: secret('PIPEKIT_PG_PASSWORD'),
+        },
+        'x',
+      ),
     ).rejects.toThrow(/database "no_such_db" does not exist \(check connection.database/);
   });
 });

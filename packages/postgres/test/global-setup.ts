@@ -5,5 +5,8 @@ const script = fileURLToPath(new URL('../../../test/services/postgres.sh', impor
 
 /** Starts the project's PostgreSQL if it is not running (idempotent; bounded by the script). */
 export default function setup(): void {
-  execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+  execFileSync('bash', [script, 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 180_000,
+  });
 }

@@ -1,21 +1,43 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type PostgresConnection, type Schema, secret, toSchema, type SchemaInput } from '@pipekit/core';
-import type { MemoryStore, Offset, ReadLimits, SinkContext, SourceContext, SourceReader } from '@pipekit/runtime';
+import {
+  type PostgresConnection,
+  type Schema,
+  type SchemaInput,
+  secret,
+  toSchema,
+} from '@pipekit/core';
+import type {
+  MemoryStore,
+  Offset,
+  ReadLimits,
+  SinkContext,
+  SourceContext,
+  SourceReader,
+} from '@pipekit/runtime';
 import pg from 'pg';
 import pino from 'pino';
 import { queueScheduler } from 'rxjs';
 
 process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
 
-export const pgScript = fileURLToPath(new URL('../../../test/services/postgres.sh', import.meta.url));
-export const pgUrl = process.env.PIPEKIT_PG_URL ?? 'postgres://pipekit@127.0.0.1:54329/pipekit_test';
+export const pgScript = fileURLToPath(
+  new URL('../../../test/services/postgres.sh', import.meta.url),
+);
+export const pgUrl =
+  process.env.PIPEKIT_PG_URL ?? 'postgres://pipekit@127.0.0.1:54329/pipekit_test';
 
 /** The test server; the password comes from PIPEKIT_PG_PASSWORD, as users are told to do. */
-export const connection: PostgresConnection = { url: pgUrl, password: secret('PIPEKIT_PG_PASSWORD') };
+export const connection: PostgresConnection = {
+  url: pgUrl,
+  password: secret('PIPEKIT_PG_PASSWORD'),
+};
 
 export function pgService(cmd: 'start' | 'stop'): void {
-  execFileSync('bash', [pgScript, cmd], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 });
+  execFileSync('bash', [pgScript, cmd], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    timeout: 120_000,
+  });
 }
 
 /** A unique table name: data persists between runs. */
@@ -48,8 +70,16 @@ export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>
 export const logger = pino({ level: 'silent' });
 
 /** A source context as the runtime gives one (no runtime needed to drive a reader). */
-export function sourceCtx(schema: SchemaInput | Schema | null, signal = new AbortController().signal): SourceContext {
-  const s = schema === null ? null : 'fields' in (schema as object) ? (schema as Schema) : toSchema(schema as SchemaInput);
+export function sourceCtx(
+  schema: SchemaInput | Schema | null,
+  signal: AbortSignal = new AbortController().signal,
+): SourceContext {
+  const s =
+    schema === null
+      ? null
+      : 'fields' in (schema as object)
+        ? (schema as Schema)
+        : toSchema(schema as SchemaInput);
   return {
     nodeId: 'src',
     schema: s,

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type IncrementalOffset, PostgresIncrementalReader, resolveConnection } from '../src/index.js';
+import {
+  type IncrementalOffset,
+  PostgresIncrementalReader,
+  resolveConnection,
+} from '../src/index.js';
 import { connection, drain, sourceCtx, sql, unique } from './helpers.js';
 
 const conn = resolveConnection(connection);
@@ -17,7 +21,9 @@ function reader(column: string, fetchSize = 3) {
 
 describe('incremental source', () => {
   beforeAll(async () => {
-    await sql(`CREATE TABLE ${table} (id int PRIMARY KEY, updated_at timestamptz(6) NOT NULL, v text NOT NULL)`);
+    await sql(
+      `CREATE TABLE ${table} (id int PRIMARY KEY, updated_at timestamptz(6) NOT NULL, v text NOT NULL)`,
+    );
   });
   afterAll(async () => {
     await sql(`DROP TABLE IF EXISTS ${table}`);
@@ -30,14 +36,27 @@ describe('incremental source', () => {
                                    (3, '2024-01-01 00:00:00.000002+00', 'c'), (4, '2024-01-01 00:00:00.000009+00', 'd')`,
     );
     const first = reader('updated_at', 2);
-    const run1 = await drain(first, first.initialOffset(), {}, undefined, 20).finally(() => first.close());
+    const run1 = await drain(first, first.initialOffset(), {}, undefined, 20).finally(() =>
+      first.close(),
+    );
     expect(run1.rows.map((r) => r.id)).toEqual([1, 2, 3, 4]);
-    expect(run1.end).toEqual({ column: 'updated_at', after: '2024-01-01 00:00:00.000009+00' } satisfies IncrementalOffset);
+    expect(run1.end).toEqual({
+      column: 'updated_at',
+      after: '2024-01-01 00:00:00.000009+00',
+    } satisfies IncrementalOffset);
 
     // New rows arrive while the pipeline is down; a new reader starts from the checkpointed mark.
-    await sql(`INSERT INTO ${table} VALUES (5, '2024-01-01 00:00:00.00001+00', 'e'), (6, '2024-01-02', 'f')`);
+    await sql(
+      `INSERT INTO ${table} VALUES (5, '2024-01-01 00:00:00.00001+00', 'e'), (6, '2024-01-02', 'f')`,
+    );
     const second = reader('updated_at', 2);
-    const run2 = await drain(second, JSON.parse(JSON.stringify(run1.end)), {}, undefined, 20).finally(() => second.close());
+    const run2 = await drain(
+      second,
+      JSON.parse(JSON.stringify(run1.end)),
+      {},
+      undefined,
+      20,
+    ).finally(() => second.close());
     expect(run2.rows.map((r) => r.id)).toEqual([5, 6]);
 
     // Nothing new: nothing planned.
@@ -65,9 +84,9 @@ describe('incremental source', () => {
   it('refuses a checkpoint of another column', async () => {
     const r = reader('id');
     try {
-      await expect(Promise.resolve().then(() => r.planBatch({ column: 'updated_at', after: null }, {}))).rejects.toThrow(
-        /incremental.column is now 'id'/,
-      );
+      await expect(
+        Promise.resolve().then(() => r.planBatch({ column: 'updated_at', after: null }, {})),
+      ).rejects.toThrow(/incremental.column is now 'id'/);
     } finally {
       await r.close();
     }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { typeParsers } from '../src/types.js';
 
-const parse = (oid: number, s: string) => (typeParsers.getTypeParser as (o: number) => (s: string) => unknown)(oid)(s);
+const parse = (oid: number, s: string) =>
+  (typeParsers.getTypeParser as (o: number) => (s: string) => unknown)(oid)(s);
 
 describe('text parsers (no server needed)', () => {
   it.each([
@@ -15,7 +16,14 @@ describe('text parsers (no server needed)', () => {
   });
 
   it('arrays: quoting, escapes, NULL, nesting', () => {
-    expect(parse(1009, '{a,"b c","d\\"e","f\\\\g",NULL,"NULL"}')).toEqual(['a', 'b c', 'd"e', 'f\\g', null, 'NULL']);
+    expect(parse(1009, '{a,"b c","d\\"e","f\\\\g",NULL,"NULL"}')).toEqual([
+      'a',
+      'b c',
+      'd"e',
+      'f\\g',
+      null,
+      'NULL',
+    ]);
     expect(parse(1007, '{{1,2},{3,NULL}}')).toEqual([
       [1, 2],
       [3, null],

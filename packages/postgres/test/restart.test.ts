@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PostgresBatchReader, PostgresIncrementalReader, PostgresWriter, resolveConnection } from '../src/index.js';
+import {
+  PostgresBatchReader,
+  PostgresIncrementalReader,
+  PostgresWriter,
+  resolveConnection,
+} from '../src/index.js';
 import { connection, pgService, sinkCtx, sourceCtx, sql, unique } from './helpers.js';
 
 const conn = resolveConnection(connection);
@@ -18,14 +23,31 @@ describe('the server restarts mid-run', () => {
   it('source and sink reconnect and the output holds every row once', async () => {
     await sql(`CREATE TABLE ${source} (id int PRIMARY KEY, v text NOT NULL)`);
     await sql(`INSERT INTO ${source} SELECT g, 'v' || g FROM generate_series(1, 600) g`);
-    const batchReader = await PostgresBatchReader.open({ type: 'postgres', connection, table: source, fetchSize: 200 }, sourceCtx(Row), conn);
+    const batchReader = await PostgresBatchReader.open(
+      { type: 'postgres', connection, table: source, fetchSize: 200 },
+      sourceCtx(Row),
+      conn,
+    );
     const inc = new PostgresIncrementalReader(
-      { type: 'postgres', connection, table: source, fetchSize: 250, incremental: { column: 'id', pollInterval: 1 } },
+      {
+        type: 'postgres',
+        connection,
+        table: source,
+        fetchSize: 250,
+        incremental: { column: 'id', pollInterval: 1 },
+      },
       sourceCtx(Row),
       conn,
     );
     const writer = new PostgresWriter(
-      { type: 'postgres', connection, table: target, mode: 'upsert', key: ['id'], createTable: true },
+      {
+        type: 'postgres',
+        connection,
+        table: target,
+        mode: 'upsert',
+        key: ['id'],
+        createTable: true,
+      },
       sinkCtx('dst', target),
       conn,
     );
@@ -42,7 +64,9 @@ describe('the server restarts mid-run', () => {
           setTimeout(() => pgService('start'), 1_000);
         }
         const end = await inc.planBatch(at, {});
-        const bEnd = batchReader.isExhausted(batchAt) ? null : await batchReader.planBatch(batchAt, {});
+        const bEnd = batchReader.isExhausted(batchAt)
+          ? null
+          : await batchReader.planBatch(batchAt, {});
         if (bEnd !== null) {
           batchRows += (await batchReader.readBatch(batchAt, bEnd)).rows.length;
           batchAt = bEnd;
@@ -57,9 +81,14 @@ describe('the server restarts mid-run', () => {
     } finally {
       await Promise.all([writer.close(), inc.close(), batchReader.close()]);
     }
-    const [count] = await sql<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM ${target}`);
+    const [count] = await sql<{ n: number; distinct: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM ${target}`,
+    );
     expect(count).toEqual({ n: 600, distinct: 600 });
-    const commits = await sql<{ batch_id: number }>(`SELECT batch_id::int FROM pipekit_commits WHERE query_id = $1 ORDER BY batch_id`, [target]);
+    const commits = await sql<{ batch_id: number }>(
+      `SELECT batch_id::int FROM pipekit_commits WHERE query_id = $1 ORDER BY batch_id`,
+      [target],
+    );
     expect(commits.map((c) => c.batch_id)).toEqual([0, 1, 2]);
   }, 120_000);
 });

@@ -14,16 +14,29 @@ function table(prefix: string): string {
   return t;
 }
 
-function writer(t: string, mode: 'append' | 'upsert' | 'overwrite', extra: { key?: string[]; createTable?: boolean; nodeId?: string } = {}) {
+function writer(
+  t: string,
+  mode: 'append' | 'upsert' | 'overwrite',
+  extra: { key?: string[]; createTable?: boolean; nodeId?: string } = {},
+) {
   return new PostgresWriter(
-    { type: 'postgres', connection, table: t, mode, createTable: extra.createTable ?? false, ...(extra.key ? { key: extra.key } : {}) },
+    {
+      type: 'postgres',
+      connection,
+      table: t,
+      mode,
+      createTable: extra.createTable ?? false,
+      ...(extra.key ? { key: extra.key } : {}),
+    },
     sinkCtx(extra.nodeId ?? 'sink', t),
     conn,
   );
 }
 
 const contents = (t: string) =>
-  sql<{ id: number; name: string; score: number | null }>(`SELECT id::int, name, score FROM ${t} ORDER BY id`);
+  sql<{ id: number; name: string; score: number | null }>(
+    `SELECT id::int, name, score FROM ${t} ORDER BY id`,
+  );
 
 afterAll(async () => {
   for (const t of created) await sql(`DROP TABLE IF EXISTS ${t}`);
@@ -34,8 +47,18 @@ describe('postgres sink', () => {
     const t = table('append');
     const w = writer(t, 'append', { createTable: true });
     try {
-      await w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1.5 }], schema });
-      await w.writeBatch({ queryId: t, batchId: 1, rows: [{ id: 2, name: 'b', score: null }], schema });
+      await w.writeBatch({
+        queryId: t,
+        batchId: 0,
+        rows: [{ id: 1, name: 'a', score: 1.5 }],
+        schema,
+      });
+      await w.writeBatch({
+        queryId: t,
+        batchId: 1,
+        rows: [{ id: 2, name: 'b', score: null }],
+        schema,
+      });
     } finally {
       await w.close();
     }
@@ -69,9 +92,12 @@ describe('postgres sink', () => {
     await again.writeBatch(batch);
     await again.close();
     expect(await contents(t)).toHaveLength(1);
-    expect(await sql(`SELECT query_id, sink_id, batch_id::int FROM pipekit_commits WHERE query_id = $1`, [t])).toEqual([
-      { query_id: t, sink_id: 'sink', batch_id: 7 },
-    ]);
+    expect(
+      await sql(
+        `SELECT query_id, sink_id, batch_id::int FROM pipekit_commits WHERE query_id = $1`,
+        [t],
+      ),
+    ).toEqual([{ query_id: t, sink_id: 'sink', batch_id: 7 }]);
     // Another sink of the same query is a different writer: it writes its own copy.
     const other = writer(t, 'append', { nodeId: 'sink-2' });
     await other.writeBatch(batch);
@@ -81,7 +107,9 @@ describe('postgres sink', () => {
 
   it('upserts by key: updates existing rows, inserts new ones, last row of a key in a batch wins', async () => {
     const t = table('upsert');
-    await sql(`CREATE TABLE ${t} (id int PRIMARY KEY, name text NOT NULL, score float8, untouched text DEFAULT 'keep')`);
+    await sql(
+      `CREATE TABLE ${t} (id int PRIMARY KEY, name text NOT NULL, score float8, untouched text DEFAULT 'keep')`,
+    );
     await sql(`INSERT INTO ${t} (id, name, score) VALUES (1, 'old', 1), (2, 'two', 2)`);
     const w = writer(t, 'upsert', { key: ['id'] });
     try {
@@ -109,9 +137,9 @@ describe('postgres sink', () => {
     const t = table('nokey');
     await sql(`CREATE TABLE ${t} (id int, name text, score float8)`);
     const w = writer(t, 'upsert', { key: ['id'] });
-    await expect(w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema })).rejects.toThrow(
-      /upsert needs a primary key or unique index on \(id\)/,
-    );
+    await expect(
+      w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema }),
+    ).rejects.toThrow(/upsert needs a primary key or unique index on \(id\)/);
     await w.close();
   });
 
@@ -122,14 +150,24 @@ describe('postgres sink', () => {
     const w = writer(t, 'overwrite');
     try {
       // 5000 good rows, then one that breaks NOT NULL: the TRUNCATE and the COPY must both be undone.
-      const bad = [...Array.from({ length: 5000 }, (_, i) => ({ id: i + 10, name: 'new', score: i })), { id: 99999, name: null, score: 0 }];
-      await expect(w.writeBatch({ queryId: t, batchId: 0, rows: bad, schema })).rejects.toThrow(/null value in column "name"/);
+      const bad = [
+        ...Array.from({ length: 5000 }, (_, i) => ({ id: i + 10, name: 'new', score: i })),
+        { id: 99999, name: null, score: 0 },
+      ];
+      await expect(w.writeBatch({ queryId: t, batchId: 0, rows: bad, schema })).rejects.toThrow(
+        /null value in column "name"/,
+      );
       expect(await contents(t)).toEqual([
         { id: 1, name: 'old', score: 1 },
         { id: 2, name: 'old', score: 2 },
       ]);
       // Batch 0 did not commit, so the runtime's retry of it is written.
-      await w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 5, name: 'new', score: 5 }], schema });
+      await w.writeBatch({
+        queryId: t,
+        batchId: 0,
+        rows: [{ id: 5, name: 'new', score: 5 }],
+        schema,
+      });
     } finally {
       await w.close();
     }
@@ -139,15 +177,15 @@ describe('postgres sink', () => {
   it('a column the table lacks, or a missing table, is a clear error', async () => {
     const t = table('missing');
     const w = writer(t, 'append');
-    await expect(w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema })).rejects.toThrow(
-      new RegExp(`table ${t} does not exist .*createTable: true`),
-    );
+    await expect(
+      w.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema }),
+    ).rejects.toThrow(new RegExp(`table ${t} does not exist .*createTable: true`));
     await w.close();
     await sql(`CREATE TABLE ${t} (id int, name text)`);
     const w2 = writer(t, 'append');
-    await expect(w2.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema })).rejects.toThrow(
-      /has no column 'score'/,
-    );
+    await expect(
+      w2.writeBatch({ queryId: t, batchId: 0, rows: [{ id: 1, name: 'a', score: 1 }], schema }),
+    ).rejects.toThrow(/has no column 'score'/);
     await w2.close();
   });
 });

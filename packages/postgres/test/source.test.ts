@@ -1,15 +1,22 @@
-import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type BatchOffset, PostgresBatchReader, resolveConnection } from '../src/index.js';
 import { connection, drain, sourceCtx, sql, unique } from './helpers.js';
 
 const conn = resolveConnection(connection);
 const table = unique('src');
-const Row = z.object({ id: z.int(), grp: z.int().nullable(), at: z.coerce.date(), label: z.string() });
+const Row = z.object({
+  id: z.int(),
+  grp: z.int().nullable(),
+  at: z.coerce.date(),
+  label: z.string(),
+});
 
 describe('batch source', () => {
   beforeAll(async () => {
-    await sql(`CREATE TABLE ${table} (id int PRIMARY KEY, grp int, at timestamptz NOT NULL, label text NOT NULL)`);
+    await sql(
+      `CREATE TABLE ${table} (id int PRIMARY KEY, grp int, at timestamptz NOT NULL, label text NOT NULL)`,
+    );
     // 1000 rows; grp NULL every 50th, so the first partition must take NULLs.
     await sql(
       `INSERT INTO ${table} SELECT g, CASE WHEN g % 50 = 0 THEN NULL ELSE g END,
@@ -21,7 +28,11 @@ describe('batch source', () => {
   });
 
   it('reads a table in batches of fetchSize and then is exhausted', async () => {
-    const reader = await PostgresBatchReader.open({ type: 'postgres', connection, table, fetchSize: 300 }, sourceCtx(Row), conn);
+    const reader = await PostgresBatchReader.open(
+      { type: 'postgres', connection, table, fetchSize: 300 },
+      sourceCtx(Row),
+      conn,
+    );
     const sizes: number[] = [];
     const ids: number[] = [];
     const r = await drain(reader, reader.initialOffset(), {}, (rows) => {
@@ -33,17 +44,29 @@ describe('batch source', () => {
     expect(new Set(ids).size).toBe(1000);
   });
 
-  it.each([2, 4])('splits on a numeric column into %i parallel ranges, every row once (NULLs too)', async (numPartitions) => {
-    const reader = await PostgresBatchReader.open(
-      { type: 'postgres', connection, table, fetchSize: 128, partitionColumn: 'grp', numPartitions },
-      sourceCtx(Row),
-      conn,
-    );
-    const { rows, end } = await drain(reader, reader.initialOffset()).finally(() => reader.close());
-    expect((end as unknown as BatchOffset).parts).toHaveLength(numPartitions);
-    expect(rows).toHaveLength(1000);
-    expect(new Set(rows.map((x) => x.id)).size).toBe(1000);
-  });
+  it.each([2, 4])(
+    'splits on a numeric column into %i parallel ranges, every row once (NULLs too)',
+    async (numPartitions) => {
+      const reader = await PostgresBatchReader.open(
+        {
+          type: 'postgres',
+          connection,
+          table,
+          fetchSize: 128,
+          partitionColumn: 'grp',
+          numPartitions,
+        },
+        sourceCtx(Row),
+        conn,
+      );
+      const { rows, end } = await drain(reader, reader.initialOffset()).finally(() =>
+        reader.close(),
+      );
+      expect((end as unknown as BatchOffset).parts).toHaveLength(numPartitions);
+      expect(rows).toHaveLength(1000);
+      expect(new Set(rows.map((x) => x.id)).size).toBe(1000);
+    },
+  );
 
   it('splits on a timestamp column with explicit bounds narrower than the data, losing nothing', async () => {
     const reader = await PostgresBatchReader.open(
@@ -65,7 +88,14 @@ describe('batch source', () => {
   });
 
   it('a new reader replays a planned batch exactly (restart between plan and read)', async () => {
-    const spec = { type: 'postgres', connection, table, fetchSize: 100, partitionColumn: 'id', numPartitions: 2 } as const;
+    const spec = {
+      type: 'postgres',
+      connection,
+      table,
+      fetchSize: 100,
+      partitionColumn: 'id',
+      numPartitions: 2,
+    } as const;
     const first = await PostgresBatchReader.open(spec, sourceCtx(Row), conn);
     let start = first.initialOffset();
     let batch3: { start: unknown; end: unknown; rows: unknown[] } | undefined;
@@ -90,15 +120,26 @@ describe('batch source', () => {
   });
 
   it('trigger once (allAvailable) takes everything in one batch', async () => {
-    const reader = await PostgresBatchReader.open({ type: 'postgres', connection, table, fetchSize: 100 }, sourceCtx(Row), conn);
-    const r = await drain(reader, reader.initialOffset(), { allAvailable: true }).finally(() => reader.close());
+    const reader = await PostgresBatchReader.open(
+      { type: 'postgres', connection, table, fetchSize: 100 },
+      sourceCtx(Row),
+      conn,
+    );
+    const r = await drain(reader, reader.initialOffset(), { allAvailable: true }).finally(() =>
+      reader.close(),
+    );
     expect(r.batches).toBe(1);
     expect(r.rows).toHaveLength(1000);
   });
 
   it('reads a query with parameters-free SQL and a declared subset of its columns', async () => {
     const reader = await PostgresBatchReader.open(
-      { type: 'postgres', connection, query: `SELECT id, label, 'x' AS extra FROM ${table} WHERE id <= 10 ORDER BY id;`, fetchSize: 4 },
+      {
+        type: 'postgres',
+        connection,
+        query: `SELECT id, label, 'x' AS extra FROM ${table} WHERE id <= 10 ORDER BY id;`,
+        fetchSize: 4,
+      },
       sourceCtx(z.object({ id: z.int(), label: z.string() })),
       conn,
     );

@@ -99,7 +99,9 @@ describe('type mapping', () => {
       at: '{x,"with \\"quote\\"","with,comma",NULL,"back\\\\slash","{braces}"}',
       ats: '{"2024-01-01 00:00:00+00","2024-01-02 03:04:05.678+00"}',
     });
-    const [nulls] = await sql<{ n: number }>(`SELECT num_nonnulls(${Object.keys(full).slice(1).join(', ')}) AS n FROM ${table} WHERE id = 2`);
+    const [nulls] = await sql<{ n: number }>(
+      `SELECT num_nonnulls(${Object.keys(full).slice(1).join(', ')}) AS n FROM ${table} WHERE id = 2`,
+    );
     expect(nulls?.n).toBe(0);
   });
 
@@ -109,7 +111,9 @@ describe('type mapping', () => {
       sourceCtx(Row),
       conn,
     );
-    const { rows } = await drain(reader, reader.initialOffset() as never).finally(() => reader.close());
+    const { rows } = await drain(reader, reader.initialOffset() as never).finally(() =>
+      reader.close(),
+    );
     rows.sort((a, b) => (a.id as number) - (b.id as number));
     expect(rows).toEqual([full, empty]);
   });
@@ -119,11 +123,18 @@ describe('type mapping', () => {
       `INSERT INTO ${table} (id, i8, num, j, jb) VALUES (3, 42, 0.10, '{"x":1}', '[1,"a",null]')`,
     );
     const reader = await PostgresBatchReader.open(
-      { type: 'postgres', connection, query: `SELECT id, i8, num, j, jb FROM ${table} WHERE id = 3`, fetchSize: 10 },
+      {
+        type: 'postgres',
+        connection,
+        query: `SELECT id, i8, num, j, jb FROM ${table} WHERE id = 3`,
+        fetchSize: 10,
+      },
       sourceCtx(null),
       conn,
     );
-    const { rows } = await drain(reader, reader.initialOffset() as never).finally(() => reader.close());
+    const { rows } = await drain(reader, reader.initialOffset() as never).finally(() =>
+      reader.close(),
+    );
     expect(rows).toEqual([{ id: 3, i8: 42, num: '0.10', j: { x: 1 }, jb: [1, 'a', null] }]);
   });
 

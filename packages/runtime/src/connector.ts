@@ -78,7 +78,9 @@ export interface SourceReader {
 }
 
 /** The outcome of coercing one raw record to the declared schema. */
-export type ToRowResult = { readonly ok: true; readonly row: Row } | { readonly ok: false; readonly bad: BadRecord };
+export type ToRowResult =
+  | { readonly ok: true; readonly row: Row }
+  | { readonly ok: false; readonly bad: BadRecord };
 
 /** What a source factory gets besides its spec. */
 export interface SourceContext {
@@ -164,8 +166,14 @@ export interface SinkContext {
 export type SourceSpecOf<K extends SourceType> = Extract<SourceSpec, { type: K }>;
 export type SinkSpecOf<K extends SinkType> = Extract<SinkSpec, { type: K }>;
 
-export type SourceFactory<K extends SourceType = SourceType> = (spec: SourceSpecOf<K>, ctx: SourceContext) => MaybePromise<SourceReader>;
-export type SinkFactory<K extends SinkType = SinkType> = (spec: SinkSpecOf<K>, ctx: SinkContext) => MaybePromise<SinkWriter>;
+export type SourceFactory<K extends SourceType = SourceType> = (
+  spec: SourceSpecOf<K>,
+  ctx: SourceContext,
+) => MaybePromise<SourceReader>;
+export type SinkFactory<K extends SinkType = SinkType> = (
+  spec: SinkSpecOf<K>,
+  ctx: SinkContext,
+) => MaybePromise<SinkWriter>;
 
 /**
  * The packages that bring the connectors the runtime does not have built in. Each exports

@@ -13,7 +13,10 @@ export class PipelineFailure extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`pipeline '${pipeline}', node '${node}' (${operator})${batchId === null ? '' : `, batch ${batchId}`}: ${reason}`, options);
+    super(
+      `pipeline '${pipeline}', node '${node}' (${operator})${batchId === null ? '' : `, batch ${batchId}`}: ${reason}`,
+      options,
+    );
   }
 }
 

@@ -8,18 +8,36 @@
  * ```
  */
 export * from './connector.js';
-export { registerBuiltins, defaultConnectors } from './connectors/builtins.js';
+export { defaultConnectors, registerBuiltins } from './connectors/builtins.js';
 export { formatTable } from './connectors/console-sink.js';
 export { continuousBatchRows, continuousPollMs } from './driver/trigger-loop.js';
 export { PipelineFailure } from './errors.js';
 export type { Batch, Epoch } from './graph/batch.js';
-export { compilePlan, type CompiledPipeline, type NodeInfo, type QueryPlan, type RunnablePipeline } from './graph/compile-plan.js';
+export {
+  type CompiledPipeline,
+  compilePlan,
+  type NodeInfo,
+  type QueryPlan,
+  type RunnablePipeline,
+} from './graph/compile-plan.js';
 export { connectorTypes, loadConnectorPackages } from './load-connectors.js';
 export { createLogger, redactPaths } from './logger.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
-export { type MetricsListener, NodeMetrics, type NodeProgress, type QueryProgress } from './metrics/node-metrics.js';
+export {
+  type MetricsListener,
+  NodeMetrics,
+  type NodeProgress,
+  type QueryProgress,
+} from './metrics/node-metrics.js';
 export { ProgressLine, progressText } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
+export {
+  type PipelineRun,
+  type QueryResult,
+  type RunOptions,
+  type RunResult,
+  runPipeline,
+  type SinkResult,
+} from './run-pipeline.js';
 export { rowCoercer } from './schema/coerce.js';
-export { type PipelineRun, type QueryResult, type RunOptions, type RunResult, runPipeline, type SinkResult } from './run-pipeline.js';

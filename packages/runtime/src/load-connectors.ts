@@ -10,7 +10,12 @@ export function connectorTypes(plan: Plan): { sources: Set<string>; sinks: Set<s
   for (const n of plan.nodes) {
     if (n.kind === 'source') sources.add(n.source.type);
     if (n.kind === 'sink') sinks.add(n.sink.type);
-    const own = n.kind === 'source' || n.kind === 'map' ? n.badRecords : n.kind === 'aggregate' || n.kind === 'dedupe' ? n.late : undefined;
+    const own =
+      n.kind === 'source' || n.kind === 'map'
+        ? n.badRecords
+        : n.kind === 'aggregate' || n.kind === 'dedupe'
+          ? n.late
+          : undefined;
     if (own?.type === 'deadLetter') sinks.add(own.sink.type);
   }
   return { sources, sinks };
@@ -18,7 +23,10 @@ export function connectorTypes(plan: Plan): { sources: Set<string>; sinks: Set<s
 
 function isModuleNotFound(e: unknown, pkg: string): boolean {
   const code = (e as { code?: string })?.code;
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((e as Error).message).includes(pkg);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    String((e as Error).message).includes(pkg)
+  );
 }
 
 /**
@@ -34,7 +42,10 @@ export async function loadConnectorPackages(
   importer: (pkg: string) => Promise<unknown> = (pkg) => import(pkg),
 ): Promise<void> {
   const { sources, sinks } = connectorTypes(plan);
-  const missing = new Set([...[...sources].filter((t) => !registry.hasSource(t)), ...[...sinks].filter((t) => !registry.hasSink(t))]);
+  const missing = new Set([
+    ...[...sources].filter((t) => !registry.hasSource(t)),
+    ...[...sinks].filter((t) => !registry.hasSink(t)),
+  ]);
   for (const type of missing) {
     const pkg = connectorPackages[type];
     if (!pkg) continue;
@@ -42,11 +53,19 @@ export async function loadConnectorPackages(
     try {
       mod = (await importer(pkg)) as Partial<ConnectorPackage>;
     } catch (e) {
-      if (isModuleNotFound(e, pkg)) throw new PipekitError(`the plan uses ${type}, which comes with ${pkg}: install it (npm install ${pkg}) and run again`);
+      if (isModuleNotFound(e, pkg))
+        throw new PipekitError(
+          `the plan uses ${type}, which comes with ${pkg}: install it (npm install ${pkg}) and run again`,
+        );
       throw e;
     }
     if (typeof mod.registerConnectors === 'function') mod.registerConnectors(registry);
-    if ((sources.has(type) && !registry.hasSource(type)) || (sinks.has(type) && !registry.hasSink(type)))
-      throw new PipekitError(`${pkg} does not provide a ${type} connector for this runtime yet (it exports no registerConnectors that registers '${type}')`);
+    if (
+      (sources.has(type) && !registry.hasSource(type)) ||
+      (sinks.has(type) && !registry.hasSink(type))
+    )
+      throw new PipekitError(
+        `${pkg} does not provide a ${type} connector for this runtime yet (it exports no registerConnectors that registers '${type}')`,
+      );
   }
 }

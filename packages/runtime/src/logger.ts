@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
 /**
  * Paths pino blanks out in every log record. Plans hold only secret references, never values;
@@ -21,5 +21,12 @@ export const redactPaths = [
 
 /** A pino logger writing JSON to stderr (fd 2), with secrets redacted. */
 export function createLogger(options: { level?: LoggerOptions['level'] } = {}): Logger {
-  return pino({ level: options.level ?? 'warn', redact: { paths: redactPaths, censor: '[redacted]' }, base: null }, pino.destination(2));
+  return pino(
+    {
+      level: options.level ?? 'warn',
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      base: null,
+    },
+    pino.destination(2),
+  );
 }

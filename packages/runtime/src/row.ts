@@ -2,7 +2,13 @@
 export type Row = Record<string, unknown>;
 
 /** A JSON value: what an offset is made of, so checkpoints can store it as it is. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -24,7 +30,9 @@ export function recordText(record: unknown): string | null {
   if (record === undefined) return null;
   if (typeof record === 'string') return record;
   try {
-    return JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? null;
+    return (
+      JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? null
+    );
   } catch {
     return String(record);
   }

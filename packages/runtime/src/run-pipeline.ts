@@ -1,15 +1,30 @@
-import type { SinkNode } from '@pipekit/core';
 import { performance } from 'node:perf_hooks';
+import type { SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
-import { asyncScheduler, merge, type SchedulerLike, share, Subject } from 'rxjs';
-import { type ConnectorRegistry, MemoryStore, type SinkWriter, type SourceReader } from './connector.js';
+import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
+import {
+  type ConnectorRegistry,
+  MemoryStore,
+  type SinkWriter,
+  type SourceReader,
+} from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
 import { runTriggerLoop } from './driver/trigger-loop.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
-import { type CompiledPipeline, compilePlan, type QueryPlan, type RunnablePipeline } from './graph/compile-plan.js';
+import {
+  type CompiledPipeline,
+  compilePlan,
+  type QueryPlan,
+  type RunnablePipeline,
+} from './graph/compile-plan.js';
 import { createLogger } from './logger.js';
-import { type MetricsListener, NodeMetrics, nodeProgress, type QueryProgress } from './metrics/node-metrics.js';
+import {
+  type MetricsListener,
+  NodeMetrics,
+  nodeProgress,
+  type QueryProgress,
+} from './metrics/node-metrics.js';
 import { rowCoercer } from './schema/coerce.js';
 
 export interface RunOptions {
@@ -123,7 +138,11 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     readers.set(s.id, reader);
   }
   for (const k of q.sinks) {
-    if (k.checkpoint) logger.warn({ node: k.id, checkpoint: k.checkpoint }, 'checkpoints are not written yet; the query starts from the beginning');
+    if (k.checkpoint)
+      logger.warn(
+        { node: k.id, checkpoint: k.checkpoint },
+        'checkpoints are not written yet; the query starts from the beginning',
+      );
     const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
     closables.push(writer);
     writers.set(k.id, writer);
@@ -132,8 +151,15 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     const own = n.kind === 'source' || n.kind === 'map' ? n.badRecords : undefined;
     const policy = own ?? compiled.plan.policies.badRecords;
     const key = own ? n.id : '';
-    if ((n.kind === 'source' || n.kind === 'map') && policy.type === 'deadLetter' && !deadLetters.has(key)) {
-      const w = await registry.sink(policy.sink.type)(policy.sink as never, sinkCtx(`${key || compiled.plan.name}.deadLetter`, 'append'));
+    if (
+      (n.kind === 'source' || n.kind === 'map') &&
+      policy.type === 'deadLetter' &&
+      !deadLetters.has(key)
+    ) {
+      const w = await registry.sink(policy.sink.type)(
+        policy.sink as never,
+        sinkCtx(`${key || compiled.plan.name}.deadLetter`, 'append'),
+      );
       closables.push(w);
       deadLetters.set(key, w);
     }
@@ -164,7 +190,8 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     (o) => o.pipe(share()),
   );
 
-  let pending: { remaining: number; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  let pending: { remaining: number; resolve: () => void; reject: (e: unknown) => void } | null =
+    null;
   let failure: { error: unknown } | null = null;
   const subscription = merge(...sinks$).subscribe({
     next: () => {
@@ -201,7 +228,15 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       bufferedRows: st.buffered,
       nodes: queryMetrics.map((m) => nodeProgress(m, durationMs)),
     };
-    logger.debug({ queryId: q.id, batchId: epoch.batchId, rows: numInputRows, durationMs: progress.durationMs }, 'batch done');
+    logger.debug(
+      {
+        queryId: q.id,
+        batchId: epoch.batchId,
+        rows: numInputRows,
+        durationMs: progress.durationMs,
+      },
+      'batch done',
+    );
     for (const l of st.options.metrics ?? []) l.onProgress(progress);
   };
   try {
@@ -247,7 +282,11 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       signal: controller.signal,
       memory,
       metrics: new Map(compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind)])),
-      sinkStats: new Map(compiled.plan.nodes.filter((n) => n.kind === 'sink').map((n) => [n.id, { rowsWritten: 0, batches: 0 }])),
+      sinkStats: new Map(
+        compiled.plan.nodes
+          .filter((n) => n.kind === 'sink')
+          .map((n) => [n.id, { rowsWritten: 0, batches: 0 }]),
+      ),
       buffered: 0,
       maxBuffered: 0,
     };
@@ -268,7 +307,8 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       options.signal?.removeEventListener('abort', stop);
     }
     const sinks: Record<string, SinkResult> = {};
-    for (const q of compiled.queries) for (const s of q.sinks) sinks[s.id] = { queryId: q.id, ...st.sinkStats.get(s.id)! };
+    for (const q of compiled.queries)
+      for (const s of q.sinks) sinks[s.id] = { queryId: q.id, ...st.sinkStats.get(s.id)! };
     const nodes = [...st.metrics.values()];
     return {
       pipeline: compiled.plan.name,

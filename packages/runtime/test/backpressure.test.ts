@@ -1,7 +1,7 @@
 import { gen, source } from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
-import { ConnectorRegistry, registerBuiltins, runPipeline } from '../src/index.js';
 import { GenerateReader } from '../src/connectors/generate-source.js';
+import { ConnectorRegistry, registerBuiltins, runPipeline } from '../src/index.js';
 
 describe('backpressure', () => {
   it('a slow sink slows the source: buffered rows stay within one batch', async () => {
@@ -30,7 +30,12 @@ describe('backpressure', () => {
         close: () => {},
       }));
     const p = source
-      .generate({ seed: 3, limit: 20_000, batchSize, columns: { n: gen.sequence(), k: gen.key('k', 10) } })
+      .generate({
+        seed: 3,
+        limit: 20_000,
+        batchSize,
+        columns: { n: gen.sequence(), k: gen.key('k', 10) },
+      })
       .filter((r) => r.n.gte(0))
       .sink.memory({ name: 'slow' });
     const result = await runPipeline(p, { connectors: registry }).result;

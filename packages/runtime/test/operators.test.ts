@@ -1,4 +1,22 @@
-import { avg, count, countDistinct, first, gen, last, lit, max, min, parsePlan, pipeline, session, sliding, source, sql, sum, tumbling } from '@pipekit/core';
+import {
+  avg,
+  count,
+  countDistinct,
+  first,
+  gen,
+  last,
+  lit,
+  max,
+  min,
+  parsePlan,
+  pipeline,
+  session,
+  sliding,
+  source,
+  sql,
+  sum,
+  tumbling,
+} from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compilePlan, runPipeline } from '../src/index.js';
@@ -40,7 +58,9 @@ describe('stateless operators', () => {
 
   it('select with expressions, union and dedupe', async () => {
     const left = src().select({ user: 'user', one: lit(1) });
-    const right = src(5).filter((r) => r.user.eq('a')).select({ user: 'user', one: lit(2) });
+    const right = src(5)
+      .filter((r) => r.user.eq('a'))
+      .select({ user: 'user', one: lit(2) });
     const out = await rowsOf(left.union(right).dedupe('user', 'one').sink.memory({ name: 'out' }));
     expect(out).toEqual([
       { user: 'a', one: 1 },
@@ -53,7 +73,18 @@ describe('stateless operators', () => {
   it('the generate source is deterministic: same seed, same rows, whatever the batch size', async () => {
     const make = (batchSize: number, seed = 11) =>
       source
-        .generate({ seed, limit: 3_000, batchSize, columns: { n: gen.sequence(), k: gen.key('user-', 50), x: gen.uniform(0, 1), c: gen.choice(['a', 'b']), ts: gen.eventTime({ outOfOrderShare: 0.2, maxDelay: '1 minute' }) } })
+        .generate({
+          seed,
+          limit: 3_000,
+          batchSize,
+          columns: {
+            n: gen.sequence(),
+            k: gen.key('user-', 50),
+            x: gen.uniform(0, 1),
+            c: gen.choice(['a', 'b']),
+            ts: gen.eventTime({ outOfOrderShare: 0.2, maxDelay: '1 minute' }),
+          },
+        })
         .sink.memory({ name: 'out' });
     const a = await rowsOf(make(1_000));
     const b = await rowsOf(make(7));
@@ -71,22 +102,71 @@ describe('bounded stateful operators', () => {
     const run = runPipeline(
       src()
         .groupBy('user')
-        .aggregate({ n: count(), amounts: count('amount'), total: sum('amount'), mean: avg('amount'), lo: min('amount'), hi: max('amount'), firstAt: first('ts'), lastAt: last('ts'), distinct: countDistinct('amount') })
+        .aggregate({
+          n: count(),
+          amounts: count('amount'),
+          total: sum('amount'),
+          mean: avg('amount'),
+          lo: min('amount'),
+          hi: max('amount'),
+          firstAt: first('ts'),
+          lastAt: last('ts'),
+          distinct: countDistinct('amount'),
+        })
         .sink.memory({ name: 'out' }),
     );
     const result = await run.result;
     expect(run.memory.get('out')).toEqual([
-      { user: 'a', n: 3, amounts: 2, total: 40, mean: 20, lo: 10, hi: 30, firstAt: t(0), lastAt: t(12), distinct: 2 },
-      { user: 'b', n: 1, amounts: 1, total: 5, mean: 5, lo: 5, hi: 5, firstAt: t(1), lastAt: t(1), distinct: 1 },
-      { user: 'c', n: 1, amounts: 1, total: 1, mean: 1, lo: 1, hi: 1, firstAt: t(50), lastAt: t(50), distinct: 1 },
+      {
+        user: 'a',
+        n: 3,
+        amounts: 2,
+        total: 40,
+        mean: 20,
+        lo: 10,
+        hi: 30,
+        firstAt: t(0),
+        lastAt: t(12),
+        distinct: 2,
+      },
+      {
+        user: 'b',
+        n: 1,
+        amounts: 1,
+        total: 5,
+        mean: 5,
+        lo: 5,
+        hi: 5,
+        firstAt: t(1),
+        lastAt: t(1),
+        distinct: 1,
+      },
+      {
+        user: 'c',
+        n: 1,
+        amounts: 1,
+        total: 1,
+        mean: 1,
+        lo: 1,
+        hi: 1,
+        firstAt: t(50),
+        lastAt: t(50),
+        distinct: 1,
+      },
     ]);
     expect(result.sinks.sink_1).toMatchObject({ batches: 1, rowsWritten: 3 });
   });
 
   it('a global aggregate over no rows is one row', async () => {
-    const grouped = source.memory({ schema: Sale, rows: [] }).groupBy('user').aggregate({ n: count(), total: sum('amount') }).sink.memory({ name: 'out' });
+    const grouped = source
+      .memory({ schema: Sale, rows: [] })
+      .groupBy('user')
+      .aggregate({ n: count(), total: sum('amount') })
+      .sink.memory({ name: 'out' });
     // A plan may aggregate without keys (the builder asks for a window or a key first).
-    const plan = structuredClone(grouped.plan) as unknown as { nodes: { kind: string; keys?: string[] }[] };
+    const plan = structuredClone(grouped.plan) as unknown as {
+      nodes: { kind: string; keys?: string[] }[];
+    };
     plan.nodes[1]!.keys = [];
     const out = await rowsOf({ plan: parsePlan(plan), udfs: grouped.udfs });
     expect(out).toEqual([{ n: 0, total: null }]);
@@ -94,14 +174,25 @@ describe('bounded stateful operators', () => {
 
   it('tumbling, sliding and session windows on a bounded input', async () => {
     const wm = () => src().watermark('ts', '1 minute');
-    const tumble = await rowsOf(wm().window(tumbling('10 minutes')).groupBy('user').aggregate({ n: count() }).sink.memory({ name: 'out' }));
+    const tumble = await rowsOf(
+      wm()
+        .window(tumbling('10 minutes'))
+        .groupBy('user')
+        .aggregate({ n: count() })
+        .sink.memory({ name: 'out' }),
+    );
     expect(tumble).toEqual([
       { window_start: t(0), window_end: t(10), user: 'a', n: 2 },
       { window_start: t(0), window_end: t(10), user: 'b', n: 1 },
       { window_start: t(10), window_end: t(20), user: 'a', n: 1 },
       { window_start: t(50), window_end: t(60), user: 'c', n: 1 },
     ]);
-    const slide = await rowsOf(wm().window(sliding('10 minutes', '5 minutes')).aggregate({ n: count() }).sink.memory({ name: 'out' }));
+    const slide = await rowsOf(
+      wm()
+        .window(sliding('10 minutes', '5 minutes'))
+        .aggregate({ n: count() })
+        .sink.memory({ name: 'out' }),
+    );
     expect(slide.map((r) => [(r.window_start as Date).getUTCMinutes(), r.n])).toEqual([
       [55, 2],
       [0, 3],
@@ -110,7 +201,13 @@ describe('bounded stateful operators', () => {
       [45, 1],
       [50, 1],
     ]);
-    const sess = await rowsOf(wm().window(session('6 minutes')).groupBy('user').aggregate({ n: count() }).sink.memory({ name: 'out' }));
+    const sess = await rowsOf(
+      wm()
+        .window(session('6 minutes'))
+        .groupBy('user')
+        .aggregate({ n: count() })
+        .sink.memory({ name: 'out' }),
+    );
     expect(sess).toEqual([
       { window_start: t(0), window_end: t(6), user: 'a', n: 1 },
       { window_start: t(7), window_end: t(18), user: 'a', n: 2 },
@@ -127,7 +224,13 @@ describe('bounded stateful operators', () => {
         { user: 'z', country: 'FR', amount: 2 },
       ],
     });
-    const join = (type: 'inner' | 'left' | 'right' | 'full') => rowsOf(src().select('user', 'amount').join(users, { on: 'user', type }).sink.memory({ name: 'out' }));
+    const join = (type: 'inner' | 'left' | 'right' | 'full') =>
+      rowsOf(
+        src()
+          .select('user', 'amount')
+          .join(users, { on: 'user', type })
+          .sink.memory({ name: 'out' }),
+      );
     expect(await join('inner')).toEqual([
       { user: 'a', amount: 10, country: 'NL', amount_right: 1 },
       { user: 'a', amount: null, country: 'NL', amount_right: 1 },
@@ -141,12 +244,22 @@ describe('bounded stateful operators', () => {
       ['c', null],
     ]);
     expect(await join('right')).toHaveLength(4);
-    expect((await join('full')).at(-1)).toEqual({ user: 'z', amount: null, country: 'FR', amount_right: 2 });
+    expect((await join('full')).at(-1)).toEqual({
+      user: 'z',
+      amount: null,
+      country: 'FR',
+      amount_right: 2,
+    });
   });
 
   it('fans out: shared steps run once per batch, each sink gets its rows', async () => {
     const shared = src().filter((r) => r.amount.gt(1));
-    const run = runPipeline(pipeline('fan', [shared.sink.memory({ name: 'all' }), shared.groupBy('user').aggregate({ n: count() }).sink.memory({ name: 'per-user' })]));
+    const run = runPipeline(
+      pipeline('fan', [
+        shared.sink.memory({ name: 'all' }),
+        shared.groupBy('user').aggregate({ n: count() }).sink.memory({ name: 'per-user' }),
+      ]),
+    );
     const result = await run.result;
     expect(run.memory.get('all')).toHaveLength(3);
     expect(run.memory.get('per-user')).toHaveLength(2);
@@ -155,11 +268,19 @@ describe('bounded stateful operators', () => {
 });
 
 describe('what the runtime refuses before it runs', () => {
-  const stream = () => source.generate({ seed: 1, columns: { user: gen.key('u', 3), ts: gen.eventTime() } });
+  const stream = () =>
+    source.generate({ seed: 1, columns: { user: gen.key('u', 3), ts: gen.eventTime() } });
 
   it('event-time operators on unbounded streams, naming the node path', () => {
-    const p = stream().watermark('ts', '1 minute').window(tumbling('1 minute')).groupBy('user').aggregate({ n: count() }).sink.console();
-    expect(() => compilePlan(p)).toThrow(/nodes\[2\]\.window: not supported yet: tumbling windows on an unbounded stream/);
+    const p = stream()
+      .watermark('ts', '1 minute')
+      .window(tumbling('1 minute'))
+      .groupBy('user')
+      .aggregate({ n: count() })
+      .sink.console();
+    expect(() => compilePlan(p)).toThrow(
+      /nodes\[2\]\.window: not supported yet: tumbling windows on an unbounded stream/,
+    );
     const join = stream()
       .watermark('ts', '1 minute')
       .join(stream().watermark('ts', '1 minute'), { on: 'user', within: '10 minutes' })
@@ -168,8 +289,12 @@ describe('what the runtime refuses before it runs', () => {
   });
 
   it('a map node without its function (a plan read from JSON)', () => {
-    const p = src().map((r) => r).sink.memory({ name: 'x' });
-    expect(() => compilePlan({ plan: parsePlan(JSON.stringify(p.plan)), udfs: new Map() })).toThrow(/nodes\[1\]\.udf: the function 'udf' is not in the pipeline's UDF table/);
+    const p = src()
+      .map((r) => r)
+      .sink.memory({ name: 'x' });
+    expect(() => compilePlan({ plan: parsePlan(JSON.stringify(p.plan)), udfs: new Map() })).toThrow(
+      /nodes\[1\]\.udf: the function 'udf' is not in the pipeline's UDF table/,
+    );
   });
 
   it('an unbounded aggregation in update mode runs: changed groups each batch', async () => {
@@ -177,7 +302,11 @@ describe('what the runtime refuses before it runs', () => {
       .generate({ seed: 1, rowsPerSecond: 1_000, columns: { user: gen.key('u', 3) } })
       .groupBy('user')
       .aggregate({ n: count() })
-      .sink.memory({ name: 'out', outputMode: 'update', trigger: { type: 'processingTime', interval: 50 } });
+      .sink.memory({
+        name: 'out',
+        outputMode: 'update',
+        trigger: { type: 'processingTime', interval: 50 },
+      });
     const run = runPipeline(p, { signal: AbortSignal.timeout(300) });
     await run.result;
     const out = run.memory.get('out');

@@ -24,14 +24,24 @@ function tmp(): string {
 }
 
 describe('bad records', () => {
-  const rows = [good(1), { id: 2, amount: 'lots', ts: '2026-01-01T00:00:00Z' }, good(3), { id: 4, amount: 1, ts: 'yesterday' }, good(5)];
+  const rows = [
+    good(1),
+    { id: 2, amount: 'lots', ts: '2026-01-01T00:00:00Z' },
+    good(3),
+    { id: 4, amount: 1, ts: 'yesterday' },
+    good(5),
+  ];
 
   it('drop: the pipeline goes on; the rows are counted', async () => {
     const run = runPipeline(memoryPlan(rows, { type: 'drop' }));
     const result = await run.result;
     expect(run.memory.get('out').map((r) => r.id)).toEqual([1, 3, 5]);
     expect(result.badRecords).toBe(2);
-    expect(result.nodes.find((n) => n.id === 'memory_1')).toMatchObject({ badRecords: 2, dropped: 2, rowsOut: 3 });
+    expect(result.nodes.find((n) => n.id === 'memory_1')).toMatchObject({
+      badRecords: 2,
+      dropped: 2,
+      rowsOut: 3,
+    });
   });
 
   it('log: each is logged with its reason and position, and counted', async () => {
@@ -40,32 +50,56 @@ describe('bad records', () => {
     expect((await run.result).badRecords).toBe(2);
     const logged = records.filter((r) => r.msg === 'bad record');
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatchObject({ position: 'row 1', reason: 'column \'amount\': expected double, got "lots"' });
-    expect(logged[1]).toMatchObject({ position: 'row 3', reason: 'column \'ts\': expected timestamp, got "yesterday"' });
+    expect(logged[0]).toMatchObject({
+      position: 'row 1',
+      reason: 'column \'amount\': expected double, got "lots"',
+    });
+    expect(logged[1]).toMatchObject({
+      position: 'row 3',
+      reason: 'column \'ts\': expected timestamp, got "yesterday"',
+    });
   });
 
   it('sideOutput: bad records are a stream any sink can take', async () => {
     const src = source.memory({ schema: Order, rows: [], badRecords: 'sideOutput' });
-    const base = pipeline('side', [src.sink.memory({ name: 'good' }), src.badRecords().sink.memory({ name: 'bad' })]);
+    const base = pipeline('side', [
+      src.sink.memory({ name: 'good' }),
+      src.badRecords().sink.memory({ name: 'bad' }),
+    ]);
     const plan = structuredClone(base.plan) as { nodes: Record<string, unknown>[] };
     (plan.nodes[0]!.source as { rows: unknown[] }).rows = rows;
     const run = runPipeline({ plan: plan as unknown as typeof base.plan, udfs: base.udfs });
     await run.result;
     expect(run.memory.get('good')).toHaveLength(3);
     expect(run.memory.get('bad')).toEqual([
-      { reason: 'column \'amount\': expected double, got "lots"', node: 'memory_1', position: 'row 1', record: JSON.stringify(rows[1]) },
-      { reason: 'column \'ts\': expected timestamp, got "yesterday"', node: 'memory_1', position: 'row 3', record: JSON.stringify(rows[3]) },
+      {
+        reason: 'column \'amount\': expected double, got "lots"',
+        node: 'memory_1',
+        position: 'row 1',
+        record: JSON.stringify(rows[1]),
+      },
+      {
+        reason: 'column \'ts\': expected timestamp, got "yesterday"',
+        node: 'memory_1',
+        position: 'row 3',
+        record: JSON.stringify(rows[3]),
+      },
     ]);
   });
 
   it('deadLetter: written to its sink with reason and record', async () => {
     const dir = tmp();
-    const run = runPipeline(memoryPlan(rows, deadLetter(sinks.file({ path: join(dir, 'dlq'), format: 'jsonl' }))));
+    const run = runPipeline(
+      memoryPlan(rows, deadLetter(sinks.file({ path: join(dir, 'dlq'), format: 'jsonl' }))),
+    );
     const result = await run.result;
     expect(result.nodes.find((n) => n.id === 'memory_1')).toMatchObject({ deadLettered: 2 });
     const files = readdirSync(join(dir, 'dlq'));
     expect(files).toHaveLength(1);
-    const lines = readFileSync(join(dir, 'dlq', files[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(dir, 'dlq', files[0]!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.position, l.node])).toEqual([
       ['row 1', 'memory_1'],
       ['row 3', 'memory_1'],
@@ -77,18 +111,36 @@ describe('bad records', () => {
     const run = runPipeline(memoryPlan(rows, { type: 'fail' }));
     const e = await run.result.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PipelineFailure);
-    expect((e as PipelineFailure).message).toMatch(/node 'memory_1'.*batch 0.*row 1.*expected double/);
+    expect((e as PipelineFailure).message).toMatch(
+      /node 'memory_1'.*batch 0.*row 1.*expected double/,
+    );
   });
 
   it('a JSON lines file: unparseable lines and mismatches carry file:line', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'orders.jsonl'), `${JSON.stringify(good(1))}\n{"id": 2, "amount":\n${JSON.stringify({ id: 3, ts: '2026-01-01T00:00:00Z' })}\n${JSON.stringify(good(4))}\n`);
-    const src = source.file({ path: join(dir, 'orders.jsonl'), format: 'jsonl', schema: Order, badRecords: 'sideOutput' });
-    const run = runPipeline(pipeline('f', [src.sink.memory({ name: 'good' }), src.badRecords().sink.memory({ name: 'bad' })]));
+    writeFileSync(
+      join(dir, 'orders.jsonl'),
+      `${JSON.stringify(good(1))}\n{"id": 2, "amount":\n${JSON.stringify({ id: 3, ts: '2026-01-01T00:00:00Z' })}\n${JSON.stringify(good(4))}\n`,
+    );
+    const src = source.file({
+      path: join(dir, 'orders.jsonl'),
+      format: 'jsonl',
+      schema: Order,
+      badRecords: 'sideOutput',
+    });
+    const run = runPipeline(
+      pipeline('f', [
+        src.sink.memory({ name: 'good' }),
+        src.badRecords().sink.memory({ name: 'bad' }),
+      ]),
+    );
     await run.result;
     expect(run.memory.get('good').map((r) => r.id)).toEqual([1, 4]);
     const bad = run.memory.get('bad');
-    expect(bad.map((b) => String(b.position).split('/').pop())).toEqual(['orders.jsonl:2', 'orders.jsonl:3']);
+    expect(bad.map((b) => String(b.position).split('/').pop())).toEqual([
+      'orders.jsonl:2',
+      'orders.jsonl:3',
+    ]);
     expect(bad[0]!.reason).toMatch(/^not JSON/);
     expect(bad[1]!.reason).toBe("column 'amount' is missing or null but not nullable");
   });
@@ -108,7 +160,14 @@ describe('bad records', () => {
     const plan = structuredClone(mapped.plan) as unknown as { nodes: unknown[] };
     plan.nodes.push(
       { id: 'sideOutput_1', kind: 'sideOutput', of: 'map_1', output: 'badRecords' },
-      { id: 'sink_2', kind: 'sink', input: 'sideOutput_1', sink: { type: 'memory', name: 'bad' }, trigger: { type: 'availableNow' }, outputMode: 'append' },
+      {
+        id: 'sink_2',
+        kind: 'sink',
+        input: 'sideOutput_1',
+        sink: { type: 'memory', name: 'bad' },
+        trigger: { type: 'availableNow' },
+        outputMode: 'append',
+      },
     );
     const run = runPipeline({ plan: parsePlan(plan), udfs: mapped.udfs });
     const result = await run.result;
@@ -117,8 +176,17 @@ describe('bad records', () => {
       { id: 3, doubled: 6 },
     ]);
     expect(run.memory.get('bad')).toEqual([
-      { reason: 'the function threw: no twos', node: 'map_1', position: 'batch 0 row 1', record: JSON.stringify({ id: 2, amount: 2, ts: new Date(0) }) },
+      {
+        reason: 'the function threw: no twos',
+        node: 'map_1',
+        position: 'batch 0 row 1',
+        record: JSON.stringify({ id: 2, amount: 2, ts: new Date(0) }),
+      },
     ]);
-    expect(result.nodes.find((n) => n.id === 'map_1')).toMatchObject({ rowsIn: 3, rowsOut: 2, badRecords: 1 });
+    expect(result.nodes.find((n) => n.id === 'map_1')).toMatchObject({
+      rowsIn: 3,
+      rowsOut: 2,
+      badRecords: 1,
+    });
   });
 });

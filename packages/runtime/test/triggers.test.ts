@@ -8,7 +8,8 @@ import { continuousBatchRows, runPipeline } from '../src/index.js';
 import { progressLog, VirtualClock } from './helpers.js';
 
 const Row = z.object({ id: z.int(), ts: z.coerce.date() });
-const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i, ts: new Date(i * 1000) }));
+const rows = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: i, ts: new Date(i * 1000) }));
 
 describe('triggers', () => {
   it('every(interval): one batch per tick of what arrived, on virtual time', async () => {
@@ -42,7 +43,9 @@ describe('triggers', () => {
   });
 
   it('once(): one batch of everything, ignoring per-batch limits', async () => {
-    const p = source.memory({ schema: Row, rows: rows(5), batchSize: 2 }).sink.memory({ name: 'out', trigger: once() });
+    const p = source
+      .memory({ schema: Row, rows: rows(5), batchSize: 2 })
+      .sink.memory({ name: 'out', trigger: once() });
     const { listener, reports } = progressLog();
     const run = runPipeline(p, { metrics: [listener] });
     const result = await run.result;
@@ -52,7 +55,9 @@ describe('triggers', () => {
   });
 
   it('availableNow(): drains in batches within the limits, then stops', async () => {
-    const p = source.memory({ schema: Row, rows: rows(5), batchSize: 2 }).sink.memory({ name: 'out', trigger: availableNow() });
+    const p = source
+      .memory({ schema: Row, rows: rows(5), batchSize: 2 })
+      .sink.memory({ name: 'out', trigger: availableNow() });
     const { listener, reports } = progressLog();
     const run = runPipeline(p, { metrics: [listener] });
     expect((await run.result).stoppedBy).toBe('completed');
@@ -63,7 +68,11 @@ describe('triggers', () => {
   it('availableNow(): on a watched directory takes the files there at the start and stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipekit-watch-'));
     mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < 3; f++) writeFileSync(join(dir, `f${f}.jsonl`), `${JSON.stringify({ id: f, ts: '2026-01-01T00:00:00Z' })}\n`);
+    for (let f = 0; f < 3; f++)
+      writeFileSync(
+        join(dir, `f${f}.jsonl`),
+        `${JSON.stringify({ id: f, ts: '2026-01-01T00:00:00Z' })}\n`,
+      );
     const p = source
       .file({ path: dir, format: 'jsonl', watch: true, maxFilesPerTrigger: 1, schema: Row })
       .sink.memory({ name: 'out', trigger: availableNow() });
@@ -84,7 +93,9 @@ describe('triggers', () => {
     await clock.advance(25);
     // Rows arrived within the first poll interval are taken at once, not at a later tick.
     expect(reports.length).toBeGreaterThan(0);
-    expect(reports.reduce((a, r) => a + r.numInputRows, 0)).toBe(Math.floor((clock.now() - (clock.now() % 10)) * 2));
+    expect(reports.reduce((a, r) => a + r.numInputRows, 0)).toBe(
+      Math.floor((clock.now() - (clock.now() % 10)) * 2),
+    );
     await clock.advance(3_000);
     const sizes = reports.map((r) => r.numInputRows);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(continuousBatchRows);
@@ -96,7 +107,9 @@ describe('triggers', () => {
 
   it('a bounded source ends the query under every(interval) too', async () => {
     const clock = new VirtualClock();
-    const p = source.memory({ schema: Row, rows: rows(3), batchSize: 2 }).sink.memory({ name: 'out', trigger: every('1 minute') });
+    const p = source
+      .memory({ schema: Row, rows: rows(3), batchSize: 2 })
+      .sink.memory({ name: 'out', trigger: every('1 minute') });
     const run = runPipeline(p, { scheduler: clock.scheduler });
     await clock.advance(0);
     expect(run.memory.get('out')).toHaveLength(2);

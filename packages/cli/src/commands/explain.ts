@@ -8,8 +8,13 @@ export const explainFormats = ['mermaid', 'json', 'svg'] as const;
 export type ExplainFormat = (typeof explainFormats)[number];
 
 /** `pipe explain <file> [--format mermaid|json|svg] [-o out]`: the DAG as text or a picture. */
-export async function explainCommand(file: string, options: { format: string; out: string | undefined }, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  if (!(explainFormats as readonly string[]).includes(options.format)) throw new UsageError(`unknown format '${options.format}' (use ${explainFormats.join(', ')})`);
+export async function explainCommand(
+  file: string,
+  options: { format: string; out: string | undefined },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  if (!(explainFormats as readonly string[]).includes(options.format))
+    throw new UsageError(`unknown format '${options.format}' (use ${explainFormats.join(', ')})`);
   const { pipelines } = await loadPipelines(file);
   const plans = pipelines.map((p) => p.plan);
   let text: string;
@@ -21,7 +26,10 @@ export async function explainCommand(file: string, options: { format: string; ou
       text = `${JSON.stringify(plans.length === 1 ? plans[0] : plans, null, 2)}\n`;
       break;
     case 'svg':
-      if (plans.length > 1 && options.out === undefined) throw new UsageError('several pipelines: give -o for the first, or explain them one file each');
+      if (plans.length > 1 && options.out === undefined)
+        throw new UsageError(
+          'several pipelines: give -o for the first, or explain them one file each',
+        );
       text = renderSvg(plans[0]!);
       break;
   }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import type { Plan } from '@pipekit/core';
 import {
   createLogger,
   defaultConnectors,
@@ -39,9 +40,21 @@ function importerFor(file: string) {
   };
 }
 
-function summary(r: RunResult, seconds: number): string {
+function where(plan: Plan, id: string): string {
+  const n = plan.nodes.find((x) => x.id === id);
+  if (n?.kind !== 'sink') return '';
+  const s = n.sink;
+  if (s.type === 'console') return ' → the console';
+  const target = 'path' in s ? `${s.path}${'format' in s ? ` (${s.format})` : ''}` : s.type === 'memory' ? `'${s.name}'` : s.type === 'kafka' ? s.topic : s.table;
+  return ` → ${s.type} ${target}`;
+}
+
+function summary(r: RunResult, plan: Plan, seconds: number): string {
   const sinks = Object.entries(r.sinks)
-    .map(([id, s]) => `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}`)
+    .map(
+      ([id, s]) =>
+        `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}${where(plan, id)}`,
+    )
     .join('\n');
   const batches = r.queries.reduce((a, q) => a + q.batches, 0);
   const read = r.nodes.filter((n) => n.kind === 'source').reduce((a, n) => a + n.rowsIn, 0);
@@ -68,14 +81,20 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
         const registry = defaultConnectors();
         await loadConnectorPackages(p.plan, registry, importerFor(path));
         const started = performance.now();
-        const run = runPipeline({ plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs }, { connectors: registry, logger, metrics, signal: io.signal, stdout: io.stdout });
+        const run = runPipeline(
+          { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
+          { connectors: registry, logger, metrics, signal: io.signal, stdout: io.stdout },
+        );
         const r = await run.result;
-        return { r, seconds: (performance.now() - started) / 1000 };
+        return { r, plan: p.plan, seconds: (performance.now() - started) / 1000 };
       }),
     );
-    for (const { r, seconds } of results) {
-      if (o.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...r, nodes: undefined, seconds })}\n`);
-      else io.stdout.write(summary(r, seconds));
+    for (const { r, plan, seconds } of results) {
+      if (o.json)
+        io.stdout.write(
+          `${JSON.stringify({ type: 'summary', ...r, nodes: undefined, seconds })}\n`,
+        );
+      else io.stdout.write(summary(r, plan, seconds));
     }
     return 0;
   } finally {

@@ -6,7 +6,10 @@ import { loadPipelines } from '../load-pipeline.js';
  * `pipe validate <file.ts|plan.json>`: loads the pipelines (which checks their plans) and checks
  * that the runtime can run them (node kinds, UDFs, connectors). Prints every problem with its path.
  */
-export async function validateCommand(file: string, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function validateCommand(
+  file: string,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
   const { pipelines } = await loadPipelines(file);
   let problems = 0;
   for (const p of pipelines) {
@@ -24,13 +27,18 @@ export async function validateCommand(file: string, io: { stdout: NodeJS.Writabl
     } catch (e) {
       if (!(e instanceof PipekitError)) throw e;
       const more = e.issues.length > 0 ? e.issues : [{ path: [], message: e.message }];
-      for (const i of more) if (!issues.some((x) => x.message === i.message && x.path.join('.') === i.path.join('.'))) issues.push(i);
+      for (const i of more)
+        if (!issues.some((x) => x.message === i.message && x.path.join('.') === i.path.join('.')))
+          issues.push(i);
     }
     const nodes = p.plan.nodes.length;
-    if (issues.length === 0) io.stdout.write(`ok: ${file}: pipeline '${p.plan.name}' (${nodes} nodes)\n`);
+    if (issues.length === 0)
+      io.stdout.write(`ok: ${file}: pipeline '${p.plan.name}' (${nodes} nodes)\n`);
     else {
       problems += issues.length;
-      io.stdout.write(`${file}: pipeline '${p.plan.name}' has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${formatIssues(issues).replace(/^/gm, '  ')}\n`);
+      io.stdout.write(
+        `${file}: pipeline '${p.plan.name}' has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${formatIssues(issues).replace(/^/gm, '  ')}\n`,
+      );
     }
   }
   return problems === 0 ? 0 : 2;

@@ -172,7 +172,7 @@ function sourceOptions(ctx: Ctx, flow: Flow, index: number, step: SourceStep) {
     } else if ((step.inference === 'records' && used.length > 0) || (step.inference === 'whenTyped' && usage.typed)) {
       fields = inferredFields(usage);
       inferred = true;
-      ctx.check(step.path, `the config declares no schema: columns ${fields.map((f) => f.name).join(', ')} and their types were inferred from how later steps use them; check them`);
+      ctx.check(step.path, `no schema is declared: the columns (${fields.map((f) => f.name).join(', ')}) and their types were inferred from how later steps use them; check them`);
     }
   }
   if (fields !== null) options.schema = zodObject(fields);

@@ -80,26 +80,41 @@ function isArithmetic(n: ExprNode): boolean {
  */
 export function usageOf(flow: Flow, source: Ref): Usage {
   const columns = new Map<string, Guess | undefined>();
-  let typed = false;
   const note = (c: string, g: Guess | undefined) => {
-    const known = columns.get(c);
-    if (known === undefined) columns.set(c, g);
+    if (columns.get(c) === undefined) columns.set(c, g);
   };
   const readers = (ref: Ref) => flow.steps.flatMap((s, i) => (inputsOf(s).includes(ref) ? [[i, s] as const] : []));
+  /** Whether anything from `ref` on needs column types. */
+  const typedFrom = (ref: Ref, seen: Set<Ref>): boolean =>
+    readers(ref).some(([i, s]) => {
+      if (seen.has(i)) return false;
+      seen.add(i);
+      return s.kind === 'aggregate' || s.kind === 'watermark' || typedFrom(i, seen);
+    });
+  let typed = false;
   const walk = (ref: Ref, seen: Set<Ref>) => {
     for (const [i, s] of readers(ref)) {
       if (seen.has(i)) continue;
       seen.add(i);
-      if (visit(s, ref, note)) walk(i, seen);
       if (s.kind === 'aggregate' || s.kind === 'watermark') typed = true;
+      if (s.kind === 'join' && s.right === ref) {
+        // The right side of a join gives its keys; typed steps after the join need its columns too.
+        for (const k of s.on.right) note(k, undefined);
+        if (typedFrom(i, new Set())) typed = true;
+        continue;
+      }
+      if (visit(s, note)) walk(i, seen);
     }
   };
   walk(source, new Set());
   return { columns, typed };
 }
 
-/** Notes what `step` uses of the rows coming from `from`; true when its own output has the same columns. */
-function visit(step: Step, from: Ref, note: (c: string, g: Guess | undefined) => void): boolean {
+/**
+ * Notes what `step` uses of its input rows; true when later steps still see the same columns
+ * (after a join, columns the config uses next are taken to come from the left side).
+ */
+function visit(step: Step, note: (c: string, g: Guess | undefined) => void): boolean {
   switch (step.kind) {
     case 'filter':
       guessTypes(step.condition, note);
@@ -116,12 +131,11 @@ function visit(step: Step, from: Ref, note: (c: string, g: Guess | undefined) =>
       for (const a of step.aggregates) if (a.column !== undefined) note(a.column, a.fn === 'sum' || a.fn === 'avg' ? 'number' : undefined);
       return false;
     case 'join':
-      for (const k of step.left === from ? step.on.left : step.on.right) note(k, undefined);
-      return false;
+      for (const k of step.on.left) note(k, undefined);
+      return true;
     case 'sink': {
       const s = step.sink;
-      const cols = [...asList(s.partitionBy), ...asList(s.key)];
-      for (const c of cols) note(c, undefined);
+      for (const c of [...asList(s.partitionBy), ...asList(s.key)]) note(c, undefined);
       return false;
     }
     case 'lateRows':

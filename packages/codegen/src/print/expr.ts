@@ -42,8 +42,14 @@ const stringTests: Readonly<Record<string, string>> = { startswith: 'startsWith'
 const timeParts: Readonly<Record<string, string>> = { year: 'year', month: 'month', dayofmonth: 'day', hour: 'hour', minute: 'minute' };
 
 export class ExprPrinter {
-  /** Column kinds: from the schema, or unknown for every column when there is none. */
-  constructor(private readonly schema: Schema | null) {}
+  /**
+   * Column kinds come from the schema. Rows the typed API does not know (a source without a
+   * declared schema) are read with `col('name')`, whose type is unknown.
+   */
+  constructor(
+    private readonly schema: Schema | null,
+    private readonly untyped = schema === null,
+  ) {}
 
   /** A boolean condition as typed code, or null. */
   predicate(node: ExprNode): { code: string; imports: string[]; usesRow: boolean } | null {
@@ -71,6 +77,7 @@ export class ExprPrinter {
   private expr(n: ExprNode): Typed | null {
     switch (n.kind) {
       case 'column': {
+        if (this.untyped) return { code: `col(${quote(n.name)})`, kind: 'unknown', imports: ['col'] };
         const key = propertyKey(n.name);
         return { code: key.startsWith("'") ? `r[${key}]` : `r.${key}`, kind: this.column(n.name), imports: [] };
       }

@@ -144,6 +144,8 @@ export class PlanPrinter {
     if (n.kind === 'sink') return variableName(this.annotations.sinks.get(n.id)?.variable ?? 'query');
     if (n.name !== undefined) return variableName(n.name);
     if (n.kind === 'source') return variableName(`${this.schemaConsts.get(n.id) ?? n.source.type}s`);
+    const readers = this.readers.get(n.id) ?? [];
+    if (readers.every((r) => this.byId.get(r)?.kind === 'sink')) return 'output';
     return n.kind === 'aggregate' ? 'aggregated' : n.kind === 'join' ? 'joined' : 'stream';
   }
 
@@ -238,13 +240,49 @@ export class PlanPrinter {
     return `.${callCode(n.source.type, args, indent, 1)}`;
   }
 
-  private condition(id: string, node: ExprNode, what: 'filter' | 'value'): string {
+  /** `.filter(...)`; a long AND/OR of several conditions becomes `and(...)` with one condition a line. */
+  private filterCall(n: PlanNodeOf<'filter'>, indent: number): string {
+    const code = this.condition(n.id, n.predicate, 'filter');
+    const flat = `.filter(${code})`;
+    if (fits(flat, indent)) return flat;
+    const terms = this.terms(n.id, n.predicate);
+    if (!terms) return flat;
+    this.imports.add(terms.op);
+    const row = terms.usesRow ? '(r) =>\n' + pad(indent + 2) : '';
+    const inner = terms.usesRow ? indent + 2 : indent;
+    const list = terms.codes.map((c) => `${pad(inner + 2)}${c},`).join('\n');
+    return `.filter(${row}${terms.op}(\n${list}\n${pad(inner)})${terms.usesRow ? `,\n${pad(indent)}` : ''})`;
+  }
+
+  /** The conditions of a left-nested AND (or OR) chain, each as typed code. */
+  private terms(id: string, node: ExprNode): { op: 'and' | 'or'; codes: string[]; usesRow: boolean } | null {
+    if (node.kind !== 'binary' || (node.op !== 'and' && node.op !== 'or')) return null;
+    const op = node.op;
+    const parts: ExprNode[] = [];
+    let at: ExprNode = node;
+    while (at.kind === 'binary' && at.op === op) {
+      parts.unshift(at.right);
+      at = at.left;
+    }
+    parts.unshift(at);
+    const printer = this.exprPrinter(id);
+    const printed = parts.map((p) => printer.predicate(p));
+    if (printed.some((p) => p === null)) return null;
+    const ok = printed as { code: string; imports: string[]; usesRow: boolean }[];
+    for (const p of ok) for (const i of p.imports) this.imports.add(i);
+    return { op, codes: ok.map((p) => p.code), usesRow: ok.some((p) => p.usesRow) };
+  }
+
+  private exprPrinter(id: string): ExprPrinter {
     const input = this.byId.get(id);
     const inputId = input ? nodeInputs(input)[0] : undefined;
     const schema = inputId === undefined ? null : (this.schemas.get(inputId) ?? null);
-    const joined = schema === null && inputId !== undefined && this.hasJoinUpstream(inputId);
-    const printer = new ExprPrinter(schema);
-    const typed = joined ? null : what === 'filter' ? printer.predicate(node) : printer.value(node);
+    return new ExprPrinter(schema, schema === null || inputId === undefined || this.untyped(inputId));
+  }
+
+  private condition(id: string, node: ExprNode, what: 'filter' | 'value'): string {
+    const printer = this.exprPrinter(id);
+    const typed = what === 'filter' ? printer.predicate(node) : printer.value(node);
     if (typed) {
       for (const i of typed.imports) this.imports.add(i);
       return typed.usesRow ? `(r) => ${typed.code}` : typed.code;
@@ -252,14 +290,28 @@ export class PlanPrinter {
     this.imports.add('sql');
     const original = this.annotations.conditions.get(id);
     const text = original !== undefined && sameTree(original, node) ? original : printSql(node);
-    this.notes.push({ nodeId: id, message: `the condition \`${text}\` is kept as sql\`...\`: it has no typed form the row type accepts` });
+    this.notes.push({ nodeId: id, message: `the condition \`${text}\` is kept as sql\`...\`: no typed expression gives the same tree` });
     return `sql\`${text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')}\``;
   }
 
-  private hasJoinUpstream(id: string): boolean {
+  /** Whether the typed API sees this stream's rows as `Record<string, unknown>` (a source without a declared schema). */
+  private untyped(id: string): boolean {
     const n = this.byId.get(id);
-    if (!n) return false;
-    return n.kind === 'join' || nodeInputs(n).some((i) => this.hasJoinUpstream(i));
+    if (!n) return true;
+    switch (n.kind) {
+      case 'source':
+        return n.source.type !== 'generate' && this.declaredFields(n) === null;
+      case 'aggregate':
+        return false;
+      case 'select':
+        return n.columns.some((c) => c.expr.kind === 'column' && c.expr.name === c.name) ? this.untyped(n.input) : false;
+      case 'sideOutput': {
+        const of = this.byId.get(n.of);
+        return n.output === 'late' && of !== undefined && of.kind !== 'source' ? this.untyped(nodeInputs(of)[0] ?? '') : false;
+      }
+      default:
+        return nodeInputs(n).some((i) => this.untyped(i));
+    }
   }
 
   private watermarkColumn(id: string): string | undefined {
@@ -330,7 +382,7 @@ export class PlanPrinter {
 
   private readonly visitor: PlanVisitor<Segment[]> = {
     source: () => [],
-    filter: (n) => [segment((i) => `.filter(${this.condition(n.id, n.predicate, 'filter')})`.replace(/\n/g, `\n${pad(i)}`))],
+    filter: (n) => [segment((i) => this.filterCall(n, i))],
     select: (n) => {
       if (n.columns.every((c) => c.expr.kind === 'column' && c.expr.name === c.name))
         return [segment(`.select(${n.columns.map((c) => quote(c.name)).join(', ')})`)];

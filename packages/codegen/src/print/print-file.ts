@@ -51,10 +51,16 @@ function byName(a: string, b: string): number {
   return a.localeCompare(b, 'en', { sensitivity: 'base' }) || (a < b ? -1 : 1);
 }
 
-/** One blank line between top-level statements, as people separate them. */
+/** One blank line before each top-level statement (and the comments above it), as people separate them. */
 function blankLinesBetween(text: string): string {
-  return text
-    .replace(/\n(const |export default |\/\/ )/g, '\n\n$1')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/(import [^\n]+;)\n\n(import )/g, '$1\n$2');
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const isComment = (l: string | undefined) => l?.startsWith('//') ?? false;
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    const starts = /^(const |export |\/\/ )/.test(line);
+    if (starts && prev !== undefined && prev !== '' && !isComment(prev)) out.push('');
+    out.push(line);
+  }
+  return out.join('\n');
 }

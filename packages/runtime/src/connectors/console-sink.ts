@@ -5,18 +5,33 @@ import type { Row } from '../row.js';
 /** A cell as Spark's `show()` prints it. */
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime())
+      ? 'Invalid Date'
+      : v
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.000Z$|Z$/, '');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 
 /** Rows as a bordered text table, like Spark's `Dataset.show(numRows, truncate)`. */
-export function formatTable(rows: readonly Row[], schema: Schema | null, numRows: number, truncate: boolean): string {
-  const columns = schema?.fields.map((f) => f.name) ?? [...new Set(rows.slice(0, numRows).flatMap((r) => Object.keys(r)))];
+export function formatTable(
+  rows: readonly Row[],
+  schema: Schema | null,
+  numRows: number,
+  truncate: boolean,
+): string {
+  const columns = schema?.fields.map((f) => f.name) ?? [
+    ...new Set(rows.slice(0, numRows).flatMap((r) => Object.keys(r))),
+  ];
   const shown = rows.slice(0, numRows);
   const cut = (s: string) => (truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s);
   const cells = shown.map((r) => columns.map((c) => cut(cellText(r[c]))));
-  const widths = columns.map((c, i) => Math.max(3, c.length, ...cells.map((row) => row[i]!.length)));
+  const widths = columns.map((c, i) =>
+    Math.max(3, c.length, ...cells.map((row) => row[i]!.length)),
+  );
   const pad = (s: string, w: number) => (truncate ? s.padStart(w) : s.padEnd(w));
   const line = `+${widths.map((w) => '-'.repeat(w)).join('+')}+`;
   const out = [line, `|${columns.map((c, i) => pad(c, widths[i]!)).join('|')}|`, line];
@@ -35,7 +50,9 @@ export class ConsoleWriter implements SinkWriter {
 
   writeBatch(batch: SinkBatch): void {
     const rule = '-------------------------------------------';
-    this.ctx.stdout.write(`${rule}\nBatch: ${batch.batchId}\n${rule}\n${formatTable(batch.rows, batch.schema, this.spec.numRows, this.spec.truncate)}\n`);
+    this.ctx.stdout.write(
+      `${rule}\nBatch: ${batch.batchId}\n${rule}\n${formatTable(batch.rows, batch.schema, this.spec.numRows, this.spec.truncate)}\n`,
+    );
   }
 
   close(): void {}

@@ -8,7 +8,11 @@ import { formatJsonLines } from '../formats/jsonl.js';
 import { formatParquet } from '../formats/parquet.js';
 import type { Row } from '../row.js';
 
-const extensionOf: Record<FileSinkSpec['format'], string> = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
+const extensionOf: Record<FileSinkSpec['format'], string> = {
+  jsonl: 'jsonl',
+  csv: 'csv',
+  parquet: 'parquet',
+};
 
 function partitionValue(v: unknown): string {
   if (v === null || v === undefined) return '__HIVE_DEFAULT_PARTITION__';
@@ -29,7 +33,11 @@ export class FileWriter implements SinkWriter {
     private readonly spec: FileSinkSpec,
     ctx: SinkContext,
   ) {
-    this.queryTag = createHash('sha256').update(ctx.queryId).update(ctx.nodeId).digest('hex').slice(0, 8);
+    this.queryTag = createHash('sha256')
+      .update(ctx.queryId)
+      .update(ctx.nodeId)
+      .digest('hex')
+      .slice(0, 8);
   }
 
   async writeBatch(batch: SinkBatch): Promise<void> {
@@ -42,16 +50,27 @@ export class FileWriter implements SinkWriter {
     for (const r of batch.rows) {
       const dir = partitionBy.map((c) => `${c}=${partitionValue(r[c])}`).join('/');
       let g = groups.get(dir);
-      if (!g) groups.set(dir, (g = []));
+      if (!g) {
+        g = [];
+        groups.set(dir, g);
+      }
       const rest: Row = {};
       for (const k in r) if (!partitionBy.includes(k)) rest[k] = r[k];
       g.push(rest);
     }
-    const schema = batch.schema ? { fields: batch.schema.fields.filter((f) => !partitionBy.includes(f.name)) } : null;
-    for (const [dir, rows] of groups) await this.writeFile(join(this.spec.path, dir), rows, schema, batch.batchId);
+    const schema = batch.schema
+      ? { fields: batch.schema.fields.filter((f) => !partitionBy.includes(f.name)) }
+      : null;
+    for (const [dir, rows] of groups)
+      await this.writeFile(join(this.spec.path, dir), rows, schema, batch.batchId);
   }
 
-  private async writeFile(dir: string, rows: readonly Row[], schema: Schema | null, batchId: number): Promise<void> {
+  private async writeFile(
+    dir: string,
+    rows: readonly Row[],
+    schema: Schema | null,
+    batchId: number,
+  ): Promise<void> {
     await mkdir(dir, { recursive: true });
     const name = `part-${String(batchId).padStart(5, '0')}-${this.queryTag}.${extensionOf[this.spec.format]}`;
     const tmp = join(dir, `.${name}.tmp`);
@@ -64,7 +83,10 @@ export class FileWriter implements SinkWriter {
       case 'jsonl':
         return formatJsonLines(rows);
       case 'csv':
-        return formatCsv(rows, schema?.fields.map((f) => f.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]);
+        return formatCsv(
+          rows,
+          schema?.fields.map((f) => f.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))],
+        );
       case 'parquet':
         return formatParquet(rows, schema);
     }

@@ -39,9 +39,15 @@ export class FileReader implements SourceReader {
     if (!spec.watch) {
       await reader.scan();
       if (reader.log.length === 0)
-        throw new PipekitError(`file source ${ctx.nodeId}: no ${spec.format} files at '${spec.path}'`, [{ path: ['source', 'path'], message: 'the path matches no file' }]);
+        throw new PipekitError(
+          `file source ${ctx.nodeId}: no ${spec.format} files at '${spec.path}'`,
+          [{ path: ['source', 'path'], message: 'the path matches no file' }],
+        );
     } else if (!(await stat(spec.path).catch(() => null))?.isDirectory()) {
-      throw new PipekitError(`file source ${ctx.nodeId}: '${spec.path}' is not a directory to watch`, [{ path: ['source', 'path'], message: 'watch needs a directory' }]);
+      throw new PipekitError(
+        `file source ${ctx.nodeId}: '${spec.path}' is not a directory to watch`,
+        [{ path: ['source', 'path'], message: 'watch needs a directory' }],
+      );
     }
     return reader;
   }
@@ -50,7 +56,9 @@ export class FileReader implements SourceReader {
     const exts = extensions[this.spec.format];
     const named = resolve(this.spec.path);
     // A directory holds other files too; a file or a glob the user named is taken as it is.
-    const found = (await listFiles(this.spec.path)).filter((f) => exts.includes(extname(f).toLowerCase()) || f === named || isGlob(this.spec.path));
+    const found = (await listFiles(this.spec.path)).filter(
+      (f) => exts.includes(extname(f).toLowerCase()) || f === named || isGlob(this.spec.path),
+    );
     for (const f of found) {
       if (this.seen.has(f)) continue;
       this.seen.add(f);
@@ -66,7 +74,9 @@ export class FileReader implements SourceReader {
     if (this.spec.watch && this.cap === undefined) await this.scan();
     const from = start as number;
     const upTo = this.cap ?? this.log.length;
-    const max = limits.allAvailable ? upTo : Math.min(upTo, from + (this.spec.maxFilesPerTrigger ?? upTo));
+    const max = limits.allAvailable
+      ? upTo
+      : Math.min(upTo, from + (this.spec.maxFilesPerTrigger ?? upTo));
     return max > from ? max : null;
   }
 
@@ -91,7 +101,11 @@ export class FileReader implements SourceReader {
         return parseCsv(
           await readFile(file, 'utf8'),
           name,
-          { header: this.spec.header, delimiter: this.spec.delimiter, columns: schema?.fields.map((f) => f.name) ?? null },
+          {
+            header: this.spec.header,
+            delimiter: this.spec.delimiter,
+            columns: schema?.fields.map((f) => f.name) ?? null,
+          },
           toRow,
           nodeId,
         );
@@ -100,7 +114,17 @@ export class FileReader implements SourceReader {
         try {
           raw = await readParquet(file);
         } catch (e) {
-          return { rows: [], badRecords: [{ reason: `not a Parquet file: ${(e as Error).message}`, node: nodeId, position: name, record: null }] };
+          return {
+            rows: [],
+            badRecords: [
+              {
+                reason: `not a Parquet file: ${(e as Error).message}`,
+                node: nodeId,
+                position: name,
+                record: null,
+              },
+            ],
+          };
         }
         const rows: Row[] = [];
         const badRecords: BadRecord[] = [];

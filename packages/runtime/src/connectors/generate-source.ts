@@ -1,7 +1,7 @@
 import type { GenerateSourceSpec } from '@pipekit/core';
 import type { Offset, ReadLimits, SourceContext, SourceReader } from '../connector.js';
 import type { Row } from '../row.js';
-import { rowFactory, valueOf } from './generate-values.js';
+import { columnValues, rowFactory } from './generate-values.js';
 
 /**
  * Seeded synthetic rows (Spark's rate source, with columns). The offset is the next row number;
@@ -22,7 +22,7 @@ export class GenerateReader implements SourceReader {
   ) {
     const names = Object.keys(spec.columns);
     const timing = { msPerRow: spec.rowsPerSecond ? 1000 / spec.rowsPerSecond : 1 };
-    const values = names.map((n, i) => valueOf(spec.columns[n]!, i, timing));
+    const values = names.map((n, i) => columnValues(spec.columns[n]!, i, timing));
     this.makeRow = rowFactory(names, values, spec.seed);
     this.startedAt = ctx.scheduler.now();
   }

@@ -30,7 +30,11 @@ export interface GenerateTiming {
  * The value function of a generated column. Values depend only on (seed, column position, row
  * number), so any range of rows can be generated again, alone, with the same result.
  */
-export function valueOf(c: GeneratedColumn, columnIndex: number, timing: GenerateTiming): ValueOf {
+export function columnValues(
+  c: GeneratedColumn,
+  columnIndex: number,
+  timing: GenerateTiming,
+): ValueOf {
   const salt = mix(0x27d4eb2f + Math.imul(columnIndex + 1, 0x165667b1));
   const unit = (h: number) => mix(h ^ salt) / two32;
   const unit2 = (h: number) => mix(h ^ salt ^ 0x5bd1e995) / two32;
@@ -43,19 +47,29 @@ export function valueOf(c: GeneratedColumn, columnIndex: number, timing: Generat
       return (_row, h) => {
         const k = Math.floor(unit(h) * c.cardinality);
         if (!cached) return c.prefix + k;
-        return cache[k] ?? (cache[k] = c.prefix + k);
+        let s = cache[k];
+        if (s === undefined) {
+          s = c.prefix + k;
+          cache[k] = s;
+        }
+        return s;
       };
     }
     case 'uniform': {
       const span = c.max - c.min;
-      return c.integer ? (_row, h) => Math.floor(c.min + unit(h) * (span + 1)) : (_row, h) => c.min + unit(h) * span;
+      return c.integer
+        ? (_row, h) => Math.floor(c.min + unit(h) * (span + 1))
+        : (_row, h) => c.min + unit(h) * span;
     }
     case 'choice': {
       const weights = c.weights ?? c.values.map(() => 1);
       const total = weights.reduce((a, b) => a + b, 0);
       const cumulative: number[] = [];
       let acc = 0;
-      for (const w of weights) cumulative.push((acc += w) / total);
+      for (const w of weights) {
+        acc += w;
+        cumulative.push(acc / total);
+      }
       const last = c.values.length - 1;
       return (_row, h) => {
         const u = unit(h);
@@ -70,14 +84,24 @@ export function valueOf(c: GeneratedColumn, columnIndex: number, timing: Generat
       const { msPerRow } = timing;
       return (row, h) => {
         const t = start + Math.floor(row * msPerRow);
-        return new Date(c.outOfOrderShare > 0 && unit(h) < c.outOfOrderShare ? t - Math.floor(unit2(h) * c.maxDelay) : t);
+        return new Date(
+          c.outOfOrderShare > 0 && unit(h) < c.outOfOrderShare
+            ? t - Math.floor(unit2(h) * c.maxDelay)
+            : t,
+        );
       };
     }
   }
 }
 
 /** Builds rows as object literals of one shape, so the engine keeps them monomorphic. */
-export function rowFactory(names: readonly string[], values: readonly ValueOf[], seed: number): (row: number) => Record<string, unknown> {
+export function rowFactory(
+  names: readonly string[],
+  values: readonly ValueOf[],
+  seed: number,
+): (row: number) => Record<string, unknown> {
   const body = `return (row) => { const h = hash(seed, row); return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}](row, h)`).join(', ')} }; };`;
-  return new Function('v', 'hash', 'seed', body)(values, rowHash, seed) as (row: number) => Record<string, unknown>;
+  return new Function('v', 'hash', 'seed', body)(values, rowHash, seed) as (
+    row: number,
+  ) => Record<string, unknown>;
 }

@@ -16,7 +16,10 @@ function segmentPattern(seg: string): RegExp {
       const close = seg.indexOf(']', i);
       if (close < 0) re += '\\[';
       else {
-        re += `[${seg.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${seg
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = close;
       }
     } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -29,7 +32,8 @@ async function walk(dir: string, segments: readonly string[], out: string[]): Pr
   if (head === undefined) return;
   if (head === '**') {
     await walk(dir, rest, out);
-    for (const e of await entries(dir)) if (e.isDirectory()) await walk(join(dir, e.name), segments, out);
+    for (const e of await entries(dir))
+      if (e.isDirectory()) await walk(join(dir, e.name), segments, out);
     return;
   }
   if (!isGlob(head)) {
@@ -63,7 +67,15 @@ export async function listFiles(path: string): Promise<string[]> {
     if (s.isFile()) return [abs];
     const out: string[] = [];
     await walk(abs, ['**', '*'], out);
-    return out.filter((f) => !f.slice(abs.length + 1).split(sep).some((p) => p.startsWith('.') || p.startsWith('_'))).sort();
+    return out
+      .filter(
+        (f) =>
+          !f
+            .slice(abs.length + 1)
+            .split(sep)
+            .some((p) => p.startsWith('.') || p.startsWith('_')),
+      )
+      .sort();
   }
   const parts = abs.split(sep);
   const firstGlob = parts.findIndex(isGlob);

@@ -69,7 +69,8 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
   const { trigger, sources, scheduler, signal } = o;
   const offsets = new Map<string, Offset>();
   for (const s of sources) offsets.set(s.id, await s.reader.initialOffset());
-  if (trigger.type === 'availableNow') for (const s of sources) await s.reader.prepareForAvailableNow?.();
+  if (trigger.type === 'availableNow')
+    for (const s of sources) await s.reader.prepareForAvailableNow?.();
   const limits = limitsOf(trigger);
   let batchId = 0;
   let nextTick = scheduler.now();
@@ -84,7 +85,12 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
     const hasData = ends.some((e) => e !== null);
     const exhausted = sources.every((s, i) => s.reader.isExhausted(ends[i] ?? offsets.get(s.id)!));
     if (hasData || exhausted) {
-      const reads = new Map(sources.map((s, i) => [s.id, ends[i] === null ? null : { start: offsets.get(s.id)!, end: ends[i]! }] as const));
+      const reads = new Map(
+        sources.map(
+          (s, i) =>
+            [s.id, ends[i] === null ? null : { start: offsets.get(s.id)!, end: ends[i]! }] as const,
+        ),
+      );
       await o.runBatch({ batchId, final: exhausted, time, reads });
       batchId++;
       for (const [i, s] of sources.entries()) {
@@ -95,7 +101,8 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
       }
     }
     if (exhausted) return { batches: batchId, stoppedBy: 'completed' };
-    if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData)) return { batches: batchId, stoppedBy: 'completed' };
+    if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData))
+      return { batches: batchId, stoppedBy: 'completed' };
     if (trigger.type === 'processingTime') {
       nextTick += trigger.interval;
       const now = scheduler.now();
@@ -104,7 +111,8 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
         nextTick = now;
         await yieldToEventLoop();
       }
-    } else if (trigger.type === 'continuous' && !hasData) await sleep(scheduler, continuousPollMs, signal);
+    } else if (trigger.type === 'continuous' && !hasData)
+      await sleep(scheduler, continuousPollMs, signal);
     else await yieldToEventLoop();
   }
   return { batches: batchId, stoppedBy: 'stopped' };

@@ -5,7 +5,10 @@ import type { BadRecord, Row } from '../row.js';
  * Splits CSV text into records of fields (RFC 4180: quoted fields may hold the delimiter, quotes
  * doubled, and newlines). Returns each record with the line it starts on.
  */
-export function splitCsv(text: string, delimiter: string): { fields: (string | null)[]; line: number }[] {
+export function splitCsv(
+  text: string,
+  delimiter: string,
+): { fields: (string | null)[]; line: number }[] {
   const out: { fields: (string | null)[]; line: number }[] = [];
   let fields: (string | null)[] = [];
   let field = '';
@@ -96,13 +99,27 @@ export function parseCsv(
 }
 
 function quote(s: string, delimiter: string): string {
-  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r')
+    ? `"${s.replace(/"/g, '""')}"`
+    : s;
 }
 
 /** Rows as CSV with a header line; NULL is an empty field, Dates ISO text. */
-export function formatCsv(rows: readonly Row[], columns: readonly string[], delimiter = ','): string {
-  const text = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+export function formatCsv(
+  rows: readonly Row[],
+  columns: readonly string[],
+  delimiter = ',',
+): string {
+  const text = (v: unknown) =>
+    v === null || v === undefined
+      ? ''
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
   let out = `${columns.map((c) => quote(c, delimiter)).join(delimiter)}\n`;
-  for (const r of rows) out += `${columns.map((c) => quote(text(r[c]), delimiter)).join(delimiter)}\n`;
+  for (const r of rows)
+    out += `${columns.map((c) => quote(text(r[c]), delimiter)).join(delimiter)}\n`;
   return out;
 }

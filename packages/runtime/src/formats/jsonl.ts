@@ -19,7 +19,12 @@ export function parseJsonLines(
     try {
       record = JSON.parse(line);
     } catch (e) {
-      badRecords.push({ reason: `not JSON: ${(e as Error).message}`, node: nodeId, position, record: line });
+      badRecords.push({
+        reason: `not JSON: ${(e as Error).message}`,
+        node: nodeId,
+        position,
+        record: line,
+      });
       continue;
     }
     const r = toRow(record, position);

@@ -15,7 +15,16 @@ export async function readParquet(file: string): Promise<Row[]> {
   return rows;
 }
 
-type ParquetType = 'BOOLEAN' | 'INT32' | 'INT64' | 'DOUBLE' | 'FLOAT' | 'STRING' | 'TIMESTAMP' | 'JSON' | 'BYTE_ARRAY';
+type ParquetType =
+  | 'BOOLEAN'
+  | 'INT32'
+  | 'INT64'
+  | 'DOUBLE'
+  | 'FLOAT'
+  | 'STRING'
+  | 'TIMESTAMP'
+  | 'JSON'
+  | 'BYTE_ARRAY';
 
 function parquetType(t: DataType): ParquetType {
   if (typeof t !== 'string') return 'JSON';
@@ -45,7 +54,10 @@ function parquetType(t: DataType): ParquetType {
 function inferType(values: readonly unknown[]): ParquetType {
   const v = values.find((x) => x !== null && x !== undefined);
   if (typeof v === 'boolean') return 'BOOLEAN';
-  if (typeof v === 'number') return values.every((x) => x === null || x === undefined || Number.isInteger(x)) ? 'INT64' : 'DOUBLE';
+  if (typeof v === 'number')
+    return values.every((x) => x === null || x === undefined || Number.isInteger(x))
+      ? 'INT64'
+      : 'DOUBLE';
   if (v instanceof Date) return 'TIMESTAMP';
   if (typeof v === 'object') return 'JSON';
   return 'STRING';
@@ -53,7 +65,9 @@ function inferType(values: readonly unknown[]): ParquetType {
 
 /** Rows as one Parquet file (snappy), column types from the schema or, without one, the values. */
 export function formatParquet(rows: readonly Row[], schema: Schema | null): Uint8Array {
-  const names = schema?.fields.map((f) => f.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const names = schema?.fields.map((f) => f.name) ?? [
+    ...new Set(rows.flatMap((r) => Object.keys(r))),
+  ];
   const columnData = names.map((name, i) => {
     const data = rows.map((r) => {
       const v = r[name];
@@ -62,10 +76,14 @@ export function formatParquet(rows: readonly Row[], schema: Schema | null): Uint
     const field = schema?.fields[i];
     let type: ParquetType = field ? parquetType(field.type) : inferType(data);
     if (type === 'STRING') {
-      for (let j = 0; j < data.length; j++) if (data[j] !== null && typeof data[j] !== 'string') data[j] = String(data[j]);
+      for (let j = 0; j < data.length; j++)
+        if (data[j] !== null && typeof data[j] !== 'string') data[j] = String(data[j]);
     }
-    if (type === 'INT64' && data.some((v) => typeof v === 'number' && !Number.isSafeInteger(v))) type = 'DOUBLE';
-    if (type === 'INT64') for (let j = 0; j < data.length; j++) if (typeof data[j] === 'number') data[j] = BigInt(data[j] as number);
+    if (type === 'INT64' && data.some((v) => typeof v === 'number' && !Number.isSafeInteger(v)))
+      type = 'DOUBLE';
+    if (type === 'INT64')
+      for (let j = 0; j < data.length; j++)
+        if (typeof data[j] === 'number') data[j] = BigInt(data[j] as number);
     return { name, data, type, nullable: field?.nullable ?? true };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData }));

@@ -24,6 +24,10 @@ export interface Batch {
 
 const none: readonly BadRecord[] = Object.freeze([]);
 
-export function batchOf(epoch: Epoch, rows: readonly Row[], bad: readonly BadRecord[] = none): Batch {
+export function batchOf(
+  epoch: Epoch,
+  rows: readonly Row[],
+  bad: readonly BadRecord[] = none,
+): Batch {
   return { epoch, rows, bad };
 }

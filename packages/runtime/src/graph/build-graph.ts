@@ -1,7 +1,7 @@
 import {
+  type CompileOptions,
   compileExpr,
   compilePredicate,
-  type CompileOptions,
   type ExprNode,
   type PlanVisitor,
   type Policy,
@@ -9,7 +9,15 @@ import {
   visitNode,
 } from '@pipekit/core';
 import type { Logger } from 'pino';
-import { catchError, concatMap, map, type Observable, type OperatorFunction, tap, throwError } from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  map,
+  type Observable,
+  type OperatorFunction,
+  tap,
+  throwError,
+} from 'rxjs';
 import type { SinkWriter, SourceReader } from '../connector.js';
 import { messageOf, PipelineFailure } from '../errors.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
@@ -99,11 +107,18 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
       }),
     );
   },
-  filter: (n, ctx) => single(ctx, filterRows(compilePredicate(n.predicate, ctx.inputInfos[0]!.schema ?? undefined, exprOptions(ctx.g)))),
+  filter: (n, ctx) =>
+    single(
+      ctx,
+      filterRows(
+        compilePredicate(n.predicate, ctx.inputInfos[0]!.schema ?? undefined, exprOptions(ctx.g)),
+      ),
+    ),
   select: (n, ctx) => {
     const schema = ctx.inputInfos[0]!.schema;
     const columns: OutputColumn[] = n.columns.map((c) =>
-      c.expr.kind === 'column' && (schema === null || schema.fields.some((f) => f.name === (c.expr as { name: string }).name))
+      c.expr.kind === 'column' &&
+      (schema === null || schema.fields.some((f) => f.name === (c.expr as { name: string }).name))
         ? { name: c.name, from: (c.expr as { name: string }).name }
         : { name: c.name, fn: expr(c.expr, schema, ctx.g) },
     );
@@ -113,27 +128,53 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     const schema = ctx.inputInfos[0]!.schema;
     const fn = expr(n.expr, schema, ctx.g);
     if (!schema) return single(ctx, projectRows(setColumn(n.column, fn)));
-    const columns: OutputColumn[] = schema.fields.map((f) => (f.name === n.column ? { name: f.name, fn } : { name: f.name, from: f.name }));
+    const columns: OutputColumn[] = schema.fields.map((f) =>
+      f.name === n.column ? { name: f.name, fn } : { name: f.name, from: f.name },
+    );
     if (!schema.fields.some((f) => f.name === n.column)) columns.push({ name: n.column, fn });
     return single(ctx, projectRows(projector(columns)));
   },
   drop: (n, ctx) => {
     const schema = ctx.inputInfos[0]!.schema;
     if (!schema) return single(ctx, projectRows(withoutColumns(n.columns)));
-    return single(ctx, projectRows(projector(schema.fields.filter((f) => !n.columns.includes(f.name)).map((f) => ({ name: f.name, from: f.name })))));
+    return single(
+      ctx,
+      projectRows(
+        projector(
+          schema.fields
+            .filter((f) => !n.columns.includes(f.name))
+            .map((f) => ({ name: f.name, from: f.name })),
+        ),
+      ),
+    );
   },
-  map: (n, ctx) => single(ctx, mapUdf(n.id, ctx.g.compiled.udfs.get(n.udf)!, rowCoercer(n.schema, n.id), policyOf(ctx, n.badRecords))),
+  map: (n, ctx) =>
+    single(
+      ctx,
+      mapUdf(
+        n.id,
+        ctx.g.compiled.udfs.get(n.udf)!,
+        rowCoercer(n.schema, n.id),
+        policyOf(ctx, n.badRecords),
+      ),
+    ),
   union: (_n, ctx) => unionBatches(ctx.inputs),
   hint: (_n, ctx) => ctx.inputs[0]!,
   watermark: (n, ctx) => single(ctx, trackWatermark(n.column, n.delay, ctx.g.metrics(n.id))),
   dedupe: (n, ctx) => single(ctx, dedupeRows(n.columns, ctx.g.metrics(n.id))),
-  aggregate: (n, ctx) => single(ctx, aggregateRows(n, ctx.g.compiled.aggregateEmit.get(n.id)!, ctx.g.metrics(n.id))),
+  aggregate: (n, ctx) =>
+    single(ctx, aggregateRows(n, ctx.g.compiled.aggregateEmit.get(n.id)!, ctx.g.metrics(n.id))),
   join: (n, ctx) => {
     const [l, r] = ctx.inputInfos;
     const names = (s: Schema | null) => s?.fields.map((f) => f.name) ?? null;
-    return hashJoin(n, { left: names(l!.schema), right: names(r!.schema) }, ctx.g.metrics(n.id))(ctx.inputs[0]!, ctx.inputs[1]!);
+    return hashJoin(
+      n,
+      { left: names(l!.schema), right: names(r!.schema) },
+      ctx.g.metrics(n.id),
+    )(ctx.inputs[0]!, ctx.inputs[1]!);
   },
-  sideOutput: (_n, ctx) => ctx.inputs[0]!.pipe(map((b) => batchOf(b.epoch, b.bad.map(badRecordRow)))),
+  sideOutput: (_n, ctx) =>
+    ctx.inputs[0]!.pipe(map((b) => batchOf(b.epoch, b.bad.map(badRecordRow)))),
   sink: (n, ctx) => {
     const writer = ctx.g.writers.get(n.id)!;
     const stats = ctx.g.sinkStats(n.id);
@@ -141,7 +182,12 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     return ctx.inputs[0]!.pipe(
       concatMap(async (b) => {
         if (b.rows.length > 0) {
-          await writer.writeBatch({ queryId: ctx.g.queryId, batchId: b.epoch.batchId, rows: b.rows, schema });
+          await writer.writeBatch({
+            queryId: ctx.g.queryId,
+            batchId: b.epoch.batchId,
+            rows: b.rows,
+            schema,
+          });
           stats.rowsWritten += b.rows.length;
           stats.batches += 1;
         }
@@ -164,7 +210,9 @@ function instrument(ctx: NodeCtx, out: Observable<Batch>): Observable<Batch> {
       throwError(() =>
         e instanceof PipelineFailure || (e as { name?: string })?.name === 'PipekitError'
           ? e
-          : new PipelineFailure(ctx.g.compiled.plan.name, node.id, node.kind, null, messageOf(e), { cause: e }),
+          : new PipelineFailure(ctx.g.compiled.plan.name, node.id, node.kind, null, messageOf(e), {
+              cause: e,
+            }),
       ),
     ),
   );
@@ -175,18 +223,38 @@ function instrument(ctx: NodeCtx, out: Observable<Batch>): Observable<Batch> {
  * runs once), each emitting once per micro-batch. Returns the sinks' observables, which emit when
  * a sink has written its batch.
  */
-export function buildGraph(g: GraphContext, nodes: readonly NodeInfo[], share: <T>(o: Observable<T>) => Observable<T>): Observable<Batch>[] {
+export function buildGraph(
+  g: GraphContext,
+  nodes: readonly NodeInfo[],
+  share: <T>(o: Observable<T>) => Observable<T>,
+): Observable<Batch>[] {
   const built = new Map<string, Observable<Batch>>();
   const sinks: Observable<Batch>[] = [];
   for (const info of nodes) {
     const node = info.node;
-    const inputIds = node.kind === 'source' ? [] : node.kind === 'union' ? node.inputs : node.kind === 'join' ? [node.left, node.right] : node.kind === 'sideOutput' ? [node.of] : [node.input];
+    const inputIds =
+      node.kind === 'source'
+        ? []
+        : node.kind === 'union'
+          ? node.inputs
+          : node.kind === 'join'
+            ? [node.left, node.right]
+            : node.kind === 'sideOutput'
+              ? [node.of]
+              : [node.input];
     const inputs = inputIds.map((id) => {
       const o = built.get(id)!;
       const m = g.metrics(node.id);
-      return o.pipe(tap((b: Batch) => m.countIn(node.kind === 'sideOutput' ? b.bad.length : b.rows.length)));
+      return o.pipe(
+        tap((b: Batch) => m.countIn(node.kind === 'sideOutput' ? b.bad.length : b.rows.length)),
+      );
     });
-    const ctx: NodeCtx = { g, info, inputs, inputInfos: inputIds.map((id) => g.compiled.info.get(id)!) };
+    const ctx: NodeCtx = {
+      g,
+      info,
+      inputs,
+      inputInfos: inputIds.map((id) => g.compiled.info.get(id)!),
+    };
     const out = share(instrument(ctx, visitNode(build, node, ctx)));
     built.set(node.id, out);
     if (node.kind === 'sink') sinks.push(out);

@@ -73,16 +73,30 @@ function notSupported(ctx: CheckCtx, what: string, path: (string | number)[] = [
 
 function sinkIssues(ctx: CheckCtx, type: string, path: (string | number)[]): Issue[] {
   if (!ctx.registry || ctx.registry.hasSink(type)) return [];
-  return [{ path: ['nodes', ctx.info.index, ...path], message: `no connector for sink type '${type}'`, fix: installFix(type) }];
+  return [
+    {
+      path: ['nodes', ctx.info.index, ...path],
+      message: `no connector for sink type '${type}'`,
+      fix: installFix(type),
+    },
+  ];
 }
 
 function installFix(type: string): string {
-  const pkgs: Record<string, string> = { kafka: '@pipekit/kafka', postgres: '@pipekit/postgres', delta: '@pipekit/delta' };
+  const pkgs: Record<string, string> = {
+    kafka: '@pipekit/kafka',
+    postgres: '@pipekit/postgres',
+    delta: '@pipekit/delta',
+  };
   const pkg = pkgs[type];
   return pkg ? `install ${pkg} (npm install ${pkg})` : 'register a connector for it';
 }
 
-function policyIssues(ctx: CheckCtx, policy: Policy | undefined, path: (string | number)[]): Issue[] {
+function policyIssues(
+  ctx: CheckCtx,
+  policy: Policy | undefined,
+  path: (string | number)[],
+): Issue[] {
   return policy?.type === 'deadLetter' ? sinkIssues(ctx, policy.sink.type, [...path, 'sink']) : [];
 }
 
@@ -106,7 +120,11 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
   source: (n, ctx) => {
     const issues = policyIssues(ctx, n.badRecords, ['badRecords']);
     if (ctx.registry && !ctx.registry.hasSource(n.source.type))
-      issues.push({ path: ['nodes', ctx.info.index, 'source', 'type'], message: `no connector for source type '${n.source.type}'`, fix: installFix(n.source.type) });
+      issues.push({
+        path: ['nodes', ctx.info.index, 'source', 'type'],
+        message: `no connector for source type '${n.source.type}'`,
+        fix: installFix(n.source.type),
+      });
     return issues;
   },
   filter: () => [],
@@ -128,7 +146,11 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
   watermark: () => [],
   dedupe: (n, ctx) => {
     const input = ctx.infos.get(n.input)!;
-    if (!ctx.info.bounded && input.node.kind === 'watermark') return notSupported(ctx, 'dedupe within a watermark on an unbounded stream (comes with the event-time operators)');
+    if (!ctx.info.bounded && input.node.kind === 'watermark')
+      return notSupported(
+        ctx,
+        'dedupe within a watermark on an unbounded stream (comes with the event-time operators)',
+      );
     return [];
   },
   aggregate: (n, ctx) => {
@@ -136,34 +158,57 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
       ctx.emit.set(n.id, 'final');
       return [];
     }
-    if (n.window) return notSupported(ctx, `${n.window.type} windows on an unbounded stream (come with the event-time operators)`, ['window']);
+    if (n.window)
+      return notSupported(
+        ctx,
+        `${n.window.type} windows on an unbounded stream (come with the event-time operators)`,
+        ['window'],
+      );
     const modes = new Set(downstreamSinks(n.id, ctx.infos).map((s) => s.outputMode));
     if (modes.size === 1 && (modes.has('complete') || modes.has('update'))) {
       ctx.emit.set(n.id, modes.has('complete') ? 'complete' : 'update');
       return [];
     }
-    return notSupported(ctx, `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (use complete or update)`);
+    return notSupported(
+      ctx,
+      `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (use complete or update)`,
+    );
   },
   join: (n, ctx) => {
     const left = ctx.infos.get(n.left)!;
     const right = ctx.infos.get(n.right)!;
     if (left.bounded && right.bounded) return [];
-    return notSupported(ctx, right.bounded ? 'a stream–static join with an unbounded left input' : 'stream–stream joins');
+    return notSupported(
+      ctx,
+      right.bounded ? 'a stream–static join with an unbounded left input' : 'stream–stream joins',
+    );
   },
-  sideOutput: (n, ctx) => (n.output === 'late' ? notSupported(ctx, 'the side output of late rows (comes with the event-time operators)') : []),
+  sideOutput: (n, ctx) =>
+    n.output === 'late'
+      ? notSupported(ctx, 'the side output of late rows (comes with the event-time operators)')
+      : [],
   sink: (n, ctx) => [...sinkIssues(ctx, n.sink.type, ['sink', 'type'])],
 };
 
 function nodeInfos(plan: Plan): Map<string, NodeInfo> {
   const readers = new Map<string, string[]>();
-  for (const n of plan.nodes) for (const i of nodeInputs(n)) readers.set(i, [...(readers.get(i) ?? []), n.id]);
+  for (const n of plan.nodes)
+    for (const i of nodeInputs(n)) readers.set(i, [...(readers.get(i) ?? []), n.id]);
   const infos = new Map<string, NodeInfo>();
   plan.nodes.forEach((node, index) => {
     const inputs = nodeInputs(node).map((i) => infos.get(i));
     let schema: Schema | null;
-    if (node.kind === 'sideOutput') schema = node.output === 'badRecords' ? badRecordSchema : (inputs[0]?.schema ?? null);
-    else schema = checkNode(node, inputs.map((i) => i?.schema ?? null)).schema;
-    const bounded = node.kind === 'source' ? isBoundedSource(node.source) : inputs.every((i) => i?.bounded ?? true);
+    if (node.kind === 'sideOutput')
+      schema = node.output === 'badRecords' ? badRecordSchema : (inputs[0]?.schema ?? null);
+    else
+      schema = checkNode(
+        node,
+        inputs.map((i) => i?.schema ?? null),
+      ).schema;
+    const bounded =
+      node.kind === 'source'
+        ? isBoundedSource(node.source)
+        : inputs.every((i) => i?.bounded ?? true);
     infos.set(node.id, { node, index, schema, bounded, readers: readers.get(node.id) ?? [] });
   });
   return infos;
@@ -198,9 +243,17 @@ function queriesOf(plan: Plan, infos: ReadonlyMap<string, NodeInfo>, issues: Iss
         message: `not supported yet: sinks that share steps with different triggers ('${first.id}' and '${other.id}')`,
         fix: 'give them the same trigger',
       });
-    const id = first.queryName ?? (sinks.length === 1 && groups.size === 1 ? plan.name : `${plan.name}.${q}`);
+    const id =
+      first.queryName ??
+      (sinks.length === 1 && groups.size === 1 ? plan.name : `${plan.name}.${q}`);
     q++;
-    queries.push({ id, nodes, sources: nodes.filter((n): n is SourceNode => n.kind === 'source'), sinks, trigger: first.trigger });
+    queries.push({
+      id,
+      nodes,
+      sources: nodes.filter((n): n is SourceNode => n.kind === 'source'),
+      sinks,
+      trigger: first.trigger,
+    });
   }
   return queries;
 }
@@ -213,7 +266,10 @@ function queriesOf(plan: Plan, infos: ReadonlyMap<string, NodeInfo>, issues: Iss
  * @param registry when given, also checks every source and sink type has a connector.
  * @throws PipekitError listing every problem.
  */
-export function compilePlan(pipeline: RunnablePipeline, registry?: ConnectorRegistry): CompiledPipeline {
+export function compilePlan(
+  pipeline: RunnablePipeline,
+  registry?: ConnectorRegistry,
+): CompiledPipeline {
   const { plan } = pipeline;
   const infos = nodeInfos(plan);
   const issues: Issue[] = [];
@@ -222,7 +278,13 @@ export function compilePlan(pipeline: RunnablePipeline, registry?: ConnectorRegi
     const info = infos.get(node.id)!;
     issues.push(...visitNode(check, node, { info, pipeline, infos, registry, emit }));
   }
-  issues.push(...policyIssues({ info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit }, plan.policies.badRecords, []).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })));
+  issues.push(
+    ...policyIssues(
+      { info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit },
+      plan.policies.badRecords,
+      [],
+    ).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })),
+  );
   const queries = queriesOf(plan, infos, issues);
   if (issues.length > 0) throw new PipekitError(`pipeline '${plan.name}' cannot run`, issues);
   return { plan, udfs: pipeline.udfs, info: infos, queries, aggregateEmit: emit };

@@ -11,15 +11,60 @@ export class PrometheusMetrics implements MetricsListener {
   readonly registry = new Registry();
   private server: Server | null = null;
   private readonly labels = ['pipeline', 'query', 'node', 'kind'] as const;
-  private readonly rowsIn = new Counter({ name: 'pipekit_node_rows_in_total', help: 'Rows into a node', labelNames: this.labels, registers: [this.registry] });
-  private readonly rowsOut = new Counter({ name: 'pipekit_node_rows_out_total', help: 'Rows out of a node', labelNames: this.labels, registers: [this.registry] });
-  private readonly rate = new Gauge({ name: 'pipekit_node_rows_per_second', help: 'Rows out of a node per second in the last batch', labelNames: this.labels, registers: [this.registry] });
-  private readonly bad = new Gauge({ name: 'pipekit_node_bad_records', help: 'Records refused by a node (any policy)', labelNames: this.labels, registers: [this.registry] });
-  private readonly dropped = new Gauge({ name: 'pipekit_node_dropped_rows', help: 'Refused rows dropped or logged', labelNames: this.labels, registers: [this.registry] });
-  private readonly deadLettered = new Gauge({ name: 'pipekit_node_dead_lettered_rows', help: 'Refused rows written to a dead-letter sink', labelNames: this.labels, registers: [this.registry] });
-  private readonly state = new Gauge({ name: 'pipekit_node_state_rows', help: 'Rows, groups or keys held in state', labelNames: this.labels, registers: [this.registry] });
-  private readonly watermark = new Gauge({ name: 'pipekit_node_watermark_seconds', help: 'Watermark (epoch seconds)', labelNames: this.labels, registers: [this.registry] });
-  private readonly batches = new Counter({ name: 'pipekit_query_batches_total', help: 'Micro-batches run', labelNames: ['pipeline', 'query'], registers: [this.registry] });
+  private readonly rowsIn = new Counter({
+    name: 'pipekit_node_rows_in_total',
+    help: 'Rows into a node',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly rowsOut = new Counter({
+    name: 'pipekit_node_rows_out_total',
+    help: 'Rows out of a node',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly rate = new Gauge({
+    name: 'pipekit_node_rows_per_second',
+    help: 'Rows out of a node per second in the last batch',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly bad = new Gauge({
+    name: 'pipekit_node_bad_records',
+    help: 'Records refused by a node (any policy)',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly dropped = new Gauge({
+    name: 'pipekit_node_dropped_rows',
+    help: 'Refused rows dropped or logged',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly deadLettered = new Gauge({
+    name: 'pipekit_node_dead_lettered_rows',
+    help: 'Refused rows written to a dead-letter sink',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly state = new Gauge({
+    name: 'pipekit_node_state_rows',
+    help: 'Rows, groups or keys held in state',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly watermark = new Gauge({
+    name: 'pipekit_node_watermark_seconds',
+    help: 'Watermark (epoch seconds)',
+    labelNames: this.labels,
+    registers: [this.registry],
+  });
+  private readonly batches = new Counter({
+    name: 'pipekit_query_batches_total',
+    help: 'Micro-batches run',
+    labelNames: ['pipeline', 'query'],
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'pipekit_query_batch_duration_seconds',
     help: 'Micro-batch processing time',

@@ -24,7 +24,11 @@ type Group = GroupState & {
  * windows on a bounded input) and aggregate. Output: `window_start`, `window_end` (when windowed),
  * the keys, then the aggregates.
  */
-export function aggregateRows(node: AggregateNode, emit: AggregateEmit, metrics: NodeMetrics): OperatorFunction<Batch, Batch> {
+export function aggregateRows(
+  node: AggregateNode,
+  emit: AggregateEmit,
+  metrics: NodeMetrics,
+): OperatorFunction<Batch, Batch> {
   const updater = groupUpdater(node.aggregates);
   const keyCols = node.keys;
   const window = node.window;
@@ -56,7 +60,10 @@ export function aggregateRows(node: AggregateNode, emit: AggregateEmit, metrics:
           for (const r of rows) {
             const k = keyOf(r);
             let g = groups.get(k);
-            if (!g) groups.set(k, (g = newGroup(r, null, true)));
+            if (!g) {
+              g = newGroup(r, null, true);
+              groups.set(k, g);
+            }
             g.rows!.push(r);
           }
         };
@@ -68,13 +75,20 @@ export function aggregateRows(node: AggregateNode, emit: AggregateEmit, metrics:
             for (const w of assign(r)) {
               const wk = `${w[0]}\u0002${typeof k === 'string' ? k : String(k)}`;
               let g = groups.get(wk);
-              if (!g) groups.set(wk, (g = newGroup(r, w, false)));
+              if (!g) {
+                g = newGroup(r, w, false);
+                groups.set(wk, g);
+              }
               updater.add(g, r);
             }
           }
         };
       }
-      const toRow = (keys: readonly unknown[], w: readonly [number, number] | null, values: readonly unknown[]): Row => {
+      const toRow = (
+        keys: readonly unknown[],
+        w: readonly [number, number] | null,
+        values: readonly unknown[],
+      ): Row => {
         const out: Row = {};
         if (window) {
           out.window_start = new Date(w![0]);
@@ -113,7 +127,8 @@ export function aggregateRows(node: AggregateNode, emit: AggregateEmit, metrics:
           } else if (b.epoch.final) {
             out = results(groups.values());
             // A global aggregate over no rows is one row, as in SQL.
-            if (groups.size === 0 && keyCols.length === 0 && !window) out = [toRow([], null, updater.results(updater.init([])))];
+            if (groups.size === 0 && keyCols.length === 0 && !window)
+              out = [toRow([], null, updater.results(updater.init([])))];
           }
           return batchOf(b.epoch, out);
         }),
@@ -124,9 +139,18 @@ export function aggregateRows(node: AggregateNode, emit: AggregateEmit, metrics:
 type SessionWindow = Extract<NonNullable<AggregateNode['window']>, { type: 'session' }>;
 
 /** Splits a key's rows into sessions: a gap of at least `gap` between events starts a new one. */
-function sessions(rows: readonly Row[], w: SessionWindow): { window: [number, number]; rows: Row[] }[] {
+function sessions(
+  rows: readonly Row[],
+  w: SessionWindow,
+): { window: [number, number]; rows: Row[] }[] {
   const timed = rows
-    .map((r) => ({ r, t: r[w.column] instanceof Date ? (r[w.column] as Date).getTime() : (r[w.column] as number | null) }))
+    .map((r) => ({
+      r,
+      t:
+        r[w.column] instanceof Date
+          ? (r[w.column] as Date).getTime()
+          : (r[w.column] as number | null),
+    }))
     .filter((x): x is { r: Row; t: number } => typeof x.t === 'number')
     .sort((a, b) => a.t - b.t);
   const out: { window: [number, number]; rows: Row[] }[] = [];

@@ -26,19 +26,31 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
     case 'count':
       return c === undefined
         ? { init: () => 0, add: (s) => (s as number) + 1, result: (s) => s }
-        : { init: () => 0, add: (s, r) => (r[c] === null || r[c] === undefined ? s : (s as number) + 1), result: (s) => s };
+        : {
+            init: () => 0,
+            add: (s, r) => (r[c] === null || r[c] === undefined ? s : (s as number) + 1),
+            result: (s) => s,
+          };
     case 'countDistinct':
       return {
         init: () => new Set<unknown>(),
         add: (s, r) => {
           const v = r[c!];
-          if (v !== null && v !== undefined) (s as Set<unknown>).add(v instanceof Date ? v.getTime() : v);
+          if (v !== null && v !== undefined)
+            (s as Set<unknown>).add(v instanceof Date ? v.getTime() : v);
           return s;
         },
         result: (s) => (s as Set<unknown>).size,
       };
     case 'sum':
-      return { init: () => null, add: (s, r) => (r[c!] === null || r[c!] === undefined ? s : ((s as number | null) ?? 0) + (r[c!] as number)), result: (s) => s };
+      return {
+        init: () => null,
+        add: (s, r) =>
+          r[c!] === null || r[c!] === undefined
+            ? s
+            : ((s as number | null) ?? 0) + (r[c!] as number),
+        result: (s) => s,
+      };
     case 'avg':
       return {
         init: () => [0, 0],
@@ -69,8 +81,16 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
       };
     }
     case 'first':
-      return { init: () => undefined, add: (s, r) => (s === undefined && r[c!] !== null && r[c!] !== undefined ? r[c!] : s), result: (s) => s ?? null };
+      return {
+        init: () => undefined,
+        add: (s, r) => (s === undefined && r[c!] !== null && r[c!] !== undefined ? r[c!] : s),
+        result: (s) => s ?? null,
+      };
     case 'last':
-      return { init: () => null, add: (s, r) => (r[c!] === null || r[c!] === undefined ? s : r[c!]), result: (s) => s };
+      return {
+        init: () => null,
+        add: (s, r) => (r[c!] === null || r[c!] === undefined ? s : r[c!]),
+        result: (s) => s,
+      };
   }
 }

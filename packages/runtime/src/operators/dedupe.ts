@@ -5,7 +5,10 @@ import type { Row } from '../row.js';
 import { keyFunction } from './keys.js';
 
 /** Drops rows whose key columns were seen before, in this batch or an earlier one. */
-export function dedupeRows(columns: readonly string[], metrics: NodeMetrics): OperatorFunction<Batch, Batch> {
+export function dedupeRows(
+  columns: readonly string[],
+  metrics: NodeMetrics,
+): OperatorFunction<Batch, Batch> {
   return (input: Observable<Batch>) =>
     defer(() => {
       const seen = new Set<unknown>();

@@ -48,13 +48,21 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
     'slow',
     `return (rows, groupOf) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const g = groupOf(r); ${lines.join(' ')} } };`,
   )(slow) as GroupUpdater['fold'];
-  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };`)(slow) as GroupUpdater['add'];
-  const init = new Function('slow', `return (keys) => ({ keys, x: slow.map((a) => (a ? a.init() : null)), ${initFields.join(', ')} });`)(slow) as GroupUpdater['init'];
+  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };`)(
+    slow,
+  ) as GroupUpdater['add'];
+  const init = new Function(
+    'slow',
+    `return (keys) => ({ keys, x: slow.map((a) => (a ? a.init() : null)), ${initFields.join(', ')} });`,
+  )(slow) as GroupUpdater['init'];
   const results = (g: GroupState): unknown[] =>
     specs.map((a, i) => {
       if (a.fn === 'count') return g[`s${i}`];
       if (a.fn === 'sum') return (g[`n${i}`] as number) === 0 ? null : g[`s${i}`];
-      if (a.fn === 'avg') return (g[`n${i}`] as number) === 0 ? null : (g[`s${i}`] as number) / (g[`n${i}`] as number);
+      if (a.fn === 'avg')
+        return (g[`n${i}`] as number) === 0
+          ? null
+          : (g[`s${i}`] as number) / (g[`n${i}`] as number);
       return slow[i]!.result(g.x[i]);
     });
   return { fold, add, init, results };

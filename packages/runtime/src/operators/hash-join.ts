@@ -45,13 +45,23 @@ export function hashJoin(
       );
     });
 
-  function joinAll(leftRows: readonly Row[], table: Map<unknown, Row[]>, leftCols: readonly string[], rightCols: readonly string[]): Row[] {
+  function joinAll(
+    leftRows: readonly Row[],
+    table: Map<unknown, Row[]>,
+    leftCols: readonly string[],
+    rightCols: readonly string[],
+  ): Row[] {
     const taken = new Set(leftCols);
-    const rightOut = rightCols.filter((c) => !node.on.right.includes(c)).map((c) => ({ from: c, to: taken.has(c) ? `${c}_right` : c }));
+    const rightOut = rightCols
+      .filter((c) => !node.on.right.includes(c))
+      .map((c) => ({ from: c, to: taken.has(c) ? `${c}_right` : c }));
     const combine = (l: Row | null, r: Row | null): Row => {
       const out: Row = {};
       for (const c of leftCols) out[c] = l ? l[c] : null;
-      if (!l && r) node.on.left.forEach((c, i) => (out[c] = r[node.on.right[i]!]));
+      if (!l && r)
+        node.on.left.forEach((c, i) => {
+          out[c] = r[node.on.right[i]!];
+        });
       for (const c of rightOut) out[c.to] = r ? r[c.from] : null;
       return out;
     };
@@ -68,7 +78,9 @@ export function hashJoin(
         }
       } else if (joinType === 'left' || joinType === 'full') out.push(combine(l, null));
     }
-    if (joinType === 'right' || joinType === 'full') for (const rs of table.values()) for (const r of rs) if (!matched.has(r)) out.push(combine(null, r));
+    if (joinType === 'right' || joinType === 'full')
+      for (const rs of table.values())
+        for (const r of rs) if (!matched.has(r)) out.push(combine(null, r));
     return out;
   }
 }

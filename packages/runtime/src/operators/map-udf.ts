@@ -1,9 +1,9 @@
 import type { Udf } from '@pipekit/core';
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { ToRowResult } from '../connector.js';
+import { messageOf } from '../errors.js';
 import { type Batch, batchOf, type Epoch } from '../graph/batch.js';
 import { type BadRecord, type Row, recordText } from '../row.js';
-import { messageOf } from '../errors.js';
 
 /**
  * Runs a local JavaScript function over each row. A row whose function throws, or returns
@@ -26,12 +26,22 @@ export function mapUdf(
       try {
         result = fn(rows[i] as never);
       } catch (e) {
-        bad.push({ reason: `the function threw: ${messageOf(e)}`, node: nodeId, position, record: recordText(rows[i]) });
+        bad.push({
+          reason: `the function threw: ${messageOf(e)}`,
+          node: nodeId,
+          position,
+          record: recordText(rows[i]),
+        });
         continue;
       }
       const r = toRow(result, position);
       if (r.ok) out.push(r.row);
-      else bad.push({ ...r.bad, reason: `the function returned a bad row: ${r.bad.reason}`, record: recordText(rows[i]) });
+      else
+        bad.push({
+          ...r.bad,
+          reason: `the function returned a bad row: ${r.bad.reason}`,
+          record: recordText(rows[i]),
+        });
     }
     return batchOf(b.epoch, out, await onBad(bad, b.epoch));
   });

@@ -2,7 +2,9 @@ import type { CompiledExpr } from '@pipekit/core';
 import type { Row } from '../row.js';
 
 /** One output column: copied from an input column, or computed. */
-export type OutputColumn = { readonly name: string; readonly from: string } | { readonly name: string; readonly fn: CompiledExpr };
+export type OutputColumn =
+  | { readonly name: string; readonly from: string }
+  | { readonly name: string; readonly fn: CompiledExpr };
 
 /**
  * A function that builds an output row as one object literal, so every row has the same shape

@@ -14,7 +14,9 @@ function timeOf(v: unknown): number | null {
  * tumbling window, size/slide for a sliding one (aligned to the epoch, as Spark's). Empty when the
  * time is NULL. Session windows depend on other rows and are not assigned here.
  */
-export function windowAssigner(w: WindowOnColumn): (row: Row) => readonly (readonly [number, number])[] {
+export function windowAssigner(
+  w: WindowOnColumn,
+): (row: Row) => readonly (readonly [number, number])[] {
   if (w.type === 'session') throw new Error('session windows are not assigned per row');
   const size = w.size;
   const slide = w.type === 'sliding' ? w.slide : w.size;

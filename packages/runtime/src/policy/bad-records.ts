@@ -27,7 +27,10 @@ export function badRecordRow(b: BadRecord): Row {
  * Applies a node's bad-record policy to the records it refused in one batch and returns those that
  * go on as its side output. Every record is counted; none is dropped silently.
  */
-export function badRecordHandler(policy: Policy, ctx: BadRecordContext): (bad: readonly BadRecord[], epoch: Epoch) => Promise<readonly BadRecord[]> {
+export function badRecordHandler(
+  policy: Policy,
+  ctx: BadRecordContext,
+): (bad: readonly BadRecord[], epoch: Epoch) => Promise<readonly BadRecord[]> {
   let logged = 0;
   const none: readonly BadRecord[] = [];
   return async (bad, epoch) => {
@@ -41,21 +44,38 @@ export function badRecordHandler(policy: Policy, ctx: BadRecordContext): (bad: r
       case 'log': {
         m.dropped += bad.length;
         for (const b of bad.slice(0, Math.max(0, logEach - logged)))
-          ctx.logger.warn({ node: b.node, position: b.position, reason: b.reason, batchId: epoch.batchId }, 'bad record');
+          ctx.logger.warn(
+            { node: b.node, position: b.position, reason: b.reason, batchId: epoch.batchId },
+            'bad record',
+          );
         if (logged + bad.length > logEach)
-          ctx.logger.warn({ node: m.id, count: bad.length, total: m.badRecords, batchId: epoch.batchId }, 'bad records (counted, not each logged)');
+          ctx.logger.warn(
+            { node: m.id, count: bad.length, total: m.badRecords, batchId: epoch.batchId },
+            'bad records (counted, not each logged)',
+          );
         logged += bad.length;
         return none;
       }
       case 'deadLetter':
-        await ctx.deadLetter!.writeBatch({ queryId: `${ctx.queryId}/dead-letter/${m.id}`, batchId: epoch.batchId, rows: bad.map(badRecordRow), schema: badRecordSchema });
+        await ctx.deadLetter!.writeBatch({
+          queryId: `${ctx.queryId}/dead-letter/${m.id}`,
+          batchId: epoch.batchId,
+          rows: bad.map(badRecordRow),
+          schema: badRecordSchema,
+        });
         m.deadLettered += bad.length;
         return none;
       case 'sideOutput':
         return bad;
       case 'fail': {
         const b = bad[0]!;
-        throw new PipelineFailure(ctx.pipeline, m.id, m.kind, epoch.batchId, `bad record at ${b.position ?? 'unknown position'}: ${b.reason} (policy 'fail')`);
+        throw new PipelineFailure(
+          ctx.pipeline,
+          m.id,
+          m.kind,
+          epoch.batchId,
+          `bad record at ${b.position ?? 'unknown position'}: ${b.reason} (policy 'fail')`,
+        );
       }
     }
   };

@@ -32,7 +32,8 @@ function toNumber(v: unknown, t: string, integer: boolean): unknown {
 }
 
 function toTime(v: unknown, t: string): unknown {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail(`expected ${t}, got an invalid Date`) : v;
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime()) ? fail(`expected ${t}, got an invalid Date`) : v;
   if (typeof v === 'number') return new Date(v);
   if (typeof v === 'bigint') return new Date(Number(v));
   if (typeof v === 'string') {
@@ -54,7 +55,11 @@ function coercerOf(type: DataType, logical: Field['logical']): ValueCoercer {
     switch (type) {
       case 'string':
         return (v) =>
-          typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(`expected string, got ${describe(v)}`);
+          typeof v === 'string'
+            ? v
+            : typeof v === 'number' || typeof v === 'boolean'
+              ? String(v)
+              : fail(`expected string, got ${describe(v)}`);
       case 'byte':
       case 'short':
       case 'integer':
@@ -62,12 +67,21 @@ function coercerOf(type: DataType, logical: Field['logical']): ValueCoercer {
         return (v) => toNumber(v, type, true);
       case 'boolean':
         return (v) =>
-          typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : fail(`expected boolean, got ${describe(v)}`);
+          typeof v === 'boolean'
+            ? v
+            : v === 'true'
+              ? true
+              : v === 'false'
+                ? false
+                : fail(`expected boolean, got ${describe(v)}`);
       case 'timestamp':
       case 'date':
         return (v) => toTime(v, type);
       case 'binary':
-        return (v) => (v instanceof Uint8Array || typeof v === 'string' ? v : fail(`expected binary, got ${describe(v)}`));
+        return (v) =>
+          v instanceof Uint8Array || typeof v === 'string'
+            ? v
+            : fail(`expected binary, got ${describe(v)}`);
       default:
         // float, double, decimal(p,s): held as JS numbers
         return (v) => toNumber(v, type, false);
@@ -94,15 +108,25 @@ function coercerOf(type: DataType, logical: Field['logical']): ValueCoercer {
     }
     case 'struct': {
       const inner = compileFields(type.fields);
-      return (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? inner(v as Row) : fail(`expected a struct, got ${describe(v)}`));
+      return (v) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? inner(v as Row)
+          : fail(`expected a struct, got ${describe(v)}`);
     }
     case 'map':
-      return (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : fail(`expected a map, got ${describe(v)}`));
+      return (v) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? v
+          : fail(`expected a map, got ${describe(v)}`);
   }
 }
 
 function compileFields(fields: readonly Field[]): (record: Row) => Row | typeof invalid {
-  const cs = fields.map((f) => ({ name: f.name, nullable: f.nullable, coerce: coercerOf(f.type, f.logical) }));
+  const cs = fields.map((f) => ({
+    name: f.name,
+    nullable: f.nullable,
+    coerce: coercerOf(f.type, f.logical),
+  }));
   return (record) => {
     const out: Row = {};
     for (const c of cs) {
@@ -127,7 +151,10 @@ function compileFields(fields: readonly Field[]): (record: Row) => Row | typeof 
  * The function that checks a raw record against a schema and coerces it (ISO text to Dates,
  * numeric text to numbers; unknown keys dropped). Compiled once per schema.
  */
-export function rowCoercer(schema: Schema | null, nodeId: string): (record: unknown, position: string) => ToRowResult {
+export function rowCoercer(
+  schema: Schema | null,
+  nodeId: string,
+): (record: unknown, position: string) => ToRowResult {
   const bad = (reason: string, record: unknown, position: string): ToRowResult => ({
     ok: false,
     bad: { reason, node: nodeId, position, record: recordText(record) },
@@ -140,7 +167,8 @@ export function rowCoercer(schema: Schema | null, nodeId: string): (record: unkn
   }
   const fields = compileFields(schema.fields);
   return (record, position) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return bad(`expected an object, got ${describe(record)}`, record, position);
+    if (typeof record !== 'object' || record === null || Array.isArray(record))
+      return bad(`expected an object, got ${describe(record)}`, record, position);
     const row = fields(record as Row);
     return row === invalid ? bad(lastReason, record, position) : { ok: true, row };
   };

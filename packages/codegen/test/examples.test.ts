@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { validatePlan } from '@pipekit/core';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../src/index.js';
+import { configsIn, evaluate, fixturesDir, legacyDir, outName, read, repoRoot, writeGenerated, writeGeneratedTsconfig } from './helpers.js';
+
+const legacy = configsIn(legacyDir).filter((c) => c.file !== 'README.md');
+const fixtures = configsIn(fixturesDir);
+
+/** Converts, snapshots, evaluates: the generated file's plan must be the converter's plan. */
+async function roundTrip(file: string, path: string, snapshotDir: string, outDir: string) {
+  const { code, conversion } = generate(file, read(path));
+  expect(code).not.toMatch(/\bany\b/);
+  expect(code).not.toMatch(/hunter2|s3cret|topsecret/);
+  await expect(code).toMatchFileSnapshot(`__snapshots__/${snapshotDir}/${outName(file)}.snap`);
+  const pipeline = await evaluate(writeGenerated(join(outDir, outName(file)), code));
+  expect(pipeline.plan).toEqual(conversion.plan);
+  expect(validatePlan(pipeline.plan)).toEqual([]);
+  expect(JSON.parse(JSON.stringify(pipeline.plan))).toEqual(pipeline.plan);
+}
+
+describe('the legacy examples', () => {
+  it('are all here', () => {
+    expect(legacy.map((c) => c.file.split('/')[0])).toEqual(expect.arrayContaining(['steps', 'etl', 'nodes']));
+    expect(legacy.length).toBeGreaterThanOrEqual(13);
+  });
+  it.each(legacy)('$file converts to code whose plan is the converter’s', async ({ file, path }) => {
+    await roundTrip(file, path, 'legacy', 'legacy');
+  });
+});
+
+describe('more configs of each dialect', () => {
+  it.each(fixtures)('$file converts to code whose plan is the converter’s', async ({ file, path }) => {
+    await roundTrip(file, path, 'fixtures', 'fixtures');
+  });
+});
+
+describe('the generated files', () => {
+  it('pass tsc --noEmit under the strict settings', () => {
+    const tsconfig = writeGeneratedTsconfig();
+    const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
+    let output = '';
+    try {
+      execFileSync(tsc, ['-p', tsconfig], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      output = String((e as { stdout?: string }).stdout ?? e);
+    }
+    expect(output).toBe('');
+  }, 120_000);
+});
