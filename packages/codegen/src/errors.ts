@@ -17,8 +17,11 @@ export class ConvertError extends Error {
     readonly path: IssuePath,
     readonly what: string,
     readonly supported?: string,
+    /** More lines: the offending text with a caret under the error. */
+    readonly detail?: string,
   ) {
-    super(`${formatLocation(file, path)}: ${what}${supported === undefined ? '' : ` (supported: ${supported})`}`);
+    const head = `${formatLocation(file, path)}: ${what}${supported === undefined ? '' : ` (supported: ${supported})`}`;
+    super(detail === undefined ? head : `${head}\n${detail}`);
   }
 }
 

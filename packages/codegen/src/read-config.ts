@@ -19,18 +19,25 @@ export function readConfig(file: string, text: string): unknown {
     } catch (e) {
       const message = (e as Error).message;
       const pos = /position (\d+)/.exec(message);
-      const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
-      throw new ConvertError(file, [], `invalid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`);
+      // Newer V8 messages quote the text instead of giving a position; the YAML parser finds it.
+      const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : yamlError(text)?.where ?? '';
+      const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+      throw new ConvertError(file, [], `invalid JSON${where}: ${reason}`);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const pos = error.linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new ConvertError(file, [], `invalid YAML${where}: ${error.message.split('\n')[0]}`);
-  }
-  return doc.toJS();
+  const error = yamlError(text);
+  if (error) throw new ConvertError(file, [], `invalid YAML${error.where}: ${error.message}`);
+  return parseDocument(text, { uniqueKeys: true }).toJS();
+}
+
+function yamlError(text: string): { where: string; message: string } | undefined {
+  const error = parseDocument(text, { prettyErrors: true, uniqueKeys: true }).errors[0];
+  if (!error) return undefined;
+  const pos = error.linePos?.[0];
+  return {
+    where: pos ? ` at line ${pos.line}, column ${pos.col}` : '',
+    message: (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+  };
 }
 
 export const dialectNames: Readonly<Record<Dialect, string>> = {

@@ -45,7 +45,14 @@ function where(plan: Plan, id: string): string {
   if (n?.kind !== 'sink') return '';
   const s = n.sink;
   if (s.type === 'console') return ' → the console';
-  const target = 'path' in s ? `${s.path}${'format' in s ? ` (${s.format})` : ''}` : s.type === 'memory' ? `'${s.name}'` : s.type === 'kafka' ? s.topic : s.table;
+  const target =
+    'path' in s
+      ? `${s.path}${'format' in s ? ` (${s.format})` : ''}`
+      : s.type === 'memory'
+        ? `'${s.name}'`
+        : s.type === 'kafka'
+          ? s.topic
+          : s.table;
   return ` → ${s.type} ${target}`;
 }
 

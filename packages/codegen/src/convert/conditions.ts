@@ -10,7 +10,10 @@ export function condition(ctx: Ctx, text: unknown, path: IssuePath): ExprNode {
   try {
     return parseSqlExpression(text);
   } catch (e) {
-    if (e instanceof SqlParseError) ctx.fail(path, `the condition does not parse: ${e.message}`, supportedSql);
+    if (e instanceof SqlParseError) {
+      const [, ...caret] = e.message.split('\n');
+      ctx.fail(path, `the condition does not parse: ${e.reason} at ${e.line}:${e.column}`, supportedSql, caret.join('\n'));
+    }
     throw e;
   }
 }

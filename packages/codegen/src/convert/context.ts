@@ -8,8 +8,8 @@ export class Ctx {
 
   constructor(readonly file: string) {}
 
-  fail(path: IssuePath, what: string, supported?: string): never {
-    throw new ConvertError(this.file, path, what, supported);
+  fail(path: IssuePath, what: string, supported?: string, detail?: string): never {
+    throw new ConvertError(this.file, path, what, supported, detail);
   }
 
   /** A setting with no pipekit equivalent: reported, and listed at the top of the generated file. */
