@@ -17,9 +17,18 @@ if (!name || !available.includes(name)) {
 }
 const file = join(here, `${name}.bench.ts`);
 if (!existsSync(file)) process.exit(2);
+// --max-semi-space-size: a larger young generation (as `pipe run` sets), so batches of short-lived
+// rows die there instead of being promoted and collected by full GCs.
 const r = spawnSync(
   process.execPath,
-  ['--conditions=@pipekit/source', '--import', 'tsx', file, ...process.argv.slice(3)],
+  [
+    '--max-semi-space-size=32',
+    '--conditions=@pipekit/source',
+    '--import',
+    'tsx',
+    file,
+    ...process.argv.slice(3),
+  ],
   { stdio: 'inherit', cwd: join(here, '..') },
 );
 process.exit(r.status ?? 1);

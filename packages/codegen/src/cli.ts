@@ -50,15 +50,18 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--debug') args.debug = true;
     else if (a === '--dialect') {
       const d = value();
-      if (d !== 'steps' && d !== 'etl' && d !== 'nodes') throw new UsageError(`unknown dialect '${d}' (supported: steps, etl, nodes)`);
+      if (d !== 'steps' && d !== 'etl' && d !== 'nodes')
+        throw new UsageError(`unknown dialect '${d}' (supported: steps, etl, nodes)`);
       args.dialect = d;
     } else if (a === '-h' || a === '--help') throw new UsageError('');
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else args.inputs.push(a);
   }
   if (args.inputs.length === 0) throw new UsageError('give at least one config file or directory');
-  if (args.out !== undefined && args.outDir !== undefined) throw new UsageError('give -o or --out-dir, not both');
-  if (args.check && args.out === undefined && args.outDir === undefined) throw new UsageError('--check compares with files: give -o or --out-dir');
+  if (args.out !== undefined && args.outDir !== undefined)
+    throw new UsageError('give -o or --out-dir, not both');
+  if (args.check && args.out === undefined && args.outDir === undefined)
+    throw new UsageError('--check compares with files: give -o or --out-dir');
   return args;
 }
 
@@ -79,11 +82,14 @@ function expand(inputs: readonly string[]): { file: string; out: string }[] {
       continue;
     }
     const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      )) {
         if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (configPattern.test(entry.name)) found.push({ file: path, out: join(relative(input, dir), outName(entry.name)) });
+        else if (configPattern.test(entry.name))
+          found.push({ file: path, out: join(relative(input, dir), outName(entry.name)) });
       }
     };
     walk(input);
@@ -110,8 +116,10 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   try {
     args = parseArgs(argv);
     files = expand(args.inputs);
-    if (files.length === 0) throw new UsageError('no .json, .yaml or .yml config found in the inputs');
-    if (files.length > 1 && args.outDir === undefined) throw new UsageError('several configs need --out-dir (or convert one file at a time)');
+    if (files.length === 0)
+      throw new UsageError('no .json, .yaml or .yml config found in the inputs');
+    if (files.length > 1 && args.outDir === undefined)
+      throw new UsageError('several configs need --out-dir (or convert one file at a time)');
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(e.message === '' ? `${usage}\n` : `error: ${e.message}\n\n${usage}\n`);
@@ -121,7 +129,11 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   let changed = 0;
   for (const { file, out } of files) {
     try {
-      const { code, warnings } = generate(file, readFileSync(file, 'utf8'), args.dialect ? { dialect: args.dialect } : {});
+      const { code, warnings } = generate(
+        file,
+        readFileSync(file, 'utf8'),
+        args.dialect ? { dialect: args.dialect } : {},
+      );
       for (const w of warnings) io.stderr(`warning: ${formatWarning(file, w)}\n`);
       const target = args.out ?? (args.outDir === undefined ? undefined : join(args.outDir, out));
       let note = '';
@@ -136,14 +148,22 @@ export function main(argv: readonly string[], io: Io = processIo): number {
         writeFileSync(target, code);
         note = ` → ${target}`;
       }
-      const status = warnings.length === 0 ? 'converted' : `converted with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+      const status =
+        warnings.length === 0
+          ? 'converted'
+          : `converted with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
       io.stderr(`${file}: ${status}${note}\n`);
     } catch (e) {
       failed++;
       if (e instanceof ConvertError) io.stderr(`error: ${e.message}\n`);
-      else if (args.debug) io.stderr(`error: ${file}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      else if (e instanceof Error && 'code' in e && e.code === 'ENOENT') io.stderr(`error: ${file}: cannot read the file\n`);
-      else io.stderr(`error: ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (internal error; --debug shows the stack)\n`);
+      else if (args.debug)
+        io.stderr(`error: ${file}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      else if (e instanceof Error && 'code' in e && e.code === 'ENOENT')
+        io.stderr(`error: ${file}: cannot read the file\n`);
+      else
+        io.stderr(
+          `error: ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (internal error; --debug shows the stack)\n`,
+        );
       io.stderr(`${file}: failed\n`);
     }
   }

@@ -16,7 +16,7 @@ export type { Annotations } from './convert/build.js';
 export { type Conversion, type ConvertOptions, convertConfig } from './convert/convert.js';
 export type { Dialect } from './convert/ir.js';
 export { ConvertError, type ConvertWarning, formatWarning } from './errors.js';
-export { printFile, type PrintedFile } from './print/print-file.js';
+export { type PrintedFile, printFile } from './print/print-file.js';
 export { detectDialect, readConfig } from './read-config.js';
 
 export interface Generated {

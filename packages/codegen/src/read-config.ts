@@ -20,8 +20,13 @@ export function readConfig(file: string, text: string): unknown {
       const message = (e as Error).message;
       const pos = /position (\d+)/.exec(message);
       // Newer V8 messages quote the text instead of giving a position; the YAML parser finds it.
-      const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : yamlError(text)?.where ?? '';
-      const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+      const where = pos
+        ? ` at ${lineColumn(text, Number(pos[1]))}`
+        : (yamlError(text)?.where ?? '');
+      const reason = message
+        .replace(/ in JSON at position \d+.*$/s, '')
+        .replace(/, ".*$/s, '')
+        .replace(/\s*\(line \d+ column \d+\)$/, '');
       throw new ConvertError(file, [], `invalid JSON${where}: ${reason}`);
     }
   }

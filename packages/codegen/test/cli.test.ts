@@ -22,7 +22,9 @@ describe('pipe-codegen', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\/\*\*\n \* event-stream: converted by pipe-codegen/);
     expect(r.stdout).toContain("import { every, pipeline, source } from '@pipekit/core';");
-    expect(r.stderr).toContain(`warning: the config names no Kafka brokers for topic 'events': 'localhost:9092' is a placeholder to replace at ${eventStream}:steps[0].config.topic`);
+    expect(r.stderr).toContain(
+      `warning: the config names no Kafka brokers for topic 'events': 'localhost:9092' is a placeholder to replace at ${eventStream}:steps[0].config.topic`,
+    );
     expect(r.stderr.trim().split('\n').pop()).toBe(`${eventStream}: converted with 2 warnings`);
   });
 
@@ -43,20 +45,35 @@ describe('pipe-codegen', () => {
     const dir = temp();
     const r = run(legacyDir, '--out-dir', dir);
     expect(r.code).toBe(0);
-    const summaries = r.stderr.split('\n').filter((l) => / converted|: failed/.test(l) && !l.startsWith('warning:'));
+    const summaries = r.stderr
+      .split('\n')
+      .filter((l) => / converted|: failed/.test(l) && !l.startsWith('warning:'));
     expect(summaries).toHaveLength(13);
-    expect(summaries).toContain(`${join(legacyDir, 'etl', 'fraud-detection.json')}: converted → ${join(dir, 'etl', 'fraud-detection.pipeline.ts')}`);
-    expect(readFileSync(join(dir, 'nodes', 'events_to_delta.pipeline.ts'), 'utf8')).toContain("topic: 'events-topic'");
+    expect(summaries).toContain(
+      `${join(legacyDir, 'etl', 'fraud-detection.json')}: converted → ${join(dir, 'etl', 'fraud-detection.pipeline.ts')}`,
+    );
+    expect(readFileSync(join(dir, 'nodes', 'events_to_delta.pipeline.ts'), 'utf8')).toContain(
+      "topic: 'events-topic'",
+    );
     expect(run(legacyDir, '--out-dir', dir, '--check').code).toBe(0);
   });
 
   it('fails with exit code 2, one clear message and no stack trace', () => {
     const dir = temp();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'p', mode: 'streaming', steps: [{ type: 'extract', method: 'fromKinesis', config: {} }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'p',
+        mode: 'streaming',
+        steps: [{ type: 'extract', method: 'fromKinesis', config: {} }],
+      }),
+    );
     const r = run(bad, eventStream, '--out-dir', dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error: ${bad}: steps[0].method: unknown extract method 'fromKinesis' (supported: fromKafka, fromPostgres, fromS3, fromDeltaLake)\n${bad}: failed\n`);
+    expect(r.stderr).toContain(
+      `error: ${bad}: steps[0].method: unknown extract method 'fromKinesis' (supported: fromKafka, fromPostgres, fromS3, fromDeltaLake)\n${bad}: failed\n`,
+    );
     expect(r.stderr).toContain(`${eventStream}: converted with 2 warnings`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -86,7 +103,11 @@ describe('pipe-codegen', () => {
     const bad = spawnSync(process.execPath, [bin, broken], { cwd: repoRoot, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toMatch(new RegExp(`^error: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid YAML at line \\d+, column \\d+: `));
+    expect(bad.stderr).toMatch(
+      new RegExp(
+        `^error: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid YAML at line \\d+, column \\d+: `,
+      ),
+    );
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });

@@ -27,32 +27,56 @@ describe('conversion errors name the file, the JSON path, what is wrong and what
 
   it('an unknown input format', () => {
     const e = errorOf('n.json', node({ format: 'pulsar' }));
-    expect(e.message).toMatch(/^n\.json: input\.format: unknown input format 'pulsar' \(supported: kafka, delta_stream, file_stream/);
+    expect(e.message).toMatch(
+      /^n\.json: input\.format: unknown input format 'pulsar' \(supported: kafka, delta_stream, file_stream/,
+    );
   });
 
   it('a format the DSL cannot read', () => {
     const e = errorOf('n.yaml', 'name: n\ninput:\n  format: socket\noutput:\n  format: console\n');
-    expect(e.message).toBe("n.yaml: input.format: input format 'socket' has no pipekit source (supported: kafka, delta_stream, file_stream, rate, memory)");
+    expect(e.message).toBe(
+      "n.yaml: input.format: input format 'socket' has no pipekit source (supported: kafka, delta_stream, file_stream, rate, memory)",
+    );
   });
 
   it('an unknown file format', () => {
-    const e = errorOf('s.json', steps({ type: 'extract', method: 'fromS3', config: { path: 's3a://b/x/*.orc' } }));
-    expect(e.message).toBe("s.json: steps[0].config.path: cannot tell the file format of 's3a://b/x/*.orc' from its extension: give format (supported: json, csv, parquet)");
+    const e = errorOf(
+      's.json',
+      steps({ type: 'extract', method: 'fromS3', config: { path: 's3a://b/x/*.orc' } }),
+    );
+    expect(e.message).toBe(
+      "s.json: steps[0].config.path: cannot tell the file format of 's3a://b/x/*.orc' from its extension: give format (supported: json, csv, parquet)",
+    );
   });
 
   it('an unknown transform', () => {
-    const etl = { pipelineId: 'p', extract: { sourceType: 'kafka', topic: 't' }, transforms: [{ transformType: 'pivot', parameters: {} }], load: { sinkType: 'console' } };
+    const etl = {
+      pipelineId: 'p',
+      extract: { sourceType: 'kafka', topic: 't' },
+      transforms: [{ transformType: 'pivot', parameters: {} }],
+      load: { sinkType: 'console' },
+    };
     const e = errorOf('etl.json', JSON.stringify(etl));
-    expect(e.message).toBe("etl.json: transforms[0].transformType: unknown transformType 'pivot' (supported: filter, aggregation)");
+    expect(e.message).toBe(
+      "etl.json: transforms[0].transformType: unknown transformType 'pivot' (supported: filter, aggregation)",
+    );
   });
 
   it('an unknown option', () => {
-    const e = errorOf('a.json', steps({ ...kafkaExtract, config: { topic: 't', groupIdPrefix: 'x' } }));
-    expect(e.message).toMatch(/^a\.json: steps\[0\]\.config\.groupIdPrefix: unknown option 'groupIdPrefix' \(supported: topic, credentialPath,/);
+    const e = errorOf(
+      'a.json',
+      steps({ ...kafkaExtract, config: { topic: 't', groupIdPrefix: 'x' } }),
+    );
+    expect(e.message).toMatch(
+      /^a\.json: steps\[0\]\.config\.groupIdPrefix: unknown option 'groupIdPrefix' \(supported: topic, credentialPath,/,
+    );
   });
 
   it('two Kafka subscriptions', () => {
-    const input = { format: 'kafka', options: { 'kafka.bootstrap.servers': 'b:9092', subscribe: 'a', subscribePattern: 'a.*' } };
+    const input = {
+      format: 'kafka',
+      options: { 'kafka.bootstrap.servers': 'b:9092', subscribe: 'a', subscribePattern: 'a.*' },
+    };
     const e = errorOf('n.json', node(input));
     expect(e.message).toBe(
       'n.json: input.options.subscribePattern: conflicting options: subscribe and subscribePattern (a Kafka input subscribes one way) (supported: exactly one of subscribe, subscribePattern, assign)',
@@ -61,14 +85,31 @@ describe('conversion errors name the file, the JSON path, what is wrong and what
 
   it('a zero interval', () => {
     const input = { format: 'rate', options: {} };
-    const e = errorOf('n.json', node(input, { trigger: { type: 'processing_time', interval: '0 seconds' } }));
-    expect(e.message).toMatch(/^n\.json: streaming\.trigger\.interval: invalid duration: '0 seconds' is not a duration: it must be positive/);
+    const e = errorOf(
+      'n.json',
+      node(input, { trigger: { type: 'processing_time', interval: '0 seconds' } }),
+    );
+    expect(e.message).toMatch(
+      /^n\.json: streaming\.trigger\.interval: invalid duration: '0 seconds' is not a duration: it must be positive/,
+    );
     expect(e.message).toContain('(supported: a positive interval of at most 365 days');
   });
 
   it('an interval over 365 days', () => {
-    const e = errorOf('a.json', JSON.stringify({ name: 'p', mode: 'streaming', steps: [kafkaExtract, { type: 'load', method: 'toDeltaLake', config: { path: '/x', trigger: '400 days' } }] }));
-    expect(e.message).toMatch(/^a\.json: steps\[1\]\.config\.trigger: invalid duration: '400 days' is too long/);
+    const e = errorOf(
+      'a.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'streaming',
+        steps: [
+          kafkaExtract,
+          { type: 'load', method: 'toDeltaLake', config: { path: '/x', trigger: '400 days' } },
+        ],
+      }),
+    );
+    expect(e.message).toMatch(
+      /^a\.json: steps\[1\]\.config\.trigger: invalid duration: '400 days' is too long/,
+    );
   });
 
   it('broken JSON', () => {
@@ -82,48 +123,107 @@ describe('conversion errors name the file, the JSON path, what is wrong and what
   });
 
   it('a condition that does not parse', () => {
-    const e = errorOf('a.json', JSON.stringify({ name: 'p', mode: 'streaming', steps: [kafkaExtract, { type: 'transform', method: 'filterRows', config: { condition: 'amount >> 5' } }] }));
-    expect(e.message).toMatch(/^a\.json: steps\[1\]\.config\.condition: the condition does not parse: unexpected '>', expected an expression at 1:9 \(supported: Spark SQL/);
+    const e = errorOf(
+      'a.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'streaming',
+        steps: [
+          kafkaExtract,
+          { type: 'transform', method: 'filterRows', config: { condition: 'amount >> 5' } },
+        ],
+      }),
+    );
+    expect(e.message).toMatch(
+      /^a\.json: steps\[1\]\.config\.condition: the condition does not parse: unexpected '>', expected an expression at 1:9 \(supported: Spark SQL/,
+    );
     expect(e.message).toContain('\n  amount >> 5\n          ^');
   });
 
   it('an unregistered DataFrame', () => {
-    const join = { type: 'transform', method: 'joinDataFrames', config: { inputDataFrames: ['a', 'b'], leftKeys: ['id'] } };
-    const e = errorOf('a.json', JSON.stringify({ name: 'p', mode: 'batch', steps: [{ ...kafkaExtract, config: { topic: 't', registerAs: 'a' } }, join] }));
-    expect(e.message).toBe("a.json: steps[1].config.inputDataFrames[1]: unknown DataFrame 'b' (supported: names registered before this step: a)");
+    const join = {
+      type: 'transform',
+      method: 'joinDataFrames',
+      config: { inputDataFrames: ['a', 'b'], leftKeys: ['id'] },
+    };
+    const e = errorOf(
+      'a.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'batch',
+        steps: [{ ...kafkaExtract, config: { topic: 't', registerAs: 'a' } }, join],
+      }),
+    );
+    expect(e.message).toBe(
+      "a.json: steps[1].config.inputDataFrames[1]: unknown DataFrame 'b' (supported: names registered before this step: a)",
+    );
   });
 
   it('a column the schema does not have', () => {
     const etl = {
       pipelineId: 'p',
-      extract: { sourceType: 'kafka', topic: 't', schema: { fields: [{ name: 'a', type: 'string' }] } },
+      extract: {
+        sourceType: 'kafka',
+        topic: 't',
+        schema: { fields: [{ name: 'a', type: 'string' }] },
+      },
       transforms: [{ transformType: 'filter', parameters: { condition: "b = 'x'" } }],
       load: { sinkType: 'console' },
     };
     const e = errorOf('etl.json', JSON.stringify(etl));
-    expect(e.message).toMatch(/^etl\.json: transforms\[0\]: \.filter\(\.\.\.\) is not valid: unknown column 'b'/);
+    expect(e.message).toMatch(
+      /^etl\.json: transforms\[0\]: \.filter\(\.\.\.\) is not valid: unknown column 'b'/,
+    );
   });
 
   it('a config of no known dialect', () => {
-    expect(errorOf('x.json', '{"foo": 1}').message).toMatch(/^x\.json: cannot tell which legacy dialect this is \(supported: step-list/);
+    expect(errorOf('x.json', '{"foo": 1}').message).toMatch(
+      /^x\.json: cannot tell which legacy dialect this is \(supported: step-list/,
+    );
   });
 });
 
 describe('secrets', () => {
   it('never copies an inline password and says which variable to set', () => {
-    const cfg = { type: 'extract', method: 'fromPostgres', config: { table: 'users', host: 'db', user: 'u', password: 'p@ss-w0rd', registerAs: 'users' } };
-    const c = convertConfig('s.json', JSON.stringify({ name: 'p', mode: 'batch', steps: [cfg, { type: 'load', method: 'toDeltaLake', config: { path: '/x' } }] }));
+    const cfg = {
+      type: 'extract',
+      method: 'fromPostgres',
+      config: { table: 'users', host: 'db', user: 'u', password: 'p@ss-w0rd', registerAs: 'users' },
+    };
+    const c = convertConfig(
+      's.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'batch',
+        steps: [cfg, { type: 'load', method: 'toDeltaLake', config: { path: '/x' } }],
+      }),
+    );
     expect(JSON.stringify(c.plan)).not.toContain('p@ss-w0rd');
-    expect(c.plan.nodes[0]).toMatchObject({ source: { connection: { password: { secret: 'USERS_DB_PASSWORD', provider: 'env' } } } });
+    expect(c.plan.nodes[0]).toMatchObject({
+      source: { connection: { password: { secret: 'USERS_DB_PASSWORD', provider: 'env' } } },
+    });
     expect(c.warnings).toContainEqual({
       kind: 'check',
       path: ['steps', 0, 'config', 'password'],
-      message: 'the config holds an inline password; it is not copied into the code: set the environment variable USERS_DB_PASSWORD',
+      message:
+        'the config holds an inline password; it is not copied into the code: set the environment variable USERS_DB_PASSWORD',
     });
   });
 
   it('keeps a credentialPath as a Vault-style reference', () => {
-    const c = convertConfig('s.json', JSON.stringify({ name: 'p', mode: 'streaming', steps: [{ ...kafkaExtract, config: { topic: 't', credentialPath: 'secret/data/kafka/prod' } }, { type: 'load', method: 'toDeltaLake', config: { path: '/x' } }] }));
-    expect(c.plan.nodes[0]).toMatchObject({ source: { credentials: { secret: 'secret/data/kafka/prod', provider: 'vault' } } });
+    const c = convertConfig(
+      's.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'streaming',
+        steps: [
+          { ...kafkaExtract, config: { topic: 't', credentialPath: 'secret/data/kafka/prod' } },
+          { type: 'load', method: 'toDeltaLake', config: { path: '/x' } },
+        ],
+      }),
+    );
+    expect(c.plan.nodes[0]).toMatchObject({
+      source: { credentials: { secret: 'secret/data/kafka/prod', provider: 'vault' } },
+    });
   });
 });

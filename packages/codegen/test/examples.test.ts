@@ -1,9 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { validatePlan } from '@pipekit/core';
+import { parseSqlExpression, validatePlan } from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
+import { fieldCode, propertyKey } from '../src/convert/zod-fields.js';
 import { generate } from '../src/index.js';
-import { configsIn, evaluate, fixturesDir, legacyDir, outName, read, repoRoot, writeGenerated, writeGeneratedTsconfig } from './helpers.js';
+import { ExprPrinter } from '../src/print/expr.js';
+import { schema, typed } from './expr-cases.js';
+import {
+  configsIn,
+  evaluate,
+  fixturesDir,
+  legacyDir,
+  outName,
+  read,
+  repoRoot,
+  writeGenerated,
+  writeGeneratedTsconfig,
+} from './helpers.js';
 
 const legacy = configsIn(legacyDir).filter((c) => c.file !== 'README.md');
 const fixtures = configsIn(fixturesDir);
@@ -22,21 +35,48 @@ async function roundTrip(file: string, path: string, snapshotDir: string, outDir
 
 describe('the legacy examples', () => {
   it('are all here', () => {
-    expect(legacy.map((c) => c.file.split('/')[0])).toEqual(expect.arrayContaining(['steps', 'etl', 'nodes']));
+    expect(legacy.map((c) => c.file.split('/')[0])).toEqual(
+      expect.arrayContaining(['steps', 'etl', 'nodes']),
+    );
     expect(legacy.length).toBeGreaterThanOrEqual(13);
   });
-  it.each(legacy)('$file converts to code whose plan is the converter’s', async ({ file, path }) => {
-    await roundTrip(file, path, 'legacy', 'legacy');
-  });
+  it.each(legacy)(
+    '$file converts to code whose plan is the converter’s',
+    async ({ file, path }) => {
+      await roundTrip(file, path, 'legacy', 'legacy');
+    },
+  );
 });
 
 describe('more configs of each dialect', () => {
-  it.each(fixtures)('$file converts to code whose plan is the converter’s', async ({ file, path }) => {
-    await roundTrip(file, path, 'fixtures', 'fixtures');
-  });
+  it.each(fixtures)(
+    '$file converts to code whose plan is the converter’s',
+    async ({ file, path }) => {
+      await roundTrip(file, path, 'fixtures', 'fixtures');
+    },
+  );
 });
 
 describe('the generated files', () => {
+  it('include the typed code of every condition of the expression cases', () => {
+    const printer = new ExprPrinter(schema);
+    const fields = schema.fields.map((f) => `${propertyKey(f.name)}: ${fieldCode(f).code}`);
+    const filters = typed.map((text) => `  rows.filter((r) => ${printer.predicate(parseSqlExpression(text))?.code}),`);
+    const code = [
+      "import { and, col, decimal, fn, lit, long, or, source, when } from '@pipekit/core';",
+      "import { z } from 'zod';",
+      `const Row = z.object({ ${fields.join(', ')} });`,
+      'const rows = source.memory({ schema: Row });',
+      'export const typedConditions = [',
+      ...filters,
+      '];',
+      'void [and, col, decimal, fn, lit, long, or, when];',
+      '',
+    ].join('\n');
+    writeGenerated('expressions.ts', code);
+    expect(code).not.toContain('undefined');
+  });
+
   it('pass tsc --noEmit under the strict settings', () => {
     const tsconfig = writeGeneratedTsconfig();
     const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');

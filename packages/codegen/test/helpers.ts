@@ -21,7 +21,9 @@ export interface ConfigFile {
 export function configsIn(root: string): ConfigFile[] {
   const out: ConfigFile[] = [];
   const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.(json|ya?ml)$/.test(e.name)) out.push({ file: relative(root, p), path: p });
@@ -49,7 +51,11 @@ export function writeGenerated(name: string, code: string): string {
 
 export function writeGeneratedTsconfig(): string {
   const path = join(generatedDir, 'tsconfig.json');
-  const config = { extends: relative(generatedDir, join(repoRoot, 'tsconfig.base.json')), compilerOptions: { noEmit: true }, include: ['**/*.ts'] };
+  const config = {
+    extends: relative(generatedDir, join(repoRoot, 'tsconfig.base.json')),
+    compilerOptions: { noEmit: true },
+    include: ['**/*.ts'],
+  };
   mkdirSync(generatedDir, { recursive: true });
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
   return path;

@@ -88,7 +88,8 @@ export function recordDecoder(spec: KafkaSourceSpec, ctx: SourceContext) {
       }
       if (tsColumn !== undefined) obj[tsColumn] = new Date(Number(m.timestamp));
 
-      const res = ctx.toRow(obj, positionOf(r.topic, r.partition, m.offset));
+      // The position only matters for a bad record, which is rebuilt below with the original bytes.
+      const res = ctx.toRow(obj, '');
       if (res.ok) rows.push(res.row);
       else badRecords.push(bad(res.bad.reason, r));
     }

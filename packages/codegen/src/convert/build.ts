@@ -3,9 +3,9 @@ import {
   type ExprOf,
   expr,
   type IssuePath,
+  PipekitError,
   type Pipeline,
   type Plan,
-  PipekitError,
   pipeline,
   type SinkSpec,
   sinks,
@@ -25,7 +25,10 @@ export interface Annotations {
   /** A filter's condition as the config wrote it. */
   readonly conditions: ReadonlyMap<string, string>;
   /** Sink nodes: what the config stated (printed even where it is the default) and a variable name. */
-  readonly sinks: ReadonlyMap<string, { readonly explicit: readonly ('trigger' | 'outputMode')[]; readonly variable?: string }>;
+  readonly sinks: ReadonlyMap<
+    string,
+    { readonly explicit: readonly ('trigger' | 'outputMode')[]; readonly variable?: string }
+  >;
   /** Where in the config each node came from. */
   readonly paths: ReadonlyMap<string, IssuePath>;
 }
@@ -55,7 +58,11 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
   };
   const noted = (s: LooseStream, step: Step, extra: Partial<Note> = {}): LooseStream => {
     const named = step.name === undefined ? s : ctx.attempt(step.path, () => s.as(step.name!));
-    notes.set(named.node, { comments: [...(step.comments ?? []), ...(extra.comments ?? [])], path: step.path, ...withoutComments(extra) });
+    notes.set(named.node, {
+      comments: [...(step.comments ?? []), ...(extra.comments ?? [])],
+      path: step.path,
+      ...withoutComments(extra),
+    });
     return named;
   };
 
@@ -74,16 +81,27 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         return;
       }
       case 'watermark':
-        streams.set(i, noted(ctx.attempt(step.path, () => at(step.input).watermark(step.column, step.delay)), step));
+        streams.set(
+          i,
+          noted(
+            ctx.attempt(step.path, () => at(step.input).watermark(step.column, step.delay)),
+            step,
+          ),
+        );
         return;
       case 'aggregate': {
         const s = ctx.attempt(step.path, () => {
           const input = at(step.input);
           const base = step.window
-            ? input.window(step.window.spec, step.window.column === undefined ? {} : { column: step.window.column })
+            ? input.window(
+                step.window.spec,
+                step.window.column === undefined ? {} : { column: step.window.column },
+              )
             : input.groupBy(...step.keys);
           const grouped = step.window && step.keys.length > 0 ? base.groupBy(...step.keys) : base;
-          const aggregates = Object.fromEntries(step.aggregates.map((a) => [a.name, { fn: a.fn, column: a.column }]));
+          const aggregates = Object.fromEntries(
+            step.aggregates.map((a) => [a.name, { fn: a.fn, column: a.column }]),
+          );
           return grouped.aggregate(aggregates, {
             ...(step.late ? { late: step.late } : {}),
             ...(step.stateTimeout === undefined ? {} : { stateTimeout: step.stateTimeout }),
@@ -94,7 +112,9 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
       }
       case 'join': {
         const on = { left: [...step.on.left], right: [...step.on.right] };
-        const s = ctx.attempt(step.path, () => at(step.left).join(at(step.right), { on, type: step.joinType }));
+        const s = ctx.attempt(step.path, () =>
+          at(step.left).join(at(step.right), { on, type: step.joinType }),
+        );
         streams.set(i, noted(s, step));
         return;
       }
@@ -110,13 +130,23 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         return;
       }
       case 'lateRows':
-        streams.set(i, noted(ctx.attempt(step.path, () => at(step.input).lateRows()), step));
+        streams.set(
+          i,
+          noted(
+            ctx.attempt(step.path, () => at(step.input).lateRows()),
+            step,
+          ),
+        );
         return;
       case 'sink': {
         const { type, ...options } = step.sink;
         const factory = (sinks as unknown as Record<SinkKind, SinkFactory>)[type];
-        const out = ctx.attempt(step.path, () => at(step.input).to(factory(options), { ...step.query }));
-        const explicit = (['trigger', 'outputMode'] as const).filter((k) => step.query[k] !== undefined);
+        const out = ctx.attempt(step.path, () =>
+          at(step.input).to(factory(options), { ...step.query }),
+        );
+        const explicit = (['trigger', 'outputMode'] as const).filter(
+          (k) => step.query[k] !== undefined,
+        );
         const sinkNode = out.sinkNodes[0]!;
         notes.set(sinkNode, {
           comments: [...(step.comments ?? [])],
@@ -163,20 +193,35 @@ function sourceOptions(ctx: Ctx, flow: Flow, index: number, step: SourceStep) {
   if (fields === null && step.inference !== 'never') {
     const usage = usageOf(flow, index);
     const used = [...usage.columns.keys()].filter((c) => c !== '');
-    const raw = step.type === 'kafka' && used.length > 0 && used.every((c) => (rawKafkaColumns as readonly string[]).includes(c));
+    const raw =
+      step.type === 'kafka' &&
+      used.length > 0 &&
+      used.every((c) => (rawKafkaColumns as readonly string[]).includes(c));
     if (raw && step.inference === 'records') {
       options.format = 'bytes';
       const meta = used.filter((c) => c !== 'value');
       if (meta.length > 0) options.includeColumns = meta;
-      comments.push(`The config reads Kafka's raw ${used.map((c) => `\`${c}\``).join(', ')}, so records are read as bytes, not JSON.`);
-    } else if ((step.inference === 'records' && used.length > 0) || (step.inference === 'whenTyped' && usage.typed)) {
+      comments.push(
+        `The config reads Kafka's raw ${used.map((c) => `\`${c}\``).join(', ')}, so records are read as bytes, not JSON.`,
+      );
+    } else if (
+      (step.inference === 'records' && used.length > 0) ||
+      (step.inference === 'whenTyped' && usage.typed)
+    ) {
       fields = inferredFields(usage);
       inferred = true;
-      ctx.check(step.path, `no schema is declared: the columns (${fields.map((f) => f.name).join(', ')}) and their types were inferred from how later steps use them; check them`);
+      ctx.check(
+        step.path,
+        `no schema is declared: the columns (${fields.map((f) => f.name).join(', ')}) and their types were inferred from how later steps use them; check them`,
+      );
     }
   }
   if (fields !== null) options.schema = zodObject(fields);
-  return { options, comments, schema: fields === null ? undefined : { name: step.schemaName, inferred } };
+  return {
+    options,
+    comments,
+    schema: fields === null ? undefined : { name: step.schemaName, inferred },
+  };
 }
 
 /** Plan ids as `finalize` gives them: inputs first, numbered per kind, each node once. */
@@ -199,7 +244,10 @@ function annotate(ids: Map<BuilderNode, string>, notes: Map<BuilderNode, Note>):
   const schemas = new Map<string, { name: string; inferred: boolean }>();
   const comments = new Map<string, string[]>();
   const conditions = new Map<string, string>();
-  const sinkNotes = new Map<string, { explicit: ('trigger' | 'outputMode')[]; variable?: string }>();
+  const sinkNotes = new Map<
+    string,
+    { explicit: ('trigger' | 'outputMode')[]; variable?: string }
+  >();
   const paths = new Map<string, IssuePath>();
   for (const [node, note] of notes) {
     const id = ids.get(node);
@@ -212,4 +260,3 @@ function annotate(ids: Map<BuilderNode, string>, notes: Map<BuilderNode, Note>):
   }
   return { schemas, comments, conditions, sinks: sinkNotes, paths };
 }
-

@@ -5,11 +5,23 @@ import { stringTrigger } from './values.js';
 
 export type FileFormat = 'jsonl' | 'csv' | 'parquet';
 
-const formats: Readonly<Record<string, FileFormat>> = { json: 'jsonl', jsonl: 'jsonl', ndjson: 'jsonl', csv: 'csv', parquet: 'parquet' };
+const formats: Readonly<Record<string, FileFormat>> = {
+  json: 'jsonl',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  csv: 'csv',
+  parquet: 'parquet',
+};
 const supportedFormats = 'json, csv, parquet';
 
 /** A file format by name, or from the path's extension (`*.parquet`); Spark's JSON reader reads JSON lines. */
-export function fileFormat(ctx: Ctx, format: string | undefined, file: string, path: IssuePath, formatPath: IssuePath): FileFormat {
+export function fileFormat(
+  ctx: Ctx,
+  format: string | undefined,
+  file: string,
+  path: IssuePath,
+  formatPath: IssuePath,
+): FileFormat {
   if (format !== undefined) {
     const f = formats[format.toLowerCase()];
     if (f === undefined) ctx.fail(formatPath, `unknown file format '${format}'`, supportedFormats);
@@ -17,7 +29,12 @@ export function fileFormat(ctx: Ctx, format: string | undefined, file: string, p
   }
   const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase();
   const f = ext === undefined ? undefined : formats[ext];
-  if (f === undefined) ctx.fail(path, `cannot tell the file format of '${file}' from its extension: give format`, supportedFormats);
+  if (f === undefined)
+    ctx.fail(
+      path,
+      `cannot tell the file format of '${file}' from its extension: give format`,
+      supportedFormats,
+    );
   return f;
 }
 
@@ -30,7 +47,8 @@ export interface QueryKeys {
 
 /** A step-list load's query settings. */
 export function stepQuery(ctx: Ctx, keys: QueryKeys, path: IssuePath): QueryDraft {
-  const trigger: Trigger | undefined = keys.trigger === undefined ? undefined : stringTrigger(ctx, keys.trigger, [...path, 'trigger']);
+  const trigger: Trigger | undefined =
+    keys.trigger === undefined ? undefined : stringTrigger(ctx, keys.trigger, [...path, 'trigger']);
   return {
     ...(trigger ? { trigger } : {}),
     ...(keys.outputMode === undefined ? {} : { outputMode: keys.outputMode }),

@@ -6,13 +6,19 @@ export const supportedSql =
 
 /** A legacy `condition` as an expression tree; text that does not parse is an error at `path`. */
 export function condition(ctx: Ctx, text: unknown, path: IssuePath): ExprNode {
-  if (typeof text !== 'string' || text.trim() === '') ctx.fail(path, 'expected a Spark SQL condition');
+  if (typeof text !== 'string' || text.trim() === '')
+    ctx.fail(path, 'expected a Spark SQL condition');
   try {
     return parseSqlExpression(text);
   } catch (e) {
     if (e instanceof SqlParseError) {
       const [, ...caret] = e.message.split('\n');
-      ctx.fail(path, `the condition does not parse: ${e.reason} at ${e.line}:${e.column}`, supportedSql, caret.join('\n'));
+      ctx.fail(
+        path,
+        `the condition does not parse: ${e.reason} at ${e.line}:${e.column}`,
+        supportedSql,
+        caret.join('\n'),
+      );
     }
     throw e;
   }

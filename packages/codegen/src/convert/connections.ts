@@ -8,9 +8,19 @@ type Connection = { -readonly [K in keyof PostgresConnection]?: PostgresConnecti
  * A Postgres URL as pipekit takes it: `jdbc:` dropped, and a password in it (user:pass@ or
  * `?password=`) turned into a secret reference instead of being copied.
  */
-export function postgresUrl(ctx: Ctx, raw: string, path: IssuePath, secretName: string): { url: string; password?: SecretRef; user?: string } {
+export function postgresUrl(
+  ctx: Ctx,
+  raw: string,
+  path: IssuePath,
+  secretName: string,
+): { url: string; password?: SecretRef; user?: string } {
   let url = raw.replace(/^jdbc:/, '');
-  if (!/^postgres(ql)?:\/\//.test(url)) ctx.fail(path, `'${raw}' is not a Postgres URL`, 'jdbc:postgresql://host:port/database or postgres://host/database');
+  if (!/^postgres(ql)?:\/\//.test(url))
+    ctx.fail(
+      path,
+      `'${raw}' is not a Postgres URL`,
+      'jdbc:postgresql://host:port/database or postgres://host/database',
+    );
   let password: SecretRef | undefined;
   let user: string | undefined;
   const inUser = /^(postgres(?:ql)?:\/\/)([^/@:]*):([^/@]*)@/.exec(url);
@@ -71,22 +81,44 @@ export function postgresConnection(
   if (keys.credentialPath !== undefined) c.credentials = vaultRef(keys.credentialPath);
   if (keys.credentialId !== undefined) c.credentials = vaultRef(keys.credentialId);
   if (c.url === undefined && c.host === undefined && c.credentials === undefined)
-    ctx.fail(pathOf('url').slice(0, -1), 'the Postgres connection names no server', 'url, host/port/database/user/password, or credentialPath');
+    ctx.fail(
+      pathOf('url').slice(0, -1),
+      'the Postgres connection names no server',
+      'url, host/port/database/user/password, or credentialPath',
+    );
   return c as PostgresConnection;
 }
 
 /** `"b1:9092,b2:9092"` → `['b1:9092', 'b2:9092']`. */
 export function brokerList(ctx: Ctx, value: unknown, path: IssuePath): string[] {
-  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : Array.isArray(value) ? value : [];
-  if (list.length === 0 || !list.every((b) => typeof b === 'string' && b !== '')) ctx.fail(path, 'expected Kafka brokers such as "host:9092,host2:9092"');
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : Array.isArray(value)
+        ? value
+        : [];
+  if (list.length === 0 || !list.every((b) => typeof b === 'string' && b !== ''))
+    ctx.fail(path, 'expected Kafka brokers such as "host:9092,host2:9092"');
   return list as string[];
 }
 
 /** Brokers a config does not name (the legacy app took them from its environment): a placeholder to check. */
 export const placeholderBrokers = ['localhost:9092'];
 
-export function missingBrokers(ctx: Ctx, path: IssuePath, what: string): { brokers: string[]; comment: string } {
-  ctx.check(path, `the config names no Kafka brokers for ${what}: 'localhost:9092' is a placeholder to replace`);
-  return { brokers: [...placeholderBrokers], comment: `The config names no brokers (the legacy app took them from its environment): replace 'localhost:9092'.` };
+export function missingBrokers(
+  ctx: Ctx,
+  path: IssuePath,
+  what: string,
+): { brokers: string[]; comment: string } {
+  ctx.check(
+    path,
+    `the config names no Kafka brokers for ${what}: 'localhost:9092' is a placeholder to replace`,
+  );
+  return {
+    brokers: [...placeholderBrokers],
+    comment: `The config names no brokers (the legacy app took them from its environment): replace 'localhost:9092'.`,
+  };
 }
-

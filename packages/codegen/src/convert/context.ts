@@ -40,7 +40,12 @@ export class Ctx {
   }
 
   /** Validates a part of the config with its zod schema; the first issue becomes the error. */
-  parse<S extends z.ZodType>(schema: S, value: unknown, path: IssuePath, supportedKeys?: readonly string[]): z.output<S> {
+  parse<S extends z.ZodType>(
+    schema: S,
+    value: unknown,
+    path: IssuePath,
+    supportedKeys?: readonly string[],
+  ): z.output<S> {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
     const issue = r.error.issues[0];
@@ -50,7 +55,8 @@ export class Ctx {
       const key = issue.keys[0] ?? '';
       this.fail([...at, key], `unknown option '${key}'`, supportedKeys?.join(', '));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) this.fail(at, `is missing: ${issue.message}`);
+    if (issue.code === 'invalid_type' && issue.input === undefined)
+      this.fail(at, `is missing: ${issue.message}`);
     this.fail(at, issue.message);
   }
 }

@@ -26,12 +26,25 @@ export interface ConvertOptions {
  * Stage one: a legacy config's text to a `Plan`, by calling the same builders the generated code
  * calls. Throws `ConvertError` naming the file and JSON path when the config cannot be converted.
  */
-export function convertConfig(file: string, text: string, options: ConvertOptions = {}): Conversion {
+export function convertConfig(
+  file: string,
+  text: string,
+  options: ConvertOptions = {},
+): Conversion {
   const data = readConfig(file, text);
   const dialect = options.dialect ?? detectDialect(file, data);
   const ctx = new Ctx(file);
-  const base = file.split(/[\\/]/).pop()?.replace(/\.(json|ya?ml)$/i, '') ?? 'pipeline';
-  const flow = dialect === 'steps' ? convertSteps(ctx, data) : dialect === 'etl' ? convertEtl(ctx, data) : convertNodes(ctx, data, base);
+  const base =
+    file
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.(json|ya?ml)$/i, '') ?? 'pipeline';
+  const flow =
+    dialect === 'steps'
+      ? convertSteps(ctx, data)
+      : dialect === 'etl'
+        ? convertEtl(ctx, data)
+        : convertNodes(ctx, data, base);
   const { plan, annotations } = buildPlan(ctx, flow);
   return { file, dialect, plan, annotations, warnings: ctx.warnings };
 }

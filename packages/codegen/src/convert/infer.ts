@@ -1,4 +1,10 @@
-import { type DataType, type ExprNode, exprChildren, type Field, referencedColumns } from '@pipekit/core';
+import {
+  type DataType,
+  type ExprNode,
+  exprChildren,
+  type Field,
+  referencedColumns,
+} from '@pipekit/core';
 import { type Flow, inputsOf, type Ref, type Step } from './ir.js';
 
 type Guess = 'number' | 'string' | 'boolean' | 'timestamp' | 'date';
@@ -10,9 +16,56 @@ export interface Usage {
   readonly typed: boolean;
 }
 
-const stringFns = new Set(['lower', 'upper', 'trim', 'ltrim', 'rtrim', 'length', 'substring', 'substr', 'concat', 'startswith', 'endswith', 'contains', 'instr', 'replace', 'regexp_replace', 'regexp_extract', 'split', 'rlike', 'initcap', 'lpad', 'rpad']);
-const timeFns = new Set(['year', 'month', 'dayofmonth', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekofyear', 'to_date', 'date_format', 'unix_timestamp']);
-const numberFns = new Set(['abs', 'round', 'floor', 'ceil', 'sqrt', 'exp', 'ln', 'log', 'pow', 'power', 'sign']);
+const stringFns = new Set([
+  'lower',
+  'upper',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'length',
+  'substring',
+  'substr',
+  'concat',
+  'startswith',
+  'endswith',
+  'contains',
+  'instr',
+  'replace',
+  'regexp_replace',
+  'regexp_extract',
+  'split',
+  'rlike',
+  'initcap',
+  'lpad',
+  'rpad',
+]);
+const timeFns = new Set([
+  'year',
+  'month',
+  'dayofmonth',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'dayofweek',
+  'weekofyear',
+  'to_date',
+  'date_format',
+  'unix_timestamp',
+]);
+const numberFns = new Set([
+  'abs',
+  'round',
+  'floor',
+  'ceil',
+  'sqrt',
+  'exp',
+  'ln',
+  'log',
+  'pow',
+  'power',
+  'sign',
+]);
 
 function literalGuess(n: ExprNode): Guess | undefined {
   if (n.kind !== 'literal') return undefined;
@@ -25,7 +78,10 @@ function literalGuess(n: ExprNode): Guess | undefined {
 }
 
 /** Guesses column types from how an expression uses them: `amount > 100` makes `amount` a number. */
-export function guessTypes(node: ExprNode, note: (column: string, guess: Guess | undefined) => void): void {
+export function guessTypes(
+  node: ExprNode,
+  note: (column: string, guess: Guess | undefined) => void,
+): void {
   const col = (n: ExprNode | undefined, g: Guess | undefined) => {
     if (n?.kind === 'column') note(n.name, g);
   };
@@ -41,15 +97,24 @@ export function guessTypes(node: ExprNode, note: (column: string, guess: Guess |
         col(node.left, 'string');
         col(node.right, 'string');
       } else {
-        col(node.left, literalGuess(node.right) ?? (isArithmetic(node.right) ? 'number' : undefined));
-        col(node.right, literalGuess(node.left) ?? (isArithmetic(node.left) ? 'number' : undefined));
+        col(
+          node.left,
+          literalGuess(node.right) ?? (isArithmetic(node.right) ? 'number' : undefined),
+        );
+        col(
+          node.right,
+          literalGuess(node.left) ?? (isArithmetic(node.left) ? 'number' : undefined),
+        );
       }
       break;
     case 'unary':
       col(node.operand, node.op === 'not' ? 'boolean' : 'number');
       break;
     case 'in':
-      col(node.operand, node.list.map(literalGuess).find((g) => g !== undefined));
+      col(
+        node.operand,
+        node.list.map(literalGuess).find((g) => g !== undefined),
+      );
       break;
     case 'like':
       col(node.operand, 'string');
@@ -83,7 +148,8 @@ export function usageOf(flow: Flow, source: Ref): Usage {
   const note = (c: string, g: Guess | undefined) => {
     if (columns.get(c) === undefined) columns.set(c, g);
   };
-  const readers = (ref: Ref) => flow.steps.flatMap((s, i) => (inputsOf(s).includes(ref) ? [[i, s] as const] : []));
+  const readers = (ref: Ref) =>
+    flow.steps.flatMap((s, i) => (inputsOf(s).includes(ref) ? [[i, s] as const] : []));
   /** Whether anything from `ref` on needs column types. */
   const typedFrom = (ref: Ref, seen: Set<Ref>): boolean =>
     readers(ref).some(([i, s]) => {
@@ -128,7 +194,9 @@ function visit(step: Step, note: (c: string, g: Guess | undefined) => void): boo
     case 'aggregate':
       if (step.window) note(step.window.column ?? '', 'timestamp');
       for (const k of step.keys) note(k, undefined);
-      for (const a of step.aggregates) if (a.column !== undefined) note(a.column, a.fn === 'sum' || a.fn === 'avg' ? 'number' : undefined);
+      for (const a of step.aggregates)
+        if (a.column !== undefined)
+          note(a.column, a.fn === 'sum' || a.fn === 'avg' ? 'number' : undefined);
       return false;
     case 'join':
       for (const k of step.on.left) note(k, undefined);
@@ -169,8 +237,20 @@ const guessType: Readonly<Record<Guess, DataType>> = {
 export function inferredFields(usage: Usage): Field[] {
   return [...usage.columns]
     .filter(([name]) => name !== '')
-    .map(([name, g]) => ({ name, type: g === undefined ? byName(name) : guessType[g], nullable: false }));
+    .map(([name, g]) => ({
+      name,
+      type: g === undefined ? byName(name) : guessType[g],
+      nullable: false,
+    }));
 }
 
 /** Spark's Kafka columns: a condition on these reads the raw record, not a JSON value. */
-export const rawKafkaColumns = ['key', 'value', 'topic', 'partition', 'offset', 'timestamp', 'headers'] as const;
+export const rawKafkaColumns = [
+  'key',
+  'value',
+  'topic',
+  'partition',
+  'offset',
+  'timestamp',
+  'headers',
+] as const;

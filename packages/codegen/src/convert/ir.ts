@@ -1,4 +1,14 @@
-import type { AggregateFn, ExprNode, Field, IssuePath, JoinType, OutputMode, Policy, Trigger, WindowSpec } from '@pipekit/core';
+import type {
+  AggregateFn,
+  ExprNode,
+  Field,
+  IssuePath,
+  JoinType,
+  OutputMode,
+  Policy,
+  Trigger,
+  WindowSpec,
+} from '@pipekit/core';
 
 /** A step's index in `Flow.steps`: steps only read earlier ones. */
 export type Ref = number;
@@ -89,7 +99,11 @@ export interface JoinStep extends StepBase {
 
 export type Hint =
   | { readonly type: 'cache' }
-  | { readonly type: 'repartition'; readonly partitions: number; readonly columns: readonly string[] }
+  | {
+      readonly type: 'repartition';
+      readonly partitions: number;
+      readonly columns: readonly string[];
+    }
   | { readonly type: 'coalesce'; readonly partitions: number };
 
 export interface HintStep extends StepBase {
@@ -122,7 +136,15 @@ export interface SinkStep extends StepBase {
 
 export type SinkKind = 'delta' | 'kafka' | 'postgres' | 'file' | 'console' | 'memory';
 
-export type Step = SourceStep | FilterStep | WatermarkStep | AggregateStep | JoinStep | HintStep | LateRowsStep | SinkStep;
+export type Step =
+  | SourceStep
+  | FilterStep
+  | WatermarkStep
+  | AggregateStep
+  | JoinStep
+  | HintStep
+  | LateRowsStep
+  | SinkStep;
 
 /** The refs a step reads. */
 export function inputsOf(step: Step): Ref[] {

@@ -6,8 +6,8 @@ import {
   type PolicyInput,
   type QueryOptions,
   type SinkSpec,
-  type WindowSpec,
   source,
+  type WindowSpec,
 } from '@pipekit/core';
 import type { SourceType } from './ir.js';
 
@@ -21,7 +21,10 @@ export interface LooseStream {
   watermark(column: string, delay: number): LooseStream;
   window(spec: WindowSpec, options?: { column?: string }): LooseGrouped;
   groupBy(...keys: string[]): LooseGrouped;
-  join(right: LooseStream, options: { on: { left: string[]; right: string[] }; type?: JoinType }): LooseStream;
+  join(
+    right: LooseStream,
+    options: { on: { left: string[]; right: string[] }; type?: JoinType },
+  ): LooseStream;
   cache(): LooseStream;
   repartition(partitions: number, ...columns: string[]): LooseStream;
   coalesce(partitions: number): LooseStream;

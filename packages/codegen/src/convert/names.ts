@@ -13,15 +13,68 @@ function cap(w: string): string {
 
 /** `user-events` → `UserEvent`: a schema describes one record. */
 export function typeName(s: string, fallback = 'Record'): string {
-  const ws = words(s.split('/').filter((p) => p !== '' && !p.includes('*')).pop() ?? s);
+  const ws = words(
+    s
+      .split('/')
+      .filter((p) => p !== '' && !p.includes('*'))
+      .pop() ?? s,
+  );
   if (ws.length === 0) return fallback;
+  // `events-topic` describes events: a trailing `topic`/`stream`/`table` after a plural is dropped.
+  if (ws.length > 1 && /^(topic|stream|table|data)$/i.test(ws[ws.length - 1]!) && /s$/i.test(ws[ws.length - 2]!)) ws.pop();
   const last = ws[ws.length - 1]!;
   ws[ws.length - 1] = /[^s]s$/i.test(last) && last.length > 3 ? last.slice(0, -1) : last;
   const name = ws.map(cap).join('');
   return /^[0-9]/.test(name) ? `${fallback}${name}` : name;
 }
 
-const reserved = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'source', 'pipeline', 'sinks', 'secret', 'z']);
+const reserved = new Set([
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'let',
+  'static',
+  'yield',
+  'await',
+  'source',
+  'pipeline',
+  'sinks',
+  'secret',
+  'z',
+]);
 
 /** `kafka_to_delta` → `kafkaToDelta`, safe as a variable. */
 export function variableName(s: string, fallback = 'stream'): string {

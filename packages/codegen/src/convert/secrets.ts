@@ -20,8 +20,16 @@ export function envName(...parts: readonly string[]): string {
  * An inline password, token or secret in a config is never copied into the code: it becomes
  * `secret(NAME)`, and the user is told which variable to set.
  */
-export function inlineSecret(ctx: Ctx, name: string, path: IssuePath, what = 'password'): SecretRef {
-  ctx.check(path, `the config holds an inline ${what}; it is not copied into the code: set the environment variable ${name}`);
+export function inlineSecret(
+  ctx: Ctx,
+  name: string,
+  path: IssuePath,
+  what = 'password',
+): SecretRef {
+  ctx.check(
+    path,
+    `the config holds an inline ${what}; it is not copied into the code: set the environment variable ${name}`,
+  );
   return secret(name);
 }
 

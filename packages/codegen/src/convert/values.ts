@@ -1,4 +1,4 @@
-import { tryParseDuration, type IssuePath, type Trigger } from '@pipekit/core';
+import { type IssuePath, type Trigger, tryParseDuration } from '@pipekit/core';
 import { z } from 'zod';
 import type { Ctx } from './context.js';
 
@@ -46,9 +46,15 @@ export const listLike = z.union([
 /** A Spark interval string (`'5 seconds'`, `'5s'`, `'1 hour'`) in milliseconds; an error names the path. */
 export function duration(ctx: Ctx, text: unknown, path: IssuePath): number {
   if (typeof text === 'number' && text > 0) return text;
-  if (typeof text !== 'string') ctx.fail(path, `expected a duration such as '10 seconds', not ${JSON.stringify(text)}`);
+  if (typeof text !== 'string')
+    ctx.fail(path, `expected a duration such as '10 seconds', not ${JSON.stringify(text)}`);
   const r = tryParseDuration(text);
-  if ('error' in r) ctx.fail(path, `invalid duration: ${r.error}`, "a positive interval of at most 365 days, e.g. '5 seconds', '10 minutes', '1 hour', '5s'");
+  if ('error' in r)
+    ctx.fail(
+      path,
+      `invalid duration: ${r.error}`,
+      "a positive interval of at most 365 days, e.g. '5 seconds', '10 minutes', '1 hour', '5s'",
+    );
   return r.ms;
 }
 
@@ -61,23 +67,40 @@ export function stringTrigger(ctx: Ctx, text: string, path: IssuePath): Trigger 
   if (word === 'continuous') return { type: 'continuous' };
   const interval = t.replace(/^processing\s*time\s*=\s*/i, '');
   if (interval === t && /=/.test(t))
-    ctx.fail(path, `unknown trigger '${text}'`, "'5 seconds', 'processingTime=5 seconds', 'once', 'availableNow', 'continuous'");
+    ctx.fail(
+      path,
+      `unknown trigger '${text}'`,
+      "'5 seconds', 'processingTime=5 seconds', 'once', 'availableNow', 'continuous'",
+    );
   return { type: 'processingTime', interval: duration(ctx, interval, path) };
 }
 
 /** Kafka offsets: `earliest`, `latest` or Spark's JSON form `{"topic":{"0":23}}`. */
-export function kafkaOffsets(ctx: Ctx, value: unknown, path: IssuePath): 'earliest' | 'latest' | Record<string, Record<string, number>> {
+export function kafkaOffsets(
+  ctx: Ctx,
+  value: unknown,
+  path: IssuePath,
+): 'earliest' | 'latest' | Record<string, Record<string, number>> {
   if (value === 'earliest' || value === 'latest') return value;
   let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
       parsed = JSON.parse(value);
     } catch {
-      ctx.fail(path, `invalid offsets '${value}'`, `'earliest', 'latest' or JSON such as {"topic":{"0":23}}`);
+      ctx.fail(
+        path,
+        `invalid offsets '${value}'`,
+        `'earliest', 'latest' or JSON such as {"topic":{"0":23}}`,
+      );
     }
   }
   const r = z.record(z.string(), z.record(z.string(), z.number().int())).safeParse(parsed);
-  if (!r.success) ctx.fail(path, `invalid offsets ${JSON.stringify(value)}`, `'earliest', 'latest' or JSON such as {"topic":{"0":23}}`);
+  if (!r.success)
+    ctx.fail(
+      path,
+      `invalid offsets ${JSON.stringify(value)}`,
+      `'earliest', 'latest' or JSON such as {"topic":{"0":23}}`,
+    );
   return r.data;
 }
 

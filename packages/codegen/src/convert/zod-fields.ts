@@ -48,7 +48,8 @@ function baseCode(t: DataType): ZodCode {
     if (t === 'long') return { code: 'long()', helpers: ['long'] };
     if (t === 'boolean') return { code: 'z.boolean()', helpers: [] };
     if (t === 'timestamp') return { code: 'z.coerce.date()', helpers: [] };
-    if (t === 'binary') return { code: "z.instanceof(Uint8Array).meta({ pipekitType: 'binary' })", helpers: [] };
+    if (t === 'binary')
+      return { code: "z.instanceof(Uint8Array).meta({ pipekitType: 'binary' })", helpers: [] };
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return { code: `decimal(${dec[1]}, ${dec[2]})`, helpers: ['decimal'] };
     const base = tagged[t];
@@ -86,7 +87,10 @@ export function fieldSchema(f: Field): z.ZodType {
 
 /** The zod code of one column and the `@pipekit/core` helpers it uses. */
 export function fieldCode(f: Field): ZodCode {
-  const base = f.logical === 'epochMillis' ? { code: 'epochMillis()', helpers: ['epochMillis'] } : baseCode(f.type);
+  const base =
+    f.logical === 'epochMillis'
+      ? { code: 'epochMillis()', helpers: ['epochMillis'] }
+      : baseCode(f.type);
   return nullableCode(base, f.nullable);
 }
 

@@ -26,15 +26,45 @@ export const etlFieldSchema = z.strictObject({
   description: z.string().optional(),
 });
 
-const schema = z.strictObject({ fields: z.array(etlFieldSchema).min(1), type: z.literal('struct').optional() });
-const common = { schema: schema.optional(), schemaName: name.optional(), description: z.string().optional() };
+const schema = z.strictObject({
+  fields: z.array(etlFieldSchema).min(1),
+  type: z.literal('struct').optional(),
+});
+const common = {
+  schema: schema.optional(),
+  schemaName: name.optional(),
+  description: z.string().optional(),
+};
 const credentials = { credentialId: name.optional(), credentialPath: name.optional() };
 
 export const etlSources = {
-  kafka: z.strictObject({ sourceType: z.literal('kafka'), topic: name, connectionParams: params.default({}), ...credentials, ...common }),
-  postgresql: z.strictObject({ sourceType: z.literal('postgresql'), table: name.optional(), query: name.optional(), connectionParams: params.default({}), ...credentials, ...common }),
-  s3: z.strictObject({ sourceType: z.literal('s3'), path: name, format: name.optional(), ...common }),
-  deltalake: z.strictObject({ sourceType: z.literal('deltalake'), path: name, version: intLike.optional(), ...common }),
+  kafka: z.strictObject({
+    sourceType: z.literal('kafka'),
+    topic: name,
+    connectionParams: params.default({}),
+    ...credentials,
+    ...common,
+  }),
+  postgresql: z.strictObject({
+    sourceType: z.literal('postgresql'),
+    table: name.optional(),
+    query: name.optional(),
+    connectionParams: params.default({}),
+    ...credentials,
+    ...common,
+  }),
+  s3: z.strictObject({
+    sourceType: z.literal('s3'),
+    path: name,
+    format: name.optional(),
+    ...common,
+  }),
+  deltalake: z.strictObject({
+    sourceType: z.literal('deltalake'),
+    path: name,
+    version: intLike.optional(),
+    ...common,
+  }),
 };
 
 export const kafkaConnectionSchema = z.strictObject({
@@ -87,10 +117,31 @@ export const etlSinks = {
     connectionParams: params.default({}),
     ...credentials,
   }),
-  deltalake: z.strictObject({ sinkType: z.literal('deltalake'), path: name, writeMode: writeMode.optional(), partitionBy: listLike.optional(), mergeSchema: boolLike.optional() }),
-  kafka: z.strictObject({ sinkType: z.literal('kafka'), topic: name, connectionParams: params.default({}), ...credentials }),
-  s3: z.strictObject({ sinkType: z.literal('s3'), path: name, format: name.optional(), writeMode: z.literal('append').optional(), partitionBy: listLike.optional() }),
-  console: z.strictObject({ sinkType: z.literal('console'), numRows: positiveIntLike.optional(), truncate: boolLike.optional() }),
+  deltalake: z.strictObject({
+    sinkType: z.literal('deltalake'),
+    path: name,
+    writeMode: writeMode.optional(),
+    partitionBy: listLike.optional(),
+    mergeSchema: boolLike.optional(),
+  }),
+  kafka: z.strictObject({
+    sinkType: z.literal('kafka'),
+    topic: name,
+    connectionParams: params.default({}),
+    ...credentials,
+  }),
+  s3: z.strictObject({
+    sinkType: z.literal('s3'),
+    path: name,
+    format: name.optional(),
+    writeMode: z.literal('append').optional(),
+    partitionBy: listLike.optional(),
+  }),
+  console: z.strictObject({
+    sinkType: z.literal('console'),
+    numRows: positiveIntLike.optional(),
+    truncate: boolLike.optional(),
+  }),
 };
 
 export const streamingConfigSchema = z.strictObject({
@@ -121,7 +172,9 @@ export const validationSchema = z.strictObject({
       ruleName: z.string().optional(),
       description: z.string().optional(),
       columns: listLike,
-      parameters: z.strictObject({ min: numberLike.optional(), max: numberLike.optional() }).optional(),
+      parameters: z
+        .strictObject({ min: numberLike.optional(), max: numberLike.optional() })
+        .optional(),
       severity: z.enum(['error', 'warning', 'info']).optional(),
     }),
   ),
@@ -131,7 +184,12 @@ export const errorHandlingSchema = z.strictObject({
   retryStrategy: params.optional(),
   circuitBreaker: params.optional(),
   deadLetterQueue: z
-    .strictObject({ type: z.enum(['kafka', 's3', 'deltalake']), topic: name.optional(), path: name.optional(), format: name.optional() })
+    .strictObject({
+      type: z.enum(['kafka', 's3', 'deltalake']),
+      topic: name.optional(),
+      path: name.optional(),
+      format: name.optional(),
+    })
     .optional(),
   failFast: boolLike.optional(),
 });

@@ -41,7 +41,12 @@ export const outputSchema = z.strictObject({
 });
 
 export const streamingSchema = z.strictObject({
-  trigger: z.strictObject({ type: z.enum(['processing_time', 'once', 'available_now', 'continuous']), interval: z.union([name, z.number()]).optional() }).optional(),
+  trigger: z
+    .strictObject({
+      type: z.enum(['processing_time', 'once', 'available_now', 'continuous']),
+      interval: z.union([name, z.number()]).optional(),
+    })
+    .optional(),
   output_mode: z.enum(['append', 'update', 'complete']).optional(),
   checkpoint_location: name.optional(),
   query_name: name.optional(),

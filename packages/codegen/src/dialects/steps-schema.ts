@@ -57,24 +57,45 @@ export const stepMethods = {
       ...registerAs,
     }),
     fromS3: z.strictObject({ path: name, format: name.optional(), ...registerAs }),
-    fromDeltaLake: z.strictObject({ path: name, version: intLike.refine((v) => v >= 0, 'expected a version ≥ 0').optional(), ...registerAs }),
+    fromDeltaLake: z.strictObject({
+      path: name,
+      version: intLike.refine((v) => v >= 0, 'expected a version ≥ 0').optional(),
+      ...registerAs,
+    }),
   },
   transform: {
     filterRows: z.strictObject({ condition: name, ...registerAs }),
     joinDataFrames: z.strictObject({
       inputDataFrames: z.tuple([name, name]),
-      joinType: z.enum(['inner', 'left', 'right', 'full', 'outer', 'left_outer', 'right_outer', 'full_outer']).default('inner'),
+      joinType: z
+        .enum([
+          'inner',
+          'left',
+          'right',
+          'full',
+          'outer',
+          'left_outer',
+          'right_outer',
+          'full_outer',
+        ])
+        .default('inner'),
       leftKeys: listLike,
       rightKeys: listLike.optional(),
       ...registerAs,
     }),
     aggregateData: z.strictObject({
       groupBy: listLike,
-      aggregations: z.record(z.string().min(1), z.string().min(1)).refine((a) => Object.keys(a).length > 0, 'expected at least one aggregation'),
+      aggregations: z
+        .record(z.string().min(1), z.string().min(1))
+        .refine((a) => Object.keys(a).length > 0, 'expected at least one aggregation'),
       ...registerAs,
     }),
     repartition: z.strictObject({ numPartitions: positiveIntLike, ...registerAs }),
-    repartitionByColumns: z.strictObject({ columns: listLike, numPartitions: positiveIntLike.optional(), ...registerAs }),
+    repartitionByColumns: z.strictObject({
+      columns: listLike,
+      numPartitions: positiveIntLike.optional(),
+      ...registerAs,
+    }),
     coalesce: z.strictObject({ numPartitions: positiveIntLike, ...registerAs }),
   },
   load: {
@@ -86,10 +107,22 @@ export const stepMethods = {
       ...query,
     }),
     toKafka: z.strictObject({ topic: name, credentialPath: name.optional(), ...query }),
-    toPostgres: z.strictObject({ table: name, mode: z.enum(['append', 'overwrite']).optional(), ...connection, ...query }),
-    toS3: z.strictObject({ path: name, format: name.optional(), partitionBy: listLike.optional(), ...query }),
+    toPostgres: z.strictObject({
+      table: name,
+      mode: z.enum(['append', 'overwrite']).optional(),
+      ...connection,
+      ...query,
+    }),
+    toS3: z.strictObject({
+      path: name,
+      format: name.optional(),
+      partitionBy: listLike.optional(),
+      ...query,
+    }),
   },
 } as const;
 
 export type StepType = keyof typeof stepMethods;
-export type MethodConfig<T extends StepType, M extends keyof (typeof stepMethods)[T]> = z.output<(typeof stepMethods)[T][M] & z.ZodType>;
+export type MethodConfig<T extends StepType, M extends keyof (typeof stepMethods)[T]> = z.output<
+  (typeof stepMethods)[T][M] & z.ZodType
+>;

@@ -26,7 +26,8 @@ export function importsOf(v: unknown, out: Set<string>): void {
 
 /** `100000` → `100_000`, as people write large numbers. */
 export function numberCode(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) >= 10_000) return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+  if (Number.isInteger(n) && Math.abs(n) >= 10_000)
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
   return Object.is(n, -0) ? '-0' : String(n);
 }
 
@@ -40,7 +41,10 @@ export function valueCode(v: unknown, indent: number, lead = 0): string {
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return numberCode(v);
   if (typeof v === 'boolean') return String(v);
-  if (isSecretRef(v)) return v.provider === 'vault' ? `secret.vault(${quote(v.secret)})` : `secret(${quote(v.secret)})`;
+  if (isSecretRef(v))
+    return v.provider === 'vault'
+      ? `secret.vault(${quote(v.secret)})`
+      : `secret(${quote(v.secret)})`;
   if (Array.isArray(v)) {
     const items = v.map((x) => valueCode(x, indent + 2));
     const flat = `[${items.join(', ')}]`;
@@ -50,7 +54,9 @@ export function valueCode(v: unknown, indent: number, lead = 0): string {
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
     if (entries.length === 0) return '{}';
-    const flatItems = entries.map(([k, x]) => `${propertyKey(k)}: ${valueCode(x, indent + 2, propertyKey(k).length + 2)}`);
+    const flatItems = entries.map(
+      ([k, x]) => `${propertyKey(k)}: ${valueCode(x, indent + 2, propertyKey(k).length + 2)}`,
+    );
     const flat = `{ ${flatItems.join(', ')} }`;
     if (fits(flat, indent + lead)) return flat;
     const lines = entries.map(([k, x]) => {

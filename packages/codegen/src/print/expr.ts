@@ -1,5 +1,12 @@
-import { type DataType, type ExprNode, formatDataType, type LiteralNode, parseSparkType, type Schema } from '@pipekit/core';
 import { isDeepStrictEqual } from 'node:util';
+import {
+  type DataType,
+  type ExprNode,
+  formatDataType,
+  type LiteralNode,
+  parseSparkType,
+  type Schema,
+} from '@pipekit/core';
 import { propertyKey, quote } from '../convert/zod-fields.js';
 import { numberCode } from './code.js';
 
@@ -29,17 +36,61 @@ function kindOf(t: DataType): Kind {
   return 'number';
 }
 
-const castTargets = new Set(['string', 'integer', 'long', 'double', 'float', 'boolean', 'date', 'timestamp']);
+const castTargets = new Set([
+  'string',
+  'integer',
+  'long',
+  'double',
+  'float',
+  'boolean',
+  'date',
+  'timestamp',
+]);
 const castResult = (to: string): Kind =>
-  to === 'string' ? 'string' : to === 'boolean' ? 'boolean' : to === 'date' || to === 'timestamp' ? 'date' : 'number';
+  to === 'string'
+    ? 'string'
+    : to === 'boolean'
+      ? 'boolean'
+      : to === 'date' || to === 'timestamp'
+        ? 'date'
+        : 'number';
 const truncUnits = new Set(['year', 'month', 'week', 'day', 'hour', 'minute', 'second']);
 
-const compareMethods: Readonly<Record<string, string>> = { '=': 'eq', '!=': 'ne', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte', '<=>': 'eqNullSafe' };
-const arithmetic: Readonly<Record<string, string>> = { '+': 'plus', '-': 'minus', '*': 'times', '/': 'div', '%': 'mod' };
+const compareMethods: Readonly<Record<string, string>> = {
+  '=': 'eq',
+  '!=': 'ne',
+  '<': 'lt',
+  '<=': 'lte',
+  '>': 'gt',
+  '>=': 'gte',
+  '<=>': 'eqNullSafe',
+};
+const arithmetic: Readonly<Record<string, string>> = {
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'times',
+  '/': 'div',
+  '%': 'mod',
+};
 const noArgNumber: Readonly<Record<string, string>> = { abs: 'abs', floor: 'floor', ceil: 'ceil' };
-const noArgString: Readonly<Record<string, [string, Kind]>> = { lower: ['lower', 'string'], upper: ['upper', 'string'], trim: ['trim', 'string'], length: ['length', 'number'] };
-const stringTests: Readonly<Record<string, string>> = { startswith: 'startsWith', endswith: 'endsWith', contains: 'contains' };
-const timeParts: Readonly<Record<string, string>> = { year: 'year', month: 'month', dayofmonth: 'day', hour: 'hour', minute: 'minute' };
+const noArgString: Readonly<Record<string, [string, Kind]>> = {
+  lower: ['lower', 'string'],
+  upper: ['upper', 'string'],
+  trim: ['trim', 'string'],
+  length: ['length', 'number'],
+};
+const stringTests: Readonly<Record<string, string>> = {
+  startswith: 'startsWith',
+  endswith: 'endsWith',
+  contains: 'contains',
+};
+const timeParts: Readonly<Record<string, string>> = {
+  year: 'year',
+  month: 'month',
+  dayofmonth: 'day',
+  hour: 'hour',
+  minute: 'minute',
+};
 
 export class ExprPrinter {
   /**
@@ -54,8 +105,12 @@ export class ExprPrinter {
   /** A boolean condition as typed code, or null. */
   predicate(node: ExprNode): { code: string; imports: string[]; usesRow: boolean } | null {
     const t = this.expr(node);
-    if (!t || t.kind !== 'boolean') return null;
-    return { code: t.code, imports: [...new Set(t.imports)], usesRow: /\br\./.test(t.code) || /\br\[/.test(t.code) };
+    if (t?.kind !== 'boolean') return null;
+    return {
+      code: t.code,
+      imports: [...new Set(t.imports)],
+      usesRow: /\br\./.test(t.code) || /\br\[/.test(t.code),
+    };
   }
 
   /** Any expression as typed code, or null. */
@@ -77,9 +132,14 @@ export class ExprPrinter {
   private expr(n: ExprNode): Typed | null {
     switch (n.kind) {
       case 'column': {
-        if (this.untyped) return { code: `col(${quote(n.name)})`, kind: 'unknown', imports: ['col'] };
+        if (this.untyped)
+          return { code: `col(${quote(n.name)})`, kind: 'unknown', imports: ['col'] };
         const key = propertyKey(n.name);
-        return { code: key.startsWith("'") ? `r[${key}]` : `r.${key}`, kind: this.column(n.name), imports: [] };
+        return {
+          code: key.startsWith("'") ? `r[${key}]` : `r.${key}`,
+          kind: this.column(n.name),
+          imports: [],
+        };
       }
       case 'literal': {
         const lit = literalCode(n);
@@ -87,9 +147,14 @@ export class ExprPrinter {
         return { code: `lit(${lit.code})`, kind: lit.kind, imports: ['lit'] };
       }
       case 'binary': {
-        if (n.op === 'and' || n.op === 'or') return this.method(n.left, n.op, [n.right], ['boolean'], 'boolean', ['boolean', 'unknown']);
+        if (n.op === 'and' || n.op === 'or')
+          return this.method(n.left, n.op, [n.right], ['boolean'], 'boolean', [
+            'boolean',
+            'unknown',
+          ]);
         const arith = arithmetic[n.op];
-        if (arith) return this.method(n.left, arith, [n.right], ['number'], 'number', ['number', 'unknown']);
+        if (arith)
+          return this.method(n.left, arith, [n.right], ['number'], 'number', ['number', 'unknown']);
         const cmp = compareMethods[n.op];
         if (!cmp) return null;
         const left = this.expr(n.left);
@@ -97,7 +162,8 @@ export class ExprPrinter {
         if (cmp === 'eq' || cmp === 'ne' || cmp === 'eqNullSafe') {
           if (left.kind === 'other') return null;
           const param: Param = left.kind === 'unknown' ? 'any' : left.kind;
-          if (cmp === 'eqNullSafe' && n.right.kind === 'literal' && n.right.value === null) return this.call(left, cmp, ['null'], 'boolean');
+          if (cmp === 'eqNullSafe' && n.right.kind === 'literal' && n.right.value === null)
+            return this.call(left, cmp, ['null'], 'boolean');
           return this.withArgs(left, cmp, [n.right], [param], 'boolean');
         }
         const ordered = orderedParam(left.kind);
@@ -115,18 +181,29 @@ export class ExprPrinter {
         const r = this.expr(n.operand);
         if (!r || r.kind === 'other') return null;
         const param: Param = r.kind === 'unknown' ? 'any' : r.kind;
-        return this.withArgs(r, n.negated ? 'notIn' : 'isIn', n.list, n.list.map(() => param), 'boolean');
+        return this.withArgs(
+          r,
+          n.negated ? 'notIn' : 'isIn',
+          n.list,
+          n.list.map(() => param),
+          'boolean',
+        );
       }
       case 'like': {
         if (n.negated && n.caseInsensitive) return null;
         const name = n.caseInsensitive ? 'ilike' : n.negated ? 'notLike' : 'like';
-        return this.method(n.operand, name, [n.pattern], ['string'], 'boolean', ['string', 'unknown']);
+        return this.method(n.operand, name, [n.pattern], ['string'], 'boolean', [
+          'string',
+          'unknown',
+        ]);
       }
       case 'between': {
         if (n.negated) return null;
         const r = this.expr(n.operand);
         const ordered = r ? orderedParam(r.kind) : null;
-        return r && ordered ? this.withArgs(r, 'between', [n.low, n.high], [ordered, ordered], 'boolean') : null;
+        return r && ordered
+          ? this.withArgs(r, 'between', [n.low, n.high], [ordered, ordered], 'boolean')
+          : null;
       }
       case 'cast': {
         const target = formatDataType(n.to);
@@ -134,7 +211,9 @@ export class ExprPrinter {
         if (!castTargets.has(target) && !isDecimal) return null;
         if (!isDeepStrictEqual(parseSparkType(target), n.to)) return null;
         const r = this.expr(n.operand);
-        return r ? this.call(r, 'cast', [quote(target)], isDecimal ? 'number' : castResult(target)) : null;
+        return r
+          ? this.call(r, 'cast', [quote(target)], isDecimal ? 'number' : castResult(target))
+          : null;
       }
       case 'case':
         return this.caseExpr(n);
@@ -143,13 +222,26 @@ export class ExprPrinter {
     }
   }
 
-  private method(receiver: ExprNode, name: string, args: readonly ExprNode[], params: readonly Param[], result: Kind, receivers: readonly Kind[]): Typed | null {
+  private method(
+    receiver: ExprNode,
+    name: string,
+    args: readonly ExprNode[],
+    params: readonly Param[],
+    result: Kind,
+    receivers: readonly Kind[],
+  ): Typed | null {
     const r = this.expr(receiver);
     if (!r || !receivers.includes(r.kind)) return null;
     return this.withArgs(r, name, args, params, result);
   }
 
-  private withArgs(r: Typed, name: string, args: readonly ExprNode[], params: readonly Param[], result: Kind): Typed | null {
+  private withArgs(
+    r: Typed,
+    name: string,
+    args: readonly ExprNode[],
+    params: readonly Param[],
+    result: Kind,
+  ): Typed | null {
     const printed: string[] = [];
     const imports = [...r.imports];
     for (let i = 0; i < args.length; i++) {
@@ -191,7 +283,10 @@ export class ExprPrinter {
     }
     if (n.otherwise === undefined) code += '.end()';
     else {
-      const o = n.otherwise.kind === 'literal' && n.otherwise.value === null ? { code: 'null', kind: 'other' as Kind, imports: [] } : this.anyOperand(n.otherwise);
+      const o =
+        n.otherwise.kind === 'literal' && n.otherwise.value === null
+          ? { code: 'null', kind: 'other' as Kind, imports: [] }
+          : this.anyOperand(n.otherwise);
       if (!o) return null;
       if (o.code !== 'null') kinds.add(o.kind);
       imports.push(...o.imports);
@@ -237,23 +332,66 @@ export class ExprPrinter {
     if (t && rest.length === 1) return this.method(first, t, rest, ['string'], 'boolean', text);
     const p = timeParts[name];
     if (p && rest.length === 0) return this.method(first, p, [], [], 'number', time);
-    if (name === 'concat' && rest.length > 0) return this.method(first, 'concat', rest, rest.map(() => 'string' as const), 'string', text);
+    if (name === 'concat' && rest.length > 0)
+      return this.method(
+        first,
+        'concat',
+        rest,
+        rest.map(() => 'string' as const),
+        'string',
+        text,
+      );
     if (name === 'coalesce' && rest.length > 0) {
       const r = this.expr(first);
       if (!r || r.kind === 'other') return null;
       const param: Param = r.kind === 'unknown' ? 'any' : r.kind;
-      return this.withArgs(r, 'coalesce', rest, rest.map(() => param), r.kind);
+      return this.withArgs(
+        r,
+        'coalesce',
+        rest,
+        rest.map(() => param),
+        r.kind,
+      );
     }
     if (name === 'round' && rest.length <= 1) {
       const scale = rest[0];
-      if (scale && !(scale.kind === 'literal' && Number.isInteger(scale.value) && scale.type === undefined)) return null;
-      return this.method(first, 'round', scale ? [scale] : [], scale ? ['number'] : [], 'number', numeric);
+      if (
+        scale &&
+        !(scale.kind === 'literal' && Number.isInteger(scale.value) && scale.type === undefined)
+      )
+        return null;
+      return this.method(
+        first,
+        'round',
+        scale ? [scale] : [],
+        scale ? ['number'] : [],
+        'number',
+        numeric,
+      );
     }
     if (name === 'substring' && (rest.length === 1 || rest.length === 2)) {
-      if (!rest.every((a) => a.kind === 'literal' && Number.isInteger(a.value) && a.type === undefined)) return null;
-      return this.method(first, 'substring', rest, rest.map(() => 'number' as const), 'string', text);
+      if (
+        !rest.every(
+          (a) => a.kind === 'literal' && Number.isInteger(a.value) && a.type === undefined,
+        )
+      )
+        return null;
+      return this.method(
+        first,
+        'substring',
+        rest,
+        rest.map(() => 'number' as const),
+        'string',
+        text,
+      );
     }
-    if (name === 'date_trunc' && rest.length === 1 && first.kind === 'literal' && typeof first.value === 'string' && truncUnits.has(first.value)) {
+    if (
+      name === 'date_trunc' &&
+      rest.length === 1 &&
+      first.kind === 'literal' &&
+      typeof first.value === 'string' &&
+      truncUnits.has(first.value)
+    ) {
       const r = this.expr(rest[0]!);
       if (!r || !time.includes(r.kind)) return null;
       return this.call(r, 'truncate', [quote(first.value)], 'date');
@@ -279,9 +417,11 @@ function accepts(param: Param, kind: Kind, literal: boolean): boolean {
 
 /** A literal as the JavaScript value the builder turns back into the same literal node. */
 export function literalCode(n: LiteralNode): { code: string; kind: Kind } | null {
-  if (n.type === 'timestamp' && typeof n.value === 'string') return { code: `new Date(${quote(n.value)})`, kind: 'date' };
+  if (n.type === 'timestamp' && typeof n.value === 'string')
+    return { code: `new Date(${quote(n.value)})`, kind: 'date' };
   if (n.type !== undefined) return null;
-  if (typeof n.value === 'number') return Number.isFinite(n.value) ? { code: numberCode(n.value), kind: 'number' } : null;
+  if (typeof n.value === 'number')
+    return Number.isFinite(n.value) ? { code: numberCode(n.value), kind: 'number' } : null;
   if (typeof n.value === 'string') return { code: quote(n.value), kind: 'string' };
   if (typeof n.value === 'boolean') return { code: String(n.value), kind: 'boolean' };
   return { code: 'null', kind: 'other' };

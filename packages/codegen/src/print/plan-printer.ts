@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   checkNode,
+  type ExprNode,
   type Field,
   formatDuration,
   isBoundedSource,
@@ -9,21 +11,19 @@ import {
   type PlanNode,
   type PlanNodeOf,
   type PlanVisitor,
-  printSql,
   parseSqlExpression,
+  printSql,
   type Schema,
   sinkOutputModes,
   visitNode,
-  type ExprNode,
 } from '@pipekit/core';
-import { isDeepStrictEqual } from 'node:util';
 import type { Annotations } from '../convert/build.js';
-import { typeName, NameScope, variableName } from '../convert/names.js';
+import { NameScope, typeName, variableName } from '../convert/names.js';
 import { fieldCode, propertyKey, quote } from '../convert/zod-fields.js';
 import { Code, callCode, fits, importsOf, lineWidth, valueCode } from './code.js';
-import { wrap } from './wrap.js';
 import { ExprPrinter } from './expr.js';
 import { policyValue, sinkOptions, sinkValue, sourceOptions, triggerValue } from './specs.js';
+import { wrap } from './wrap.js';
 
 /** One `.method(...)` of a chain, with the comments shown above it. */
 interface Segment {
@@ -39,7 +39,10 @@ interface Chain {
 }
 
 const pad = (n: number) => ' '.repeat(n);
-const segment = (code: string | ((indent: number) => string), comments: readonly string[] = []): Segment => ({
+const segment = (
+  code: string | ((indent: number) => string),
+  comments: readonly string[] = [],
+): Segment => ({
   comments,
   code: typeof code === 'string' ? () => code : code,
 });
@@ -91,7 +94,12 @@ export class PlanPrinter {
     const sinkIds = this.plan.nodes.filter((n) => n.kind === 'sink').map((n) => n.id);
     const policies = this.policyOptions();
     const first = this.byId.get(sinkIds[0] ?? '') as PlanNodeOf<'sink'> | undefined;
-    const plain = sinkIds.length === 1 && first && !this.vars.has(first.id) && this.plan.name === (first.queryName ?? 'pipeline') && policies === null;
+    const plain =
+      sinkIds.length === 1 &&
+      first &&
+      !this.vars.has(first.id) &&
+      this.plan.name === (first.queryName ?? 'pipeline') &&
+      policies === null;
     if (plain) {
       this.statements.push(this.statement('export default ', this.chain(first.id)));
       return this.statements;
@@ -102,13 +110,21 @@ export class PlanPrinter {
       if (v) return v;
       const chain = this.chain(id);
       const [first, ...rest] = chain.segments;
-      const inline: Chain = first ? { ...chain, segments: [{ ...first, comments: [...chain.leading, ...first.comments] }, ...rest], leading: [] } : chain;
+      const inline: Chain = first
+        ? {
+            ...chain,
+            segments: [{ ...first, comments: [...chain.leading, ...first.comments] }, ...rest],
+            leading: [],
+          }
+        : chain;
       return this.render(inline, 2, 0);
     });
     const head = `export default pipeline(${quote(this.plan.name)}, [`;
     const tail = policies ? `], ${valueCode(policies, 0, 3)});` : ']);';
     const flat = `${head}${items.join(', ')}${tail}`;
-    this.statements.push(fits(flat, 0) ? flat : `${head}\n${items.map((i) => `  ${i},`).join('\n')}\n${tail}`);
+    this.statements.push(
+      fits(flat, 0) ? flat : `${head}\n${items.map((i) => `  ${i},`).join('\n')}\n${tail}`,
+    );
     return this.statements;
   }
 
@@ -125,7 +141,9 @@ export class PlanPrinter {
     let inputs = nodeInputs(n).map((i) => this.schemas.get(i) ?? null);
     if (n.kind === 'sideOutput') {
       const of = this.byId.get(n.of);
-      inputs = [of && of.kind !== 'source' ? (this.schemas.get(nodeInputs(of)[0] ?? '') ?? null) : null];
+      inputs = [
+        of && of.kind !== 'source' ? (this.schemas.get(nodeInputs(of)[0] ?? '') ?? null) : null,
+      ];
     }
     return checkNode(n, inputs).schema;
   }
@@ -136,14 +154,19 @@ export class PlanPrinter {
     if (readers.length > 1 || n.name !== undefined) return true;
     return readers.some((r) => {
       const reader = this.byId.get(r);
-      return (reader?.kind === 'join' && reader.right === n.id) || (reader?.kind === 'union' && reader.inputs.indexOf(n.id) > 0);
+      return (
+        (reader?.kind === 'join' && reader.right === n.id) ||
+        (reader?.kind === 'union' && reader.inputs.indexOf(n.id) > 0)
+      );
     });
   }
 
   private variableFor(n: PlanNode): string {
-    if (n.kind === 'sink') return variableName(this.annotations.sinks.get(n.id)?.variable ?? 'query');
+    if (n.kind === 'sink')
+      return variableName(this.annotations.sinks.get(n.id)?.variable ?? 'query');
     if (n.name !== undefined) return variableName(n.name);
-    if (n.kind === 'source') return variableName(`${this.schemaConsts.get(n.id) ?? n.source.type}s`);
+    if (n.kind === 'source')
+      return variableName(`${this.schemaConsts.get(n.id) ?? n.source.type}s`);
     const readers = this.readers.get(n.id) ?? [];
     if (readers.every((r) => this.byId.get(r)?.kind === 'sink')) return 'output';
     return n.kind === 'aggregate' ? 'aggregated' : n.kind === 'join' ? 'joined' : 'stream';
@@ -173,7 +196,10 @@ export class PlanPrinter {
       return `${propertyKey(f.name)}: ${c.code}`;
     });
     const flat = `const ${name} = z.object({ ${entries.join(', ')} });`;
-    const body = fits(flat, 0) && entries.length <= 3 ? flat : `const ${name} = z.object({\n${entries.map((e) => `  ${e},`).join('\n')}\n});`;
+    const body =
+      fits(flat, 0) && entries.length <= 3
+        ? flat
+        : `const ${name} = z.object({\n${entries.map((e) => `  ${e},`).join('\n')}\n});`;
     const comment = note?.inferred
       ? '// Inferred from how the config uses these columns (it declares no schema): check names and types.\n'
       : '';
@@ -185,15 +211,39 @@ export class PlanPrinter {
     const n = this.byId.get(id);
     if (!n) throw new Error(`internal: no node ${id}`);
     const comments = this.annotations.comments.get(id) ?? [];
-    const named = n.name !== undefined && n.kind !== 'sink' ? [segment(`.as(${quote(n.name)})`)] : [];
-    if (n.kind === 'source') return { head: 'source', segments: [segment((i) => this.sourceCall(n, i)), ...named], leading: comments };
-    if (n.kind === 'join' || n.kind === 'union' || n.kind === 'sideOutput' || nodeInputs(n).length === 1) {
-      const inputId = n.kind === 'join' ? n.left : n.kind === 'union' ? n.inputs[0]! : n.kind === 'sideOutput' ? n.of : nodeInputs(n)[0]!;
+    const named =
+      n.name !== undefined && n.kind !== 'sink' ? [segment(`.as(${quote(n.name)})`)] : [];
+    if (n.kind === 'source')
+      return {
+        head: 'source',
+        segments: [segment((i) => this.sourceCall(n, i)), ...named],
+        leading: comments,
+      };
+    if (
+      n.kind === 'join' ||
+      n.kind === 'union' ||
+      n.kind === 'sideOutput' ||
+      nodeInputs(n).length === 1
+    ) {
+      const inputId =
+        n.kind === 'join'
+          ? n.left
+          : n.kind === 'union'
+            ? n.inputs[0]!
+            : n.kind === 'sideOutput'
+              ? n.of
+              : nodeInputs(n)[0]!;
       const base = this.ref(inputId);
       const own = visitNode(this.visitor, n as never, undefined) as Segment[];
       const [first, ...rest] = own;
-      const ownSegments = first ? [{ ...first, comments: [...comments, ...first.comments] }, ...rest] : [];
-      return { head: base.head, segments: [...base.segments, ...ownSegments, ...named], leading: base.leading };
+      const ownSegments = first
+        ? [{ ...first, comments: [...comments, ...first.comments] }, ...rest]
+        : [];
+      return {
+        head: base.head,
+        segments: [...base.segments, ...ownSegments, ...named],
+        leading: base.leading,
+      };
     }
     throw new Error(`internal: node ${id} has no input`);
   }
@@ -215,17 +265,25 @@ export class PlanPrinter {
 
   /** A chain on one line when it is short, else one call a line. */
   private render(chain: Chain, indent: number, lead: number): string {
-    const inline = chain.segments.every((s) => s.comments.length === 0) && chain.segments.length <= 2;
+    const inline =
+      chain.segments.every((s) => s.comments.length === 0) && chain.segments.length <= 2;
     if (inline) {
       const flat = chain.head + chain.segments.map((s) => s.code(indent)).join('');
-      if (fits(flat, indent + lead) || (chain.segments.length === 1 && !flat.split('\n')[0]!.endsWith('(') && fits(flat.split('\n')[0]!, indent + lead)))
+      if (
+        fits(flat, indent + lead) ||
+        (chain.segments.length === 1 &&
+          !flat.split('\n')[0]!.endsWith('(') &&
+          fits(flat.split('\n')[0]!, indent + lead))
+      )
         return flat;
       if (chain.segments.length === 1) {
         const only = chain.head + chain.segments[0]!.code(indent);
         if (fits(only.split('\n')[0]!, indent + lead)) return only;
       }
     }
-    const lines = chain.segments.map((s) => `${commentLines(s.comments, indent + 2)}${pad(indent + 2)}${s.code(indent + 2)}`);
+    const lines = chain.segments.map(
+      (s) => `${commentLines(s.comments, indent + 2)}${pad(indent + 2)}${s.code(indent + 2)}`,
+    );
     return `${chain.head}\n${lines.join('\n')}`;
   }
 
@@ -255,7 +313,10 @@ export class PlanPrinter {
   }
 
   /** The conditions of a left-nested AND (or OR) chain, each as typed code. */
-  private terms(id: string, node: ExprNode): { op: 'and' | 'or'; codes: string[]; usesRow: boolean } | null {
+  private terms(
+    id: string,
+    node: ExprNode,
+  ): { op: 'and' | 'or'; codes: string[]; usesRow: boolean } | null {
     if (node.kind !== 'binary' || (node.op !== 'and' && node.op !== 'or')) return null;
     const op = node.op;
     const parts: ExprNode[] = [];
@@ -277,7 +338,10 @@ export class PlanPrinter {
     const input = this.byId.get(id);
     const inputId = input ? nodeInputs(input)[0] : undefined;
     const schema = inputId === undefined ? null : (this.schemas.get(inputId) ?? null);
-    return new ExprPrinter(schema, schema === null || inputId === undefined || this.untyped(inputId));
+    return new ExprPrinter(
+      schema,
+      schema === null || inputId === undefined || this.untyped(inputId),
+    );
   }
 
   private condition(id: string, node: ExprNode, what: 'filter' | 'value'): string {
@@ -290,7 +354,10 @@ export class PlanPrinter {
     this.imports.add('sql');
     const original = this.annotations.conditions.get(id);
     const text = original !== undefined && sameTree(original, node) ? original : printSql(node);
-    this.notes.push({ nodeId: id, message: `the condition \`${text}\` is kept as sql\`...\`: no typed expression gives the same tree` });
+    this.notes.push({
+      nodeId: id,
+      message: `the condition \`${text}\` is kept as sql\`...\`: no typed expression gives the same tree`,
+    });
     return `sql\`${text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')}\``;
   }
 
@@ -304,10 +371,14 @@ export class PlanPrinter {
       case 'aggregate':
         return false;
       case 'select':
-        return n.columns.some((c) => c.expr.kind === 'column' && c.expr.name === c.name) ? this.untyped(n.input) : false;
+        return n.columns.some((c) => c.expr.kind === 'column' && c.expr.name === c.name)
+          ? this.untyped(n.input)
+          : false;
       case 'sideOutput': {
         const of = this.byId.get(n.of);
-        return n.output === 'late' && of !== undefined && of.kind !== 'source' ? this.untyped(nodeInputs(of)[0] ?? '') : false;
+        return n.output === 'late' && of !== undefined && of.kind !== 'source'
+          ? this.untyped(nodeInputs(of)[0] ?? '')
+          : false;
       }
       default:
         return nodeInputs(n).some((i) => this.untyped(i));
@@ -332,7 +403,10 @@ export class PlanPrinter {
   /** What the typed API knows about a stream, for the output modes its sinks accept. */
   private streamKind(id: string): 'rows' | 'aggregated' | 'aggregatedWithWatermark' {
     for (let n = this.byId.get(id); n; n = this.byId.get(nodeInputs(n)[0] ?? '')) {
-      if (n.kind === 'aggregate') return this.watermarkColumn(n.input) === undefined ? 'aggregated' : 'aggregatedWithWatermark';
+      if (n.kind === 'aggregate')
+        return this.watermarkColumn(n.input) === undefined
+          ? 'aggregated'
+          : 'aggregatedWithWatermark';
       if (n.kind === 'sideOutput' || n.kind === 'source') return 'rows';
       if (n.kind === 'join') return this.streamKind(n.left);
     }
@@ -341,7 +415,8 @@ export class PlanPrinter {
 
   private runtimeKind(id: string): 'rows' | 'aggregated' | 'aggregatedWithWatermark' {
     for (let n = this.byId.get(id); n; n = this.byId.get(nodeInputs(n)[0] ?? '')) {
-      if (n.kind === 'aggregate') return this.watermarkUpstream(n.id) ? 'aggregatedWithWatermark' : 'aggregated';
+      if (n.kind === 'aggregate')
+        return this.watermarkUpstream(n.id) ? 'aggregatedWithWatermark' : 'aggregated';
       if (n.kind === 'sideOutput' || n.kind === 'source') return 'rows';
     }
     return 'rows';
@@ -358,12 +433,27 @@ export class PlanPrinter {
     const bounded = this.bounded(n.input);
     const defaultTrigger = bounded ? 'availableNow' : 'continuous';
     const modes = sinkOutputModes[n.sink.type] as readonly OutputMode[];
-    const defaultMode: OutputMode = bounded || this.runtimeKind(n.input) !== 'aggregated' ? 'append' : modes.includes('complete') ? 'complete' : 'update';
+    const defaultMode: OutputMode =
+      bounded || this.runtimeKind(n.input) !== 'aggregated'
+        ? 'append'
+        : modes.includes('complete')
+          ? 'complete'
+          : 'update';
     const kind = this.streamKind(n.input);
-    const typedModes: readonly OutputMode[] = kind === 'rows' ? ['append', 'update'] : kind === 'aggregated' ? ['update', 'complete'] : ['append', 'update', 'complete'];
+    const typedModes: readonly OutputMode[] =
+      kind === 'rows'
+        ? ['append', 'update']
+        : kind === 'aggregated'
+          ? ['update', 'complete']
+          : ['append', 'update', 'complete'];
     const allowed = typedModes.includes(n.outputMode) && modes.includes(n.outputMode);
     const query: Record<string, unknown> = {};
-    if (n.trigger.type !== defaultTrigger || !isDeepStrictEqual(n.trigger, { type: defaultTrigger }) || explicit.includes('trigger')) query.trigger = triggerValue(n.trigger);
+    if (
+      n.trigger.type !== defaultTrigger ||
+      !isDeepStrictEqual(n.trigger, { type: defaultTrigger }) ||
+      explicit.includes('trigger')
+    )
+      query.trigger = triggerValue(n.trigger);
     const showMode = n.outputMode !== defaultMode || (explicit.includes('outputMode') && allowed);
     if (showMode) query.outputMode = n.outputMode;
     if (n.checkpoint !== undefined) query.checkpoint = n.checkpoint;
@@ -394,19 +484,36 @@ export class PlanPrinter {
         usesRow ||= code.startsWith('(r) => ') || body.includes('r.');
         return `${propertyKey(c.name)}: ${body}`;
       });
-      return [segment(`.select(${usesRow ? '(r) => ({ ' : '{ '}${entries.join(', ')}${usesRow ? ' })' : ' }'})`)];
+      return [
+        segment(
+          `.select(${usesRow ? '(r) => ({ ' : '{ '}${entries.join(', ')}${usesRow ? ' })' : ' }'})`,
+        ),
+      ];
     },
-    withColumn: (n) => [segment(`.withColumn(${quote(n.column)}, ${this.condition(n.id, n.expr, 'value')})`)],
+    withColumn: (n) => [
+      segment(`.withColumn(${quote(n.column)}, ${this.condition(n.id, n.expr, 'value')})`),
+    ],
     drop: (n) => [segment(`.drop(${n.columns.map(quote).join(', ')})`)],
     map: (n) => {
       throw new Error(`a plan with a JavaScript function (map '${n.udf}') cannot be printed`);
     },
-    union: (n) => [segment(`.union(${n.inputs.slice(1).map((i) => this.refCode(i)).join(', ')})`)],
+    union: (n) => [
+      segment(
+        `.union(${n.inputs
+          .slice(1)
+          .map((i) => this.refCode(i))
+          .join(', ')})`,
+      ),
+    ],
     hint: (n) => {
       const h = n.hint;
       if (h.type === 'cache') return [segment('.cache()')];
       if (h.type === 'coalesce') return [segment(`.coalesce(${h.partitions})`)];
-      return [segment(`.repartition(${[String(h.partitions), ...(h.columns ?? []).map(quote)].join(', ')})`)];
+      return [
+        segment(
+          `.repartition(${[String(h.partitions), ...(h.columns ?? []).map(quote)].join(', ')})`,
+        ),
+      ];
     },
     watermark: (n) => {
       const args: unknown[] = [n.column, formatDuration(n.delay)];
@@ -425,15 +532,22 @@ export class PlanPrinter {
               ? `sliding('${formatDuration(w.size)}', '${formatDuration(w.slide)}')`
               : `session('${formatDuration(w.gap)}')`;
         this.imports.add(w.type);
-        const column = w.column === this.watermarkColumn(n.input) ? '' : `, { column: ${quote(w.column)} }`;
+        const column =
+          w.column === this.watermarkColumn(n.input) ? '' : `, { column: ${quote(w.column)} }`;
         out.push(segment(`.window(${spec}${column})`));
       }
       if (n.keys.length > 0) out.push(segment(`.groupBy(${n.keys.map(quote).join(', ')})`));
-      if (out.length === 0) throw new Error(`aggregate '${n.id}' has neither keys nor a window: the typed API cannot write it`);
+      if (out.length === 0)
+        throw new Error(
+          `aggregate '${n.id}' has neither keys nor a window: the typed API cannot write it`,
+        );
       const aggregates = Object.fromEntries(
         n.aggregates.map((a) => {
           this.imports.add(a.fn);
-          return [a.name, new Code(a.column === undefined ? `${a.fn}()` : `${a.fn}(${quote(a.column)})`)];
+          return [
+            a.name,
+            new Code(a.column === undefined ? `${a.fn}()` : `${a.fn}(${quote(a.column)})`),
+          ];
         }),
       );
       const options: Record<string, unknown> = {};
@@ -446,11 +560,17 @@ export class PlanPrinter {
     },
     join: (n) => {
       const same = isDeepStrictEqual(n.on.left, n.on.right);
-      const on = same ? (n.on.left.length === 1 ? n.on.left[0] : n.on.left) : { left: n.on.left, right: n.on.right };
+      const on = same
+        ? n.on.left.length === 1
+          ? n.on.left[0]
+          : n.on.left
+        : { left: n.on.left, right: n.on.right };
       const options: Record<string, unknown> = { on };
       if (n.joinType !== 'inner') options.type = n.joinType;
       if (n.within !== undefined) options.within = formatDuration(n.within);
-      if (n.lookup !== undefined) options.lookup = n.lookup.refresh === undefined ? true : { refresh: formatDuration(n.lookup.refresh) };
+      if (n.lookup !== undefined)
+        options.lookup =
+          n.lookup.refresh === undefined ? true : { refresh: formatDuration(n.lookup.refresh) };
       const right = new Code(this.refCode(n.right));
       return [segment((i) => `.${callCode('join', [right, options], i, 1)}`)];
     },

@@ -14,19 +14,32 @@ export interface PrintedFile {
 
 const project = new Project({
   useInMemoryFileSystem: true,
-  manipulationSettings: { quoteKind: QuoteKind.Single, indentationText: IndentationText.TwoSpaces, useTrailingCommas: true },
+  manipulationSettings: {
+    quoteKind: QuoteKind.Single,
+    indentationText: IndentationText.TwoSpaces,
+    useTrailingCommas: true,
+  },
 });
 
 /** The header: where the file came from, what did not carry over and what to check. */
 function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
-  const lines = [`${c.plan.name}: converted by pipe-codegen from ${c.file} (${dialectNames[c.dialect]} config).`];
+  const lines = [
+    `${c.plan.name}: converted by pipe-codegen from ${c.file} (${dialectNames[c.dialect]} config).`,
+  ];
   const list = (title: string, ws: readonly ConvertWarning[]) => {
     if (ws.length === 0) return;
     lines.push('', title);
-    for (const w of ws) lines.push(`- ${w.message}${w.path.length > 0 ? ` (${formatPath(w.path)})` : ''}`);
+    for (const w of ws)
+      lines.push(`- ${w.message}${w.path.length > 0 ? ` (${formatPath(w.path)})` : ''}`);
   };
-  list('Not carried over:', warnings.filter((w) => w.kind === 'notCarriedOver'));
-  list('Check before running:', warnings.filter((w) => w.kind === 'check'));
+  list(
+    'Not carried over:',
+    warnings.filter((w) => w.kind === 'notCarriedOver'),
+  );
+  list(
+    'Check before running:',
+    warnings.filter((w) => w.kind === 'check'),
+  );
   const wrapped = lines.flatMap((l) => wrap(l, 96));
   return `/**\n${wrapped.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
 }
@@ -35,11 +48,18 @@ function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
 export function printFile(c: Conversion): PrintedFile {
   const printer = new PlanPrinter(c.plan, c.annotations);
   const statements = printer.print();
-  const printNotes: ConvertWarning[] = printer.notes.map((n) => ({ kind: 'check', path: c.annotations.paths.get(n.nodeId) ?? [], message: n.message }));
+  const printNotes: ConvertWarning[] = printer.notes.map((n) => ({
+    kind: 'check',
+    path: c.annotations.paths.get(n.nodeId) ?? [],
+    message: n.message,
+  }));
   const warnings = [...c.warnings, ...printNotes];
   const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
   file.addStatements(header(c, warnings));
-  file.addImportDeclaration({ moduleSpecifier: '@pipekit/core', namedImports: [...printer.imports].sort(byName) });
+  file.addImportDeclaration({
+    moduleSpecifier: '@pipekit/core',
+    namedImports: [...printer.imports].sort(byName),
+  });
   if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
   file.addStatements(statements);
   const code = `${blankLinesBetween(file.getFullText().trim())}\n`;

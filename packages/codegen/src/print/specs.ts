@@ -1,5 +1,13 @@
-import { type Policy, type SinkSpec, type SourceSpec, sinkSpecSchema, sourceSpecSchema, type Trigger, formatDuration } from '@pipekit/core';
 import { isDeepStrictEqual } from 'node:util';
+import {
+  formatDuration,
+  type Policy,
+  type SinkSpec,
+  type SourceSpec,
+  sinkSpecSchema,
+  sourceSpecSchema,
+  type Trigger,
+} from '@pipekit/core';
 import type { z } from 'zod';
 import { Code, valueCode } from './code.js';
 
@@ -7,7 +15,10 @@ import { Code, valueCode } from './code.js';
  * The options a person would write: those equal to their default are left out. A key is a default
  * when the spec without it parses back to the same spec.
  */
-export function withoutDefaults(schema: z.ZodType, spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function withoutDefaults(
+  schema: z.ZodType,
+  spec: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...spec };
   for (const key of Object.keys(spec)) {
     if (key === 'type') continue;
@@ -29,7 +40,10 @@ export function sinkOptions(spec: SinkSpec): Record<string, unknown> {
 
 /** `sinks.kafka({ ... })`, for dead-letter policies. */
 export function sinkValue(spec: SinkSpec): Code {
-  return new Code((indent) => `sinks.${spec.type}(${valueCode(sinkOptions(spec), indent, 7 + spec.type.length)})`, ['sinks']);
+  return new Code(
+    (indent) => `sinks.${spec.type}(${valueCode(sinkOptions(spec), indent, 7 + spec.type.length)})`,
+    ['sinks'],
+  );
 }
 
 export function policyValue(p: Policy): unknown {
@@ -53,6 +67,11 @@ export function triggerValue(t: Trigger): Code {
     case 'availableNow':
       return new Code('availableNow()', ['availableNow']);
     case 'continuous':
-      return new Code(t.checkpointInterval === undefined ? 'continuous()' : `continuous('${formatDuration(t.checkpointInterval)}')`, ['continuous']);
+      return new Code(
+        t.checkpointInterval === undefined
+          ? 'continuous()'
+          : `continuous('${formatDuration(t.checkpointInterval)}')`,
+        ['continuous'],
+      );
   }
 }
