@@ -14,7 +14,7 @@ import { toSchema } from '../schema/to-schema.js';
 import type { Gen, GeneratedRow } from './generators.js';
 import { parseOptions } from './options.js';
 import { step } from './step.js';
-import { SourceImpl } from './stream-impl.js';
+import { BadRecordsAwareImpl } from './stream-impl.js';
 import type { SourceStream } from './stream-types.js';
 
 /** Options every source takes. */
@@ -31,7 +31,7 @@ type Options<Spec extends z.ZodType, S> = Omit<z.input<Spec>, 'type'> & CommonSo
 type RowOrAny<S> = [S] extends [undefined] ? Row : RowOf<S>;
 
 function declare(spec: SourceSpec, schema: Schema | null, common: CommonSourceOptions<unknown>) {
-  return new SourceImpl(
+  return new BadRecordsAwareImpl(
     step(
       {
         kind: 'source',

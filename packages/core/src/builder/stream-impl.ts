@@ -90,7 +90,7 @@ export class StreamImpl {
       schema: options.schema === undefined ? null : toSchema(options.schema),
       ...(options.badRecords === undefined ? {} : { badRecords: toPolicy(options.badRecords) }),
     };
-    return this.next(op, [this.node], fn);
+    return new BadRecordsAwareImpl(step(op, [this.node], fn));
   }
 
   union(...others: StreamImpl[]) {
@@ -218,12 +218,14 @@ export class LateAwareImpl extends StreamImpl {
   }
 }
 
-/** A source's stream: `badRecords()` gives what it could not read, when its policy is 'sideOutput'. */
-export class SourceImpl extends StreamImpl {
+/** A source's or map's stream: `badRecords()` gives what it refused, when its policy is 'sideOutput'. */
+export class BadRecordsAwareImpl extends StreamImpl {
   badRecords() {
     const op = this.node.op;
-    if (op.kind !== 'source' || op.badRecords?.type !== 'sideOutput')
-      throw new PipekitError(`badRecords() needs the source to declare badRecords: 'sideOutput'`);
+    if ((op.kind !== 'source' && op.kind !== 'map') || op.badRecords?.type !== 'sideOutput')
+      throw new PipekitError(
+        `badRecords() needs the step before it to declare badRecords: 'sideOutput'`,
+      );
     return new StreamImpl(step({ kind: 'sideOutput', output: 'badRecords' }, [this.node]));
   }
 }

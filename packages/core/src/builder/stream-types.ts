@@ -156,7 +156,7 @@ export interface GroupedStream<
 
 /** After `window`: group by keys, or aggregate over the whole window. */
 export interface WindowedStream<R extends Row, W extends string> {
-  groupBy<const C extends ScalarKeys<R>>(...keys: C[]): GroupedStream<R, C, W, true>;
+  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true>;
   aggregate<const A extends AggregatesFor<R>>(
     aggregates: A,
     options?: AggregateOptions,
@@ -189,11 +189,11 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     ...columns: [C, ...C[]]
   ): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
-  map<O extends Row>(fn: (row: R) => O, options?: MapOptions<undefined>): Stream<O, never, K>;
+  map<O extends Row>(fn: (row: R) => O, options?: MapOptions<undefined>): BadRecordsAwareStream<O, K>;
   map<const S extends SchemaInput>(
     fn: (row: R) => RowOf<S>,
     options: MapOptions<S> & { schema: S },
-  ): Stream<RowOf<S>, never, K>;
+  ): BadRecordsAwareStream<RowOf<S>, K>;
   /** Rows of all the streams; they must have the same columns. */
   union(...others: Stream<R, string, K>[]): Stream<R, W, K>;
   /** Drops rows whose key columns were seen before (within the watermark on streams, as Spark's dropDuplicates). */
@@ -210,7 +210,8 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
       ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
       : [options?: WindowOptions<R>]
   ): WindowedStream<R, W>;
-  groupBy<const C extends ScalarKeys<R>>(...keys: [C, ...C[]]): GroupedStream<R, C, W, false>;
+  /** Groups by these columns; with none, the whole stream is one group (as Spark's `groupBy()`). */
+  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, false>;
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
     right: Stream<R2, string, StreamKind>,
     options: JoinOptions<R, R2, J> & { readonly on: O },
@@ -253,10 +254,17 @@ export type BadRecord = {
   record: string | null;
 };
 
-/** A source's stream; `badRecords()` is the side output of records it could not read. */
-export interface SourceStream<R extends Row> extends Stream<R, never, 'rows'> {
+/**
+ * The stream of a step that can refuse records (a source, a `map`): `badRecords()` is the side
+ * output of what it refused, when its policy is `'sideOutput'`.
+ */
+export interface BadRecordsAwareStream<R extends Row, K extends StreamKind = 'rows'>
+  extends Stream<R, never, K> {
   badRecords(): Stream<BadRecord, never, 'rows'>;
 }
+
+/** A source's stream; `badRecords()` is the side output of records it could not read. */
+export type SourceStream<R extends Row> = BadRecordsAwareStream<R, 'rows'>;
 
 /** A finished pipeline: the plan (plain JSON) and the JavaScript functions its `map` steps need. */
 export interface Pipeline {

@@ -226,3 +226,33 @@ describe('builders', () => {
     expect(text).toContain('memory_1 --> filter_1');
   });
 });
+
+describe('builders, more', () => {
+  it('aggregates the whole stream with an empty groupBy', () => {
+    const p = events().groupBy().aggregate({ n: count() }).sink.memory({ name: 'total' });
+    expect(p.plan.nodes.find((n) => n.kind === 'aggregate')).toMatchObject({
+      keys: [],
+      aggregates: [{ name: 'n', fn: 'count' }],
+    });
+  });
+
+  it("gives a map step's refused rows as a side output", () => {
+    const parsed = events().map((r) => ({ id: r.userId }), {
+      name: 'toId',
+      badRecords: 'sideOutput',
+    });
+    const p = pipeline('udf-side', [
+      parsed.sink.console(),
+      parsed.badRecords().sink.memory({ name: 'bad' }),
+    ]);
+    expect(p.plan.nodes.find((n) => n.kind === 'sideOutput')).toMatchObject({
+      of: 'map_1',
+      output: 'badRecords',
+    });
+    expect(() =>
+      events()
+        .map((r) => r)
+        .badRecords(),
+    ).toThrow(/badRecords: 'sideOutput'/);
+  });
+});

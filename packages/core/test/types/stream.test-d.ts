@@ -219,3 +219,16 @@ rate.filter((r) => {
   expectTypeOf(r.timestamp).toEqualTypeOf<Expr<Date>>();
   return r.value.gt(1);
 });
+
+// --- global aggregation and map side outputs ------------------------------------------------------
+const total = p.groupBy().aggregate({ n: count(), revenue: sum('amount') });
+total.filter((r) => {
+  expectTypeOf(r.n).toEqualTypeOf<Expr<number>>();
+  return r.revenue.gt(0);
+});
+// @ts-expect-error a global aggregate has no key columns
+total.filter((r) => r.userId.isNull());
+const parsed = p.map((r) => ({ id: r.userId, cents: Math.round(r.amount * 100) }), {
+  badRecords: 'sideOutput',
+});
+parsed.badRecords().filter((r) => r.reason.contains('x'));
