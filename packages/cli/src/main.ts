@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { explainCommand } from './commands/explain.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { exitCodeOf, formatError, UsageError } from './errors.js';
 
@@ -10,12 +11,16 @@ commands:
   run <file.ts> [--once] [--json] [--metrics-port N]   run a pipeline until its sources end or it is stopped
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
   validate <file.ts|plan.json>                        check a pipeline and list its problems
+  schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
 
 options:
   --once            run one batch of everything available, then stop
   --json            progress and the summary as JSON lines on stdout
   --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
+  --table T         the table to describe (schema.table allowed)
+  --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
+  --password-env V  the variable holding the password (default PGPASSWORD)
   --debug           print stacks with errors
   -h, --help        this text
 
@@ -35,6 +40,9 @@ const options = {
   format: { type: 'string' },
   out: { type: 'string', short: 'o' },
   debug: { type: 'boolean' },
+  table: { type: 'string' },
+  url: { type: 'string' },
+  'password-env': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -42,6 +50,7 @@ const allowed: Record<string, readonly string[]> = {
   run: ['once', 'json', 'metrics-port', 'log-level', 'debug'],
   explain: ['format', 'out', 'debug'],
   validate: ['debug', 'log-level'],
+  schema: ['table', 'url', 'password-env', 'debug'],
 };
 
 /** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
@@ -102,7 +111,7 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, explain, validate; see pipe --help)`,
+        `unknown command '${command}' (commands: run, explain, validate, schema; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)
@@ -122,6 +131,12 @@ export async function main(
         );
       case 'validate':
         return await validateCommand(file, io);
+      case 'schema':
+        return await schemaCommand(
+          file,
+          { table: values.table, url: values.url, passwordEnv: values['password-env'] },
+          io,
+        );
       default: {
         const portText = values['metrics-port'];
         const port = portText === undefined ? undefined : Number(portText);

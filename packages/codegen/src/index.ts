@@ -12,6 +12,8 @@ import { type Conversion, type ConvertOptions, convertConfig } from './convert/c
 import type { ConvertWarning } from './errors.js';
 import { printFile } from './print/print-file.js';
 
+/** The command line, for `pipe codegen`: `process.exitCode = runCli(argv)`. */
+export { type Io, main as runCli } from './cli.js';
 export type { Annotations } from './convert/build.js';
 export { type Conversion, type ConvertOptions, convertConfig } from './convert/convert.js';
 export type { Dialect } from './convert/ir.js';

@@ -176,6 +176,31 @@ describe('conversion errors name the file, the JSON path, what is wrong and what
     );
   });
 
+  it('a plan pipekit refuses, at the step that makes it', () => {
+    const extract = (topic: string) => ({
+      type: 'extract',
+      method: 'fromKafka',
+      config: { topic, registerAs: topic },
+    });
+    const join = {
+      type: 'transform',
+      method: 'joinDataFrames',
+      config: { inputDataFrames: ['a', 'b'], leftKeys: ['id'] },
+    };
+    const load = { type: 'load', method: 'toDeltaLake', config: { path: '/x' } };
+    const e = errorOf(
+      'j.json',
+      JSON.stringify({
+        name: 'p',
+        mode: 'streaming',
+        steps: [extract('a'), extract('b'), join, load],
+      }),
+    );
+    expect(e.message).toMatch(
+      /^j\.json: steps\[2\]: stream–stream join 'join_1' needs a time bound/,
+    );
+  });
+
   it('a config of no known dialect', () => {
     expect(errorOf('x.json', '{"foo": 1}').message).toMatch(
       /^x\.json: cannot tell which legacy dialect this is \(supported: step-list/,

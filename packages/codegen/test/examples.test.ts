@@ -61,7 +61,9 @@ describe('the generated files', () => {
   it('include the typed code of every condition of the expression cases', () => {
     const printer = new ExprPrinter(schema);
     const fields = schema.fields.map((f) => `${propertyKey(f.name)}: ${fieldCode(f).code}`);
-    const filters = typed.map((text) => `  rows.filter((r) => ${printer.predicate(parseSqlExpression(text))?.code}),`);
+    const filters = typed.map(
+      (text) => `  rows.filter((r) => ${printer.predicate(parseSqlExpression(text))?.code}),`,
+    );
     const code = [
       "import { and, col, decimal, fn, lit, long, or, source, when } from '@pipekit/core';",
       "import { z } from 'zod';",

@@ -39,9 +39,15 @@ export const typed = [
   "date_trunc('hour', ts) = ts",
   'amount <=> NULL',
   'round(amount, 2) > 1',
-  "length(trim(`odd name`)) > 0",
+  'length(trim(`odd name`)) > 0',
   "sha2(country, 256) = 'x'",
 ];
 
-export const asSql = ['amount > 1.5', "ts > DATE '2024-01-01'", "country || 'x' = 'DEx'", 'amount NOT BETWEEN 1 AND 2', "country NOT ILIKE 'x'", "raw = 'x'"];
-
+export const asSql = [
+  'amount > 1.5',
+  "ts > DATE '2024-01-01'",
+  "country || 'x' = 'DEx'",
+  'amount NOT BETWEEN 1 AND 2',
+  "country NOT ILIKE 'x'",
+  "raw = 'x'",
+];

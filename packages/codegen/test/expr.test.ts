@@ -1,11 +1,23 @@
-import { and, col, columnsOf, type ExprNode, fn, lit, or, parseSqlExpression, when } from '@pipekit/core';
+import {
+  and,
+  col,
+  columnsOf,
+  type ExprNode,
+  fn,
+  lit,
+  or,
+  parseSqlExpression,
+  when,
+} from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
 import { ExprPrinter } from '../src/print/expr.js';
 import { asSql, schema, typed } from './expr-cases.js';
 
 /** Runs printed code the way the generated file would, and returns the tree it builds. */
 function treeOf(code: string): ExprNode {
-  const run = new Function('r', 'lit', 'col', 'fn', 'when', 'and', 'or', `return (${code});`) as (...a: unknown[]) => { node: ExprNode };
+  const run = new Function('r', 'lit', 'col', 'fn', 'when', 'and', 'or', `return (${code});`) as (
+    ...a: unknown[]
+  ) => { node: ExprNode };
   return run(columnsOf(), lit, col, fn, when, and, or).node;
 }
 
@@ -30,6 +42,8 @@ describe('typed expression code', () => {
   });
 
   it('uses r.x for identifiers and r[...] for other names', () => {
-    expect(new ExprPrinter(schema).predicate(parseSqlExpression('length(`odd name`) > 0'))?.code).toBe("r['odd name'].length().gt(0)");
+    expect(
+      new ExprPrinter(schema).predicate(parseSqlExpression('length(`odd name`) > 0'))?.code,
+    ).toBe("r['odd name'].length().gt(0)");
   });
 });

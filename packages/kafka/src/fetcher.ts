@@ -1,13 +1,20 @@
 import type { BadRecord, Row } from '@pipekit/runtime';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { KafkaClient, KafkaConsumer } from './client.js';
+import type { KafkaClient, KafkaConsumer, RetryOptions } from './client.js';
 import type { PartitionOffsets, PartitionRange } from './offsets.js';
-import type { FetchedRecord } from './records.js';
-import { KafkaUnavailableError, messageOf } from './retry.js';
+import { KafkaUnavailableError, messageOf, withRetry } from './retry.js';
 
-/** Decodes accepted records of one partition into rows and bad records (in offset order). */
-export type Decode = (records: readonly FetchedRecord[], rows: Row[], bad: BadRecord[]) => void;
+/** Decodes `messages[from, to)` of one partition into rows and bad records (in offset order). */
+export type Decode = (
+  topic: string,
+  partition: number,
+  messages: readonly KafkaMessage[],
+  from: number,
+  to: number,
+  rows: Row[],
+  bad: BadRecord[],
+) => void;
 
 export interface FetcherOptions {
   readonly groupId: string;
@@ -15,6 +22,7 @@ export interface FetcherOptions {
   /** Give up when no partition of a read makes progress for this long (ms). */
   readonly stallTimeoutMs: number;
   readonly signal: AbortSignal;
+  readonly retry: RetryOptions;
 }
 
 interface PartitionState {
@@ -57,7 +65,11 @@ export class RangeFetcher {
     decode: Decode,
   ): Promise<{ rows: Row[]; bad: BadRecord[] }> {
     const topics = [...new Set(ranges.map((r) => r.topic))];
-    await this.ensureConsumer(topics);
+    await withRetry('starting the Kafka consumer', () => this.ensureConsumer(topics), {
+      retry: this.opts.retry,
+      logger: this.opts.logger,
+      signal: this.opts.signal,
+    });
     const consumer = this.consumer!;
     this.active = new Map(
       ranges.map((r) => [
@@ -117,6 +129,12 @@ export class RangeFetcher {
   }
 
   async close(): Promise<void> {
+    // A warm-up still joining would otherwise leave a running consumer behind.
+    await this.starting.catch(() => {});
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
     const c = this.consumer;
     this.consumer = null;
     if (c) await c.disconnect();
@@ -124,17 +142,37 @@ export class RangeFetcher {
 
   private decode: Decode = () => {};
 
-  private async ensureConsumer(topics: readonly string[]): Promise<void> {
+  /** Starts the consumer (joining the group takes a while) before the first read needs it. */
+  warmUp(topics: readonly string[]): void {
+    this.ensureConsumer(topics).catch((e: unknown) =>
+      this.opts.logger.debug(
+        { err: messageOf(e) },
+        'starting the Kafka consumer early failed; the read retries',
+      ),
+    );
+  }
+
+  private starting: Promise<void> = Promise.resolve();
+
+  /** One start at a time (a warm-up may still be running when the first read comes). */
+  private ensureConsumer(topics: readonly string[]): Promise<void> {
+    const next = this.starting.catch(() => {}).then(() => this.startConsumer(topics));
+    this.starting = next;
+    return next;
+  }
+
+  private async startConsumer(topics: readonly string[]): Promise<void> {
     if (this.consumer && topics.every((t) => this.subscribed.has(t))) return;
     // kafkajs cannot subscribe once running: a topic new to this reader (a pattern matched it)
     // means a new consumer over the union of topics.
     const all = [...new Set([...this.subscribed, ...topics])].sort();
-    if (this.consumer) await this.close();
+    if (this.consumer) await this.disconnect();
     const consumer = this.client.consumer({
       groupId: this.opts.groupId,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,
-      maxWaitTimeInMs: 100,
+      // Also how long a resumed partition waits for its first fetch when all were paused.
+      maxWaitTimeInMs: 25,
       allowAutoTopicCreation: false,
       // After a crash (broker gone) the restarted consumer joins as a new member and the group
       // waits for the old member's session to expire: keep that short (the broker's minimum is 6 s).
@@ -171,15 +209,22 @@ export class RangeFetcher {
       if (st && Number(firstOffset) <= st.next && Number(lastOffset) >= st.next)
         this.advance(st, Number(lastOffset) + 1);
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: all, fromBeginning: true });
-    this.consumer = consumer;
-    this.subscribed = new Set(all);
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => this.onBatch(batch),
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: all, fromBeginning: true });
+      this.consumer = consumer;
+      this.subscribed = new Set(all);
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch }) => this.onBatch(batch),
+      });
+    } catch (e) {
+      this.consumer = null;
+      this.subscribed = new Set();
+      await consumer.disconnect().catch(() => {});
+      throw e;
+    }
     consumer.pause(all.map((topic) => ({ topic })));
     this.applyPositions(consumer);
   }
@@ -217,16 +262,14 @@ export class RangeFetcher {
       consumer.seek({ topic, partition, offset: String(st.next) });
       return;
     }
-    const accepted: FetchedRecord[] = [];
+    // Messages are in offset order: take those in [next, until).
     const until = st.range.until;
     const messages: KafkaMessage[] = batch.messages;
-    for (const message of messages) {
-      const o = Number(message.offset);
-      if (o < st.next) continue;
-      if (o >= until) break;
-      accepted.push({ topic, partition, message });
-    }
-    if (accepted.length > 0) this.decode(accepted, st.rows, st.bad);
+    let from = 0;
+    while (from < messages.length && Number(messages[from]!.offset) < st.next) from++;
+    let to = from;
+    while (to < messages.length && Number(messages[to]!.offset) < until) to++;
+    if (to > from) this.decode(topic, partition, messages, from, to, st.rows, st.bad);
     this.advance(st, Number(batch.lastOffset()) + 1);
   }
 

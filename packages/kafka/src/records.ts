@@ -3,13 +3,6 @@ import type { BadRecord, Row, SourceContext } from '@pipekit/runtime';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { positionOf } from './offsets.js';
 
-/** A record as fetched, with where it came from. */
-export interface FetchedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: KafkaMessage;
-}
-
 type Include = NonNullable<KafkaSourceSpec['includeColumns']>[number];
 
 function headerText(v: IHeaders[string]): string | null {
@@ -40,34 +33,49 @@ export function recordDecoder(spec: KafkaSourceSpec, ctx: SourceContext) {
   const include = new Set<Include>(spec.includeColumns ?? []);
   const tsColumn = spec.timestampColumn;
   const format = spec.format;
-  const bad = (reason: string, r: FetchedRecord): BadRecord => ({
+  const bad = (reason: string, topic: string, partition: number, m: KafkaMessage): BadRecord => ({
     reason,
     node: ctx.nodeId,
-    position: positionOf(r.topic, r.partition, r.message.offset),
-    record: r.message.value === null ? null : r.message.value.toString('utf8'),
+    position: positionOf(topic, partition, m.offset),
+    record: m.value === null ? null : m.value.toString('utf8'),
   });
 
-  return (records: readonly FetchedRecord[], rows: Row[], badRecords: BadRecord[]): void => {
-    for (const r of records) {
-      const m = r.message;
+  /** Decodes `messages[from, to)` of one partition, appending to `rows` and `badRecords`. */
+  return (
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    from: number,
+    to: number,
+    rows: Row[],
+    badRecords: BadRecord[],
+  ): void => {
+    for (let i = from; i < to; i++) {
+      const m = messages[i]!;
       let obj: Record<string, unknown>;
       if (format === 'json') {
         if (m.value === null) {
-          badRecords.push(bad('null value (tombstone) where a JSON object was expected', r));
+          badRecords.push(
+            bad('null value (tombstone) where a JSON object was expected', topic, partition, m),
+          );
           continue;
         }
         let parsed: unknown;
         try {
           parsed = JSON.parse(m.value.toString('utf8'));
         } catch (e) {
-          badRecords.push(bad(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`, r));
+          badRecords.push(
+            bad(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`, topic, partition, m),
+          );
           continue;
         }
         if (!isPlainObject(parsed)) {
           badRecords.push(
             bad(
               `expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
-              r,
+              topic,
+              partition,
+              m,
             ),
           );
           continue;
@@ -81,8 +89,8 @@ export function recordDecoder(spec: KafkaSourceSpec, ctx: SourceContext) {
         if (include.has('key'))
           obj.key = m.key === null || m.key === undefined ? null : m.key.toString('utf8');
         if (include.has('headers')) obj.headers = headersOf(m.headers);
-        if (include.has('topic')) obj.topic = r.topic;
-        if (include.has('partition')) obj.partition = r.partition;
+        if (include.has('topic')) obj.topic = topic;
+        if (include.has('partition')) obj.partition = partition;
         if (include.has('offset')) obj.offset = Number(m.offset);
         if (include.has('timestamp')) obj.timestamp = new Date(Number(m.timestamp));
       }
@@ -91,7 +99,7 @@ export function recordDecoder(spec: KafkaSourceSpec, ctx: SourceContext) {
       // The position only matters for a bad record, which is rebuilt below with the original bytes.
       const res = ctx.toRow(obj, '');
       if (res.ok) rows.push(res.row);
-      else badRecords.push(bad(res.bad.reason, r));
+      else badRecords.push(bad(res.bad.reason, topic, partition, m));
     }
   };
 }

@@ -50,6 +50,7 @@ export class KafkaReader implements SourceReader {
       logger: ctx.logger,
       stallTimeoutMs: Math.max(opts.retry.maxRetryTimeMs, 30_000),
       signal: ctx.signal,
+      retry: opts.retry,
     });
     this.decode = recordDecoder(spec, ctx);
   }
@@ -57,6 +58,7 @@ export class KafkaReader implements SourceReader {
   async initialOffset(): Promise<Offset> {
     const marks = await this.watermarks();
     await this.resolveEnd(marks);
+    this.fetcher.warmUp(Object.keys(marks));
     return this.resolve(this.spec.startingOffsets, marks, 'startingOffsets');
   }
 

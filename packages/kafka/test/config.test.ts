@@ -18,7 +18,11 @@ describe('connection settings (no broker)', () => {
     const c = kafkaConfig(
       {
         brokers: ['b:9093'],
-        sasl: { mechanism: 'scram-sha-512', username: 'svc', password: secret('PIPEKIT_TEST_KAFKA_PW') },
+        sasl: {
+          mechanism: 'scram-sha-512',
+          username: 'svc',
+          password: secret('PIPEKIT_TEST_KAFKA_PW'),
+        },
         ssl: { ca: secret('PIPEKIT_TEST_KAFKA_CA'), rejectUnauthorized: true },
       },
       opts,
@@ -29,17 +33,37 @@ describe('connection settings (no broker)', () => {
   });
 
   it('a missing secret is an error naming the variable, never a value; vault needs a resolver', () => {
-    const spec = { brokers: ['b'], sasl: { mechanism: 'plain' as const, username: 'u', password: secret('PIPEKIT_TEST_KAFKA_PW') } };
+    const spec = {
+      brokers: ['b'],
+      sasl: {
+        mechanism: 'plain' as const,
+        username: 'u',
+        password: secret('PIPEKIT_TEST_KAFKA_PW'),
+      },
+    };
     expect(() => kafkaConfig(spec, opts)).toThrow(PipekitError);
-    expect(() => kafkaConfig(spec, opts)).toThrow(/export the environment variable PIPEKIT_TEST_KAFKA_PW/);
-    expect(() => kafkaConfig({ brokers: ['b'], ssl: { key: secret.vault('kv/kafka') } }, opts)).toThrow(/vault reference: give registerConnectors/);
+    expect(() => kafkaConfig(spec, opts)).toThrow(
+      /export the environment variable PIPEKIT_TEST_KAFKA_PW/,
+    );
+    expect(() =>
+      kafkaConfig({ brokers: ['b'], ssl: { key: secret.vault('kv/kafka') } }, opts),
+    ).toThrow(/vault reference: give registerConnectors/);
   });
 
   it('a credential set in one secret (legacy credentialPath) as JSON', () => {
-    process.env.PIPEKIT_TEST_KAFKA_CREDS = JSON.stringify({ username: 'app', password: 'pw', mechanism: 'plain' });
-    const c = kafkaConfig({ brokers: ['b'], credentials: secret('PIPEKIT_TEST_KAFKA_CREDS') }, opts);
+    process.env.PIPEKIT_TEST_KAFKA_CREDS = JSON.stringify({
+      username: 'app',
+      password: 'pw',
+      mechanism: 'plain',
+    });
+    const c = kafkaConfig(
+      { brokers: ['b'], credentials: secret('PIPEKIT_TEST_KAFKA_CREDS') },
+      opts,
+    );
     expect(c.sasl).toEqual({ mechanism: 'plain', username: 'app', password: 'pw' });
     process.env.PIPEKIT_TEST_KAFKA_CREDS = 'not json';
-    expect(() => kafkaConfig({ brokers: ['b'], credentials: secret('PIPEKIT_TEST_KAFKA_CREDS') }, opts)).toThrow(/must hold JSON/);
+    expect(() =>
+      kafkaConfig({ brokers: ['b'], credentials: secret('PIPEKIT_TEST_KAFKA_CREDS') }, opts),
+    ).toThrow(/must hold JSON/);
   });
 });

@@ -141,9 +141,15 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
       case 'sink': {
         const { type, ...options } = step.sink;
         const factory = (sinks as unknown as Record<SinkKind, SinkFactory>)[type];
-        const out = ctx.attempt(step.path, () =>
-          at(step.input).to(factory(options), { ...step.query }),
-        );
+        const input = at(step.input);
+        const spec = ctx.attempt(step.path, () => factory(options));
+        let out: Pipeline;
+        try {
+          out = input.to(spec, { ...step.query });
+        } catch (e) {
+          // A plan check fails at a node before the sink: the error names that node's step.
+          planError(ctx, e, [...numberNodes([input.node]).keys()], notes, step.path);
+        }
         const explicit = (['trigger', 'outputMode'] as const).filter(
           (k) => step.query[k] !== undefined,
         );
@@ -170,14 +176,29 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
   try {
     built = whole();
   } catch (e) {
-    if (!(e instanceof PipekitError)) throw e;
-    const issue = e.issues[0];
-    const index = typeof issue?.path[1] === 'number' ? issue.path[1] : -1;
-    const node = [...order.keys()][index];
-    const where = node ? (notes.get(node)?.path ?? []) : [];
-    ctx.fail(where, issue ? `${issue.message}${issue.fix ? ` (${issue.fix})` : ''}` : e.message);
+    planError(ctx, e, [...order.keys()], notes, []);
   }
   return { plan: built.plan, annotations: annotate(order, notes) };
+}
+
+/** A plan validation error at `nodes[i]`, reported at the config step that made node i. */
+function planError(
+  ctx: Ctx,
+  e: unknown,
+  nodes: readonly BuilderNode[],
+  notes: ReadonlyMap<BuilderNode, Note>,
+  fallback: IssuePath,
+): never {
+  if (!(e instanceof PipekitError)) throw e;
+  const issue = e.issues[0];
+  const index =
+    issue?.path[0] === 'nodes' && typeof issue.path[1] === 'number' ? issue.path[1] : -1;
+  const node = nodes[index];
+  const where = node ? (notes.get(node)?.path ?? fallback) : fallback;
+  return ctx.fail(
+    where,
+    issue ? `${issue.message}${issue.fix ? ` (${issue.fix})` : ''}` : e.message,
+  );
 }
 
 function withoutComments(n: Partial<Note>): Partial<Note> {

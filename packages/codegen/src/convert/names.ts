@@ -21,7 +21,12 @@ export function typeName(s: string, fallback = 'Record'): string {
   );
   if (ws.length === 0) return fallback;
   // `events-topic` describes events: a trailing `topic`/`stream`/`table` after a plural is dropped.
-  if (ws.length > 1 && /^(topic|stream|table|data)$/i.test(ws[ws.length - 1]!) && /s$/i.test(ws[ws.length - 2]!)) ws.pop();
+  if (
+    ws.length > 1 &&
+    /^(topic|stream|table|data)$/i.test(ws[ws.length - 1]!) &&
+    /s$/i.test(ws[ws.length - 2]!)
+  )
+    ws.pop();
   const last = ws[ws.length - 1]!;
   ws[ws.length - 1] = /[^s]s$/i.test(last) && last.length > 3 ? last.slice(0, -1) : last;
   const name = ws.map(cap).join('');
