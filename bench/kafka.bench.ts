@@ -24,7 +24,11 @@ const partitions = 4;
 const bootstrap = '127.0.0.1:9092';
 const brokers = [bootstrap];
 const logger = pino({ level: process.env.PIPEKIT_BENCH_LOG ?? 'warn' });
-const sh = (cmd: string) => execFileSync('bash', ['test/services/kafka.sh', cmd], { encoding: 'utf8', timeout: 180_000 }).trim();
+const sh = (cmd: string) =>
+  execFileSync('bash', ['test/services/kafka.sh', cmd], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  }).trim();
 
 sh('start');
 const cp = sh('classpath');
@@ -33,11 +37,18 @@ const topics = { pipekit: `bench-pipekit-${run}`, producerPerf: `bench-producer-
 
 const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
-await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+await admin.createTopics({
+  topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })),
+  waitForLeaders: true,
+});
 await admin.disconnect();
 
 function java(main: string, args: string[]): string {
-  return execFileSync('java', ['-Xmx512m', '-cp', cp, main, ...args], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync('java', ['-Xmx512m', '-cp', cp, main, ...args], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 // --- sink: pipekit ---------------------------------------------------------------------------
@@ -67,26 +78,73 @@ const sinkRows = wrote.sinks[Object.keys(wrote.sinks)[0]!]!.rowsWritten;
 
 // --- sink ceiling: ProducerPerformance --------------------------------------------------------
 const producerOut = java('org.apache.kafka.tools.ProducerPerformance', [
-  '--topic', topics.producerPerf,
-  '--num-records', String(records),
-  '--record-size', '200',
-  '--throughput', '-1',
-  '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all',
+  '--topic',
+  topics.producerPerf,
+  '--num-records',
+  String(records),
+  '--record-size',
+  '200',
+  '--throughput',
+  '-1',
+  '--producer-props',
+  `bootstrap.servers=${bootstrap}`,
+  'acks=all',
 ]);
 // Last line: "1000000 records sent, 312345.6 records/sec (59.57 MB/sec), ..."
-const producerRate = Number(/records sent, ([\d.]+) records\/sec/.exec(producerOut.trim().split('\n').at(-1) ?? '')?.[1]);
+const producerRate = Number(
+  /records sent, ([\d.]+) records\/sec/.exec(producerOut.trim().split('\n').at(-1) ?? '')?.[1],
+);
 
 // --- source ceiling: ConsumerPerformance on the topic pipekit wrote ---------------------------
 const consumerOut = java('org.apache.kafka.tools.ConsumerPerformance', [
-  '--bootstrap-server', bootstrap,
-  '--topic', topics.pipekit,
-  '--num-records', String(records),
-  '--timeout', '60000',
+  '--bootstrap-server',
+  bootstrap,
+  '--topic',
+  topics.pipekit,
+  '--num-records',
+  String(records),
+  '--timeout',
+  '60000',
 ]);
 // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-const csv = consumerOut.trim().split('\n').at(-1)!.split(',').map((s) => s.trim());
+const csv = consumerOut
+  .trim()
+  .split('\n')
+  .at(-1)!
+  .split(',')
+  .map((s) => s.trim());
 const consumerRate = Number(csv[5]);
 const consumerFetchRate = Number(csv[9]);
+
+// --- kafkajs alone, for reference: a consumer that only counts (what any kafkajs source can reach) ---
+async function kafkajsConsume(topic: string): Promise<number> {
+  const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-raw-${run}`,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 32 * 1024 * 1024,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const started = performance.now();
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 300_000);
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        n += batch.messages.length;
+        if (n >= records) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return Math.round(n / seconds);
+}
+const kafkajsConsumeRate = await kafkajsConsume(topics.pipekit);
 
 // --- source: pipekit source → filter → memory sink --------------------------------------------
 const read = source
@@ -117,7 +175,12 @@ const out = {
   valueBytes: 200,
   broker: 'Apache Kafka 4.3.1 (test/services/kafka.sh)',
   client: 'kafkajs 2.2.4',
-  sink: { seconds: round(sinkSeconds), recordsPerSecond: sinkRate, rowsWritten: sinkRows, batches: wrote.queries[0]?.batches },
+  sink: {
+    seconds: round(sinkSeconds),
+    recordsPerSecond: sinkRate,
+    rowsWritten: sinkRows,
+    batches: wrote.queries[0]?.batches,
+  },
   producerPerformance: { recordsPerSecond: Math.round(producerRate) },
   source: {
     seconds: round(sourceSeconds),
@@ -127,7 +190,12 @@ const out = {
     batches: readResult.queries[0]?.batches,
     maxOffsetsPerTrigger: 100_000,
   },
-  consumerPerformance: { recordsPerSecond: Math.round(consumerRate), fetchRecordsPerSecond: Math.round(consumerFetchRate) },
+  consumerPerformance: {
+    recordsPerSecond: Math.round(consumerRate),
+    fetchRecordsPerSecond: Math.round(consumerFetchRate),
+  },
+  kafkajsConsumerCountingOnly: { recordsPerSecond: kafkajsConsumeRate },
+  sourceVsKafkajsAlone: round(sourceRate / kafkajsConsumeRate),
   sourceVsConsumerPerformance: round(sourceRate / consumerRate),
   sinkVsProducerPerformance: round(sinkRate / producerRate),
   targets: { sourceVsConsumerPerformance: 0.5, sinkVsProducerPerformance: 0.5 },

@@ -38,7 +38,9 @@ export async function schemaCommand(
     );
   let pg: PostgresPackage;
   try {
-    pg = (await import('@pipekit/postgres')) as PostgresPackage;
+    // A connector package, loaded only when this command runs (as `pipe run` loads connectors).
+    const pkg = '@pipekit/postgres';
+    pg = (await import(pkg)) as PostgresPackage;
   } catch {
     throw new UsageError(
       'pipe schema postgres needs @pipekit/postgres: npm install @pipekit/postgres',

@@ -119,6 +119,6 @@ export function missingBrokers(
   );
   return {
     brokers: [...placeholderBrokers],
-    comment: `The config names no brokers (the legacy app took them from its environment): replace 'localhost:9092'.`,
+    comment: "The config names no brokers (the old app had them from its environment): replace this placeholder.",
   };
 }
