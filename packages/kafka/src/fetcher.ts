@@ -37,6 +37,9 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
+/** How long a read may still take once the pipeline is asked to stop. */
+const stopGraceMs = 5_000;
+
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
@@ -53,6 +56,8 @@ export class RangeFetcher {
   private active = new Map<string, PartitionState>();
   private waiter: Waiter | null = null;
   private lastProgress = Date.now();
+  /** When the pipeline asked to stop during the current read. */
+  private stoppedAt: number | null = null;
 
   constructor(
     private readonly client: KafkaClient,
@@ -71,22 +76,27 @@ export class RangeFetcher {
       signal: this.opts.signal,
     });
     const consumer = this.consumer!;
-    this.active = new Map(
+    const active = new Map<string, PartitionState>(
       ranges.map((r) => [
         keyOf(r.topic, r.partition),
         { range: r, next: r.from, rows: [], bad: [] },
       ]),
     );
+    this.active = active;
     this.decode = decode;
     this.lastProgress = Date.now();
+    this.stoppedAt = null;
     const done = new Promise<void>((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
     this.applyPositions(consumer);
     this.checkDone();
     const watchdog = setInterval(() => this.watch(), 1_000);
-    const onAbort = () =>
-      this.fail(new KafkaUnavailableError('the pipeline was stopped during a Kafka read'));
+    // A stop lets the batch in flight finish (graceful stop), unless the read is stuck.
+    const onAbort = () => {
+      this.stoppedAt = Date.now();
+    };
+    if (this.opts.signal.aborted) onAbort();
     this.opts.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await done;
@@ -94,16 +104,16 @@ export class RangeFetcher {
       clearInterval(watchdog);
       this.opts.signal.removeEventListener('abort', onAbort);
       this.waiter = null;
-      for (const st of this.active.values())
+      this.active = new Map();
+      for (const st of active.values())
         consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
     }
     const rows: Row[] = [];
     const bad: BadRecord[] = [];
-    for (const st of this.active.values()) {
+    for (const st of active.values()) {
       for (const r of st.rows) rows.push(r);
       for (const b of st.bad) bad.push(b);
     }
-    this.active = new Map();
     return { rows, bad };
   }
 
@@ -295,6 +305,17 @@ export class RangeFetcher {
 
   /** Once a second: a partition with nothing new is sought again; no progress at all for too long fails. */
   private watch(): void {
+    if (
+      this.stoppedAt !== null &&
+      Date.now() - Math.max(this.stoppedAt, this.lastProgress) > stopGraceMs
+    ) {
+      this.fail(
+        new KafkaUnavailableError(
+          `the pipeline was stopped and a Kafka read made no progress for ${stopGraceMs / 1000} s`,
+        ),
+      );
+      return;
+    }
     const idle = Date.now() - this.lastProgress;
     if (idle > this.opts.stallTimeoutMs) {
       const waiting = [...this.active.values()]

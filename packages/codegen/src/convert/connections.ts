@@ -119,6 +119,7 @@ export function missingBrokers(
   );
   return {
     brokers: [...placeholderBrokers],
-    comment: "The config names no brokers (the old app had them from its environment): replace this placeholder.",
+    comment:
+      'The config names no brokers (the old app had them from its environment): replace this placeholder.',
   };
 }

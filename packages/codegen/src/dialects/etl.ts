@@ -118,12 +118,8 @@ export function convertEtl(ctx: Ctx, data: unknown): Flow {
       );
     if (p.slideDuration !== undefined && p.windowDuration === undefined)
       ctx.fail([...at, 'slideDuration'], 'slideDuration needs windowColumn and windowDuration');
+    // No groupByColumns and no window: the whole stream is one group.
     const keysList = p.groupByColumns ?? [];
-    if (keysList.length === 0 && p.windowColumn === undefined)
-      ctx.fail(
-        at,
-        'an aggregation needs groupByColumns or a window (windowColumn, windowDuration)',
-      );
     let window: AggregateStep['window'];
     if (p.windowColumn !== undefined && p.windowDuration !== undefined) {
       const size = duration(ctx, p.windowDuration, [...at, 'windowDuration']);

@@ -84,7 +84,8 @@ export const stepMethods = {
       ...registerAs,
     }),
     aggregateData: z.strictObject({
-      groupBy: listLike,
+      /** Empty (or absent): the whole input is one group, as Spark's `groupBy()`. */
+      groupBy: z.union([listLike, z.array(z.string()).length(0)]).default([]),
       aggregations: z
         .record(z.string().min(1), z.string().min(1))
         .refine((a) => Object.keys(a).length > 0, 'expected at least one aggregation'),

@@ -536,11 +536,9 @@ export class PlanPrinter {
           w.column === this.watermarkColumn(n.input) ? '' : `, { column: ${quote(w.column)} }`;
         out.push(segment(`.window(${spec}${column})`));
       }
-      if (n.keys.length > 0) out.push(segment(`.groupBy(${n.keys.map(quote).join(', ')})`));
-      if (out.length === 0)
-        throw new Error(
-          `aggregate '${n.id}' has neither keys nor a window: the typed API cannot write it`,
-        );
+      // With no keys and no window, `groupBy()` makes the whole stream one group.
+      if (n.keys.length > 0 || !n.window)
+        out.push(segment(`.groupBy(${n.keys.map(quote).join(', ')})`));
       const aggregates = Object.fromEntries(
         n.aggregates.map((a) => {
           this.imports.add(a.fn);
