@@ -12,6 +12,8 @@ commands:
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
   validate <file.ts|plan.json>                        check a pipeline and list its problems
   schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
+  codegen <file|dir>... [-o out.ts | --out-dir dir] [--check]  legacy configs to pipeline code
+                                                      (the same as pipe-codegen; see pipe codegen --help)
 
 options:
   --once            run one batch of everything available, then stop
@@ -90,6 +92,14 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   let debug = argv.includes('--debug');
+  if (argv[0] === 'codegen') {
+    // pipe-codegen has its own options; it is loaded only for this command.
+    const { runCli } = await import('@pipekit/codegen');
+    return runCli(argv.slice(1), {
+      stdout: (text) => io.stdout.write(text),
+      stderr: (text) => io.stderr.write(text),
+    });
+  }
   try {
     let parsed: ReturnType<
       typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
@@ -111,7 +121,7 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, explain, validate, schema; see pipe --help)`,
+        `unknown command '${command}' (commands: run, explain, validate, schema, codegen; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)

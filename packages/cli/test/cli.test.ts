@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,5 +197,21 @@ describe('CLI errors: one paragraph, exit 2, no stack', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\.tmp-syntax-error\.pipeline\.ts could not be loaded: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('pipe codegen', () => {
+  it('converts a legacy config like pipe-codegen does, and fails with exit 2 on a broken one', async () => {
+    const legacy = join(repo, '..', 'shared', 'legacy', 'steps', 'customer-360.json');
+    const ok = await pipe('codegen', legacy);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("from '@pipekit/core'");
+    expect(ok.stderr).toContain('customer-360.json');
+    const broken = join(tmp, 'broken.json');
+    writeFileSync(broken, '{"name": "x", "mode": "batch", "steps": [');
+    const bad = await pipe('codegen', broken);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('broken.json');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });

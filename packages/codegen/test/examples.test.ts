@@ -60,19 +60,32 @@ describe('more configs of each dialect', () => {
 describe('the generated files', () => {
   it('include the typed code of every condition of the expression cases', () => {
     const printer = new ExprPrinter(schema);
-    const fields = schema.fields.map((f) => `${propertyKey(f.name)}: ${fieldCode(f).code}`);
+    const codes = schema.fields.map((f) => ({ name: f.name, ...fieldCode(f) }));
+    const fields = codes.map((c) => `${propertyKey(c.name)}: ${c.code}`);
+    const helpers = [
+      ...new Set([
+        'and',
+        'col',
+        'fn',
+        'lit',
+        'or',
+        'source',
+        'when',
+        ...codes.flatMap((c) => c.helpers),
+      ]),
+    ].sort();
     const filters = typed.map(
       (text) => `  rows.filter((r) => ${printer.predicate(parseSqlExpression(text))?.code}),`,
     );
     const code = [
-      "import { and, col, decimal, fn, lit, long, or, source, when } from '@pipekit/core';",
+      `import { ${helpers.join(', ')} } from '@pipekit/core';`,
       "import { z } from 'zod';",
       `const Row = z.object({ ${fields.join(', ')} });`,
       'const rows = source.memory({ schema: Row });',
       'export const typedConditions = [',
       ...filters,
       '];',
-      'void [and, col, decimal, fn, lit, long, or, when];',
+      `void [${helpers.filter((h) => h !== 'source').join(', ')}];`,
       '',
     ].join('\n');
     writeGenerated('expressions.ts', code);

@@ -50,9 +50,20 @@ export * from './plan/sources/source-spec.js';
 export * from './plan/trigger.js';
 export { validatePlan } from './plan/validate-plan.js';
 export * from './plan/window-spec.js';
+export {
+  binary,
+  byte,
+  date,
+  decimal,
+  type EpochMillis,
+  epochMillis,
+  float,
+  integer,
+  long,
+  short,
+} from './schema/column-types.js';
 export * from './schema/data-type.js';
 export { parseDdl, parseSparkType } from './schema/ddl.js';
-export { decimal, type EpochMillis, epochMillis, long } from './schema/epoch-millis.js';
 export { schemaFromZod } from './schema/from-zod.js';
 export type * from './schema/row-type.js';
 export { toSchema } from './schema/to-schema.js';

@@ -37,6 +37,9 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
+/** At most this many records are kept from fetches beyond a read's range, over all partitions. */
+const aheadLimit = 250_000;
+
 /** How long a read may still take once the pipeline is asked to stop. */
 const stopGraceMs = 5_000;
 
@@ -58,6 +61,12 @@ export class RangeFetcher {
   private lastProgress = Date.now();
   /** When the pipeline asked to stop during the current read. */
   private stoppedAt: number | null = null;
+  /** Records fetched beyond the last read's range, by partition (see `keepAhead`). */
+  private readonly ahead = new Map<
+    string,
+    { start: number; end: number; messages: KafkaMessage[] }
+  >();
+  private aheadCount = 0;
 
   constructor(
     private readonly client: KafkaClient,
@@ -82,8 +91,9 @@ export class RangeFetcher {
         { range: r, next: r.from, rows: [], bad: [] },
       ]),
     );
-    this.active = active;
     this.decode = decode;
+    for (const [key, st] of active) this.takeAhead(key, st);
+    this.active = active;
     this.lastProgress = Date.now();
     this.stoppedAt = null;
     const done = new Promise<void>((resolve, reject) => {
@@ -105,8 +115,12 @@ export class RangeFetcher {
       this.opts.signal.removeEventListener('abort', onAbort);
       this.waiter = null;
       this.active = new Map();
-      for (const st of active.values())
-        consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
+      try {
+        for (const st of active.values())
+          consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
+      } catch {
+        // The consumer crashed for good; the next read starts a new one.
+      }
     }
     const rows: Row[] = [];
     const bad: BadRecord[] = [];
@@ -205,10 +219,14 @@ export class RangeFetcher {
       if (restart) return;
       // kafkajs gave up on this consumer: the next read makes a new one.
       this.subscribed = new Set();
+      const codec = /^(\w+) compression not implemented/.exec(messageOf(error));
       this.fail(
-        new KafkaUnavailableError(`the Kafka consumer stopped: ${messageOf(error)}`, {
-          cause: error,
-        }),
+        new KafkaUnavailableError(
+          codec
+            ? `the topic holds ${codec[1]}-compressed records, which kafkajs cannot decode without a codec package (see docs/connectors/kafka.md, "kafkajs weaknesses")`
+            : `the Kafka consumer stopped: ${messageOf(error)}`,
+          { cause: error },
+        ),
       );
     });
     // Batches of only transaction markers or aborted records never reach eachBatch: move past them.
@@ -280,7 +298,47 @@ export class RangeFetcher {
     let to = from;
     while (to < messages.length && Number(messages[to]!.offset) < until) to++;
     if (to > from) this.decode(topic, partition, messages, from, to, st.rows, st.bad);
-    this.advance(st, Number(batch.lastOffset()) + 1);
+    const end = Number(batch.lastOffset()) + 1;
+    if (end > until) this.keepAhead(topic, partition, until, end, messages.slice(to));
+    this.advance(st, end);
+  }
+
+  /**
+   * kafkajs fetches up to `maxBytesPerPartition` whatever the range's end, and has decoded it all:
+   * keep what lies beyond (offsets `[start, end)`, at most one fetch per partition and
+   * `aheadLimit` records in all) for the next read instead of fetching it again.
+   */
+  private keepAhead(
+    topic: string,
+    partition: number,
+    start: number,
+    end: number,
+    messages: KafkaMessage[],
+  ): void {
+    const key = keyOf(topic, partition);
+    this.aheadCount -= this.ahead.get(key)?.messages.length ?? 0;
+    this.ahead.delete(key);
+    if (this.aheadCount + messages.length > aheadLimit) return;
+    this.ahead.set(key, { start, end, messages });
+    this.aheadCount += messages.length;
+  }
+
+  /** Takes the records a previous fetch brought beyond its range, when they continue at `st.next`. */
+  private takeAhead(key: string, st: PartitionState): void {
+    const a = this.ahead.get(key);
+    if (!a) return;
+    this.ahead.delete(key);
+    this.aheadCount -= a.messages.length;
+    if (a.start > st.next || a.end <= st.next) return;
+    const { until } = st.range;
+    const { topic, partition } = st.range;
+    let from = 0;
+    while (from < a.messages.length && Number(a.messages[from]!.offset) < st.next) from++;
+    let to = from;
+    while (to < a.messages.length && Number(a.messages[to]!.offset) < until) to++;
+    if (to > from) this.decode(topic, partition, a.messages, from, to, st.rows, st.bad);
+    if (a.end > until) this.keepAhead(topic, partition, until, a.end, a.messages.slice(to));
+    st.next = Math.min(until, a.end);
   }
 
   private advance(st: PartitionState, next: number): void {

@@ -91,8 +91,9 @@ export class KafkaReader implements SourceReader {
     return { rows, badRecords: bad };
   }
 
-  async commit(end: Offset): Promise<void> {
-    await this.fetcher.commitGroupOffsets(asPartitionOffsets(end));
+  commit(end: Offset): void {
+    // For lag monitoring only: not awaited, so the next batch does not wait for the coordinator.
+    void this.fetcher.commitGroupOffsets(asPartitionOffsets(end));
   }
 
   isExhausted(offset: Offset): boolean {

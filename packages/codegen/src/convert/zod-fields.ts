@@ -1,4 +1,16 @@
-import { type DataType, decimal, epochMillis, type Field, long } from '@pipekit/core';
+import {
+  binary,
+  byte,
+  type DataType,
+  date,
+  decimal,
+  epochMillis,
+  type Field,
+  float,
+  integer,
+  long,
+  short,
+} from '@pipekit/core';
 import { z } from 'zod';
 
 /**
@@ -8,13 +20,14 @@ import { z } from 'zod';
  */
 type ZodCode = { readonly code: string; readonly helpers: readonly string[] };
 
-/** Spark types zod has no own type for carry a `pipekitType` tag that `schemaFromZod` reads. */
-const tagged: Readonly<Record<string, 'int' | 'number' | 'date'>> = {
-  integer: 'int',
-  short: 'int',
-  byte: 'int',
-  float: 'number',
-  date: 'date',
+/** Spark types zod has no own type for: core's helpers, which tag the zod schema for `schemaFromZod`. */
+const helperSchemas: Readonly<Record<string, () => z.ZodType>> = {
+  integer,
+  short,
+  byte,
+  float,
+  date,
+  binary,
 };
 
 function baseSchema(t: DataType): z.ZodType {
@@ -24,12 +37,11 @@ function baseSchema(t: DataType): z.ZodType {
     if (t === 'long') return long();
     if (t === 'boolean') return z.boolean();
     if (t === 'timestamp') return z.coerce.date();
-    if (t === 'binary') return z.instanceof(Uint8Array).meta({ pipekitType: 'binary' });
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return decimal(Number(dec[1]), Number(dec[2]));
-    const base = tagged[t];
-    const inner = base === 'int' ? z.int() : base === 'date' ? z.coerce.date() : z.number();
-    return inner.meta({ pipekitType: t });
+    const helper = helperSchemas[t];
+    if (!helper) throw new Error(`no zod schema for column type '${t}'`);
+    return helper();
   }
   switch (t.type) {
     case 'array':
@@ -48,13 +60,10 @@ function baseCode(t: DataType): ZodCode {
     if (t === 'long') return { code: 'long()', helpers: ['long'] };
     if (t === 'boolean') return { code: 'z.boolean()', helpers: [] };
     if (t === 'timestamp') return { code: 'z.coerce.date()', helpers: [] };
-    if (t === 'binary')
-      return { code: "z.instanceof(Uint8Array).meta({ pipekitType: 'binary' })", helpers: [] };
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return { code: `decimal(${dec[1]}, ${dec[2]})`, helpers: ['decimal'] };
-    const base = tagged[t];
-    const inner = base === 'int' ? 'z.int()' : base === 'date' ? 'z.coerce.date()' : 'z.number()';
-    return { code: `${inner}.meta({ pipekitType: '${t}' })`, helpers: [] };
+    if (!helperSchemas[t]) throw new Error(`no zod schema for column type '${t}'`);
+    return { code: `${t}()`, helpers: [t] };
   }
   switch (t.type) {
     case 'array': {

@@ -189,7 +189,10 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     ...columns: [C, ...C[]]
   ): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
-  map<O extends Row>(fn: (row: R) => O, options?: MapOptions<undefined>): BadRecordsAwareStream<O, K>;
+  map<O extends Row>(
+    fn: (row: R) => O,
+    options?: MapOptions<undefined>,
+  ): BadRecordsAwareStream<O, K>;
   map<const S extends SchemaInput>(
     fn: (row: R) => RowOf<S>,
     options: MapOptions<S> & { schema: S },

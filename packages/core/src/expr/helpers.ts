@@ -8,6 +8,16 @@ export function lit<T extends LiteralValue | Date>(
   return expr(literalNode(value));
 }
 
+/** A calendar date constant, as SQL's `DATE '2026-01-31'`. */
+lit.date = (isoDate: string): Expr<Date> => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate))
+    throw new RangeError(`'${isoDate}' is not a date: expected YYYY-MM-DD`);
+  return expr({ kind: 'literal', value: isoDate, type: 'date' });
+};
+
+/** A double constant even when it is whole, as SQL's `2.0`. */
+lit.double = (value: number): Expr<number> => expr({ kind: 'literal', value, type: 'double' });
+
 /** A column by name, untyped: prefer the typed row (`r => r.amount`) where the row type is known. */
 export function col<T = unknown>(name: string): Expr<T> {
   return expr({ kind: 'column', name });

@@ -115,6 +115,9 @@ export type Expr<T> = BaseOps<T> &
 export function literalNode(value: LiteralValue | Date): LiteralNode {
   if (value instanceof Date)
     return Object.freeze({ kind: 'literal', value: value.toISOString(), type: 'timestamp' });
+  // As the SQL parser reads `80.5`: a fractional number is a double literal.
+  if (typeof value === 'number' && !Number.isInteger(value))
+    return Object.freeze({ kind: 'literal', value, type: 'double' });
   return Object.freeze({ kind: 'literal', value });
 }
 

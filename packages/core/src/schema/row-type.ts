@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EpochMillis } from './epoch-millis.js';
+import type { EpochMillis } from './column-types.js';
 
 /** A row as the runtime holds it. */
 export type Row = Record<string, unknown>;

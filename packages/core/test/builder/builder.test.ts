@@ -256,3 +256,17 @@ describe('builders, more', () => {
     ).toThrow(/badRecords: 'sideOutput'/);
   });
 });
+
+describe('literals', () => {
+  it('match what the SQL parser makes', () => {
+    const typed = events().filter((r) =>
+      r.amount
+        .gt(80.5)
+        .and(r.amount.lt(lit.double(100)))
+        .and(r.ts.gte(lit.date('2026-01-31'))),
+    );
+    const text = events().filter(sql`amount > 80.5 AND amount < 100.0 AND ts >= DATE '2026-01-31'`);
+    expect(typed.sink.memory({ name: 'a' }).plan).toEqual(text.sink.memory({ name: 'a' }).plan);
+    expect(() => lit.date('31/01/2026')).toThrow(/not a date/);
+  });
+});
