@@ -3,6 +3,7 @@ import type { Batch, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaClient, KafkaConsumer, RetryOptions } from './client.js';
 import type { PartitionOffsets, PartitionRange } from './offsets.js';
+import { ReadAhead } from './read-ahead.js';
 import { KafkaUnavailableError, messageOf, withRetry } from './retry.js';
 
 /** Decodes `messages[from, to)` of one partition into rows and bad records (in offset order). */
@@ -37,9 +38,6 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
-/** At most this many records are kept from fetches beyond a read's range, over all partitions. */
-const aheadLimit = 250_000;
-
 /** How long a read may still take once the pipeline is asked to stop. */
 const stopGraceMs = 5_000;
 
@@ -61,12 +59,8 @@ export class RangeFetcher {
   private lastProgress = Date.now();
   /** When the pipeline asked to stop during the current read. */
   private stoppedAt: number | null = null;
-  /** Records fetched beyond the last read's range, by partition (see `keepAhead`). */
-  private readonly ahead = new Map<
-    string,
-    { start: number; end: number; messages: KafkaMessage[] }
-  >();
-  private aheadCount = 0;
+  /** Records fetched beyond the last read's range, for the next read. */
+  private readonly ahead = new ReadAhead();
 
   constructor(
     private readonly client: KafkaClient,
@@ -92,7 +86,13 @@ export class RangeFetcher {
       ]),
     );
     this.decode = decode;
-    for (const [key, st] of active) this.takeAhead(key, st);
+    // Records an earlier fetch brought beyond its range, where this read starts.
+    for (const st of active.values()) {
+      const { topic, partition, until } = st.range;
+      st.next = this.ahead.take(topic, partition, st.next, until, (m, from, to) =>
+        decode(topic, partition, m, from, to, st.rows, st.bad),
+      );
+    }
     this.active = active;
     this.lastProgress = Date.now();
     this.stoppedAt = null;
@@ -299,46 +299,9 @@ export class RangeFetcher {
     while (to < messages.length && Number(messages[to]!.offset) < until) to++;
     if (to > from) this.decode(topic, partition, messages, from, to, st.rows, st.bad);
     const end = Number(batch.lastOffset()) + 1;
-    if (end > until) this.keepAhead(topic, partition, until, end, messages.slice(to));
+    // kafkajs fetched (and decoded) up to maxBytesPerPartition, whatever the range's end.
+    if (end > until) this.ahead.keep(topic, partition, until, end, messages.slice(to));
     this.advance(st, end);
-  }
-
-  /**
-   * kafkajs fetches up to `maxBytesPerPartition` whatever the range's end, and has decoded it all:
-   * keep what lies beyond (offsets `[start, end)`, at most one fetch per partition and
-   * `aheadLimit` records in all) for the next read instead of fetching it again.
-   */
-  private keepAhead(
-    topic: string,
-    partition: number,
-    start: number,
-    end: number,
-    messages: KafkaMessage[],
-  ): void {
-    const key = keyOf(topic, partition);
-    this.aheadCount -= this.ahead.get(key)?.messages.length ?? 0;
-    this.ahead.delete(key);
-    if (this.aheadCount + messages.length > aheadLimit) return;
-    this.ahead.set(key, { start, end, messages });
-    this.aheadCount += messages.length;
-  }
-
-  /** Takes the records a previous fetch brought beyond its range, when they continue at `st.next`. */
-  private takeAhead(key: string, st: PartitionState): void {
-    const a = this.ahead.get(key);
-    if (!a) return;
-    this.ahead.delete(key);
-    this.aheadCount -= a.messages.length;
-    if (a.start > st.next || a.end <= st.next) return;
-    const { until } = st.range;
-    const { topic, partition } = st.range;
-    let from = 0;
-    while (from < a.messages.length && Number(a.messages[from]!.offset) < st.next) from++;
-    let to = from;
-    while (to < a.messages.length && Number(a.messages[to]!.offset) < until) to++;
-    if (to > from) this.decode(topic, partition, a.messages, from, to, st.rows, st.bad);
-    if (a.end > until) this.keepAhead(topic, partition, until, a.end, a.messages.slice(to));
-    st.next = Math.min(until, a.end);
   }
 
   private advance(st: PartitionState, next: number): void {

@@ -84,3 +84,21 @@ describe('offsets (no broker)', () => {
     });
   });
 });
+
+describe('value JSON (no broker)', () => {
+  it('is the same text as JSON.stringify, for plain rows, rows with Dates and nested values', async () => {
+    const { toJson } = await import('../src/serialize.js');
+    const rows = [
+      { a: 1, b: 'x"y', c: null, d: true, e: undefined },
+      {
+        at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)),
+        n: 1.5,
+        s: 'é\n',
+        u: undefined,
+        bad: new Date(Number.NaN),
+      },
+      { nested: { at: new Date(0) }, list: [1, 'a'] },
+    ];
+    for (const r of rows) expect(toJson(r)).toBe(JSON.stringify(r));
+  });
+});

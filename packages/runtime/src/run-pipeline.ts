@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
+import { checkpointDirs } from './checkpoint/query-dirs.js';
+import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
 import {
   type ConnectorRegistry,
   MemoryStore,
@@ -26,6 +28,7 @@ import {
   type QueryProgress,
 } from './metrics/node-metrics.js';
 import { rowCoercer } from './schema/coerce.js';
+import type { Stateful } from './state/stateful.js';
 
 export interface RunOptions {
   /** Source and sink factories; the built-ins when absent. */
@@ -42,6 +45,8 @@ export interface RunOptions {
   readonly memory?: MemoryStore;
   /** Where the console sink prints; process.stdout when absent. */
   readonly stdout?: NodeJS.WritableStream;
+  /** How many batches checkpoints keep (Spark's `minBatchesToRetain`); 100 when absent. */
+  readonly checkpointRetain?: number;
 }
 
 export interface SinkResult {
@@ -92,6 +97,8 @@ interface RunState {
   readonly memory: MemoryStore;
   readonly metrics: Map<string, NodeMetrics>;
   readonly sinkStats: Map<string, SinkStats>;
+  /** Each checkpointed query's directory. */
+  readonly checkpoints: ReadonlyMap<string, string>;
   buffered: number;
   maxBuffered: number;
 }
@@ -138,11 +145,6 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     readers.set(s.id, reader);
   }
   for (const k of q.sinks) {
-    if (k.checkpoint)
-      logger.warn(
-        { node: k.id, checkpoint: k.checkpoint },
-        'checkpoints are not written yet; the query starts from the beginning',
-      );
     const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
     closables.push(writer);
     writers.set(k.id, writer);
@@ -240,18 +242,52 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     for (const l of st.options.metrics ?? []) l.onProgress(progress);
   };
   try {
+    const checkpoint = await openCheckpoint(q, st);
     const r = await runTriggerLoop({
       trigger: q.trigger,
       sources: q.sources.map((s) => ({ id: s.id, reader: readers.get(s.id)! })),
       scheduler,
       signal,
       runBatch,
+      ...(checkpoint ? { checkpoint } : {}),
     });
     return { id: q.id, ...r };
   } finally {
     epochs.complete();
     subscription.unsubscribe();
   }
+}
+
+/** The operators of a query whose state a checkpoint keeps (none until the compiled query lists them). */
+function statefulOf(q: QueryPlan): readonly Stateful[] {
+  return (q as QueryPlan & { readonly stateful?: readonly Stateful[] }).stateful ?? [];
+}
+
+/** Opens the query's checkpoint directory, when its sinks name one. */
+async function openCheckpoint(q: QueryPlan, st: RunState): Promise<LoopCheckpoint | undefined> {
+  const dir = st.checkpoints.get(q.id);
+  if (dir === undefined) return undefined;
+  const watermarkNodes = q.nodes.filter((n) => n.kind === 'watermark').map((n) => n.id);
+  const cp = await QueryCheckpoint.open({
+    dir,
+    queryId: q.id,
+    pipeline: st.compiled.plan.name,
+    sources: q.sources.map((s) => s.id),
+    sinks: q.sinks.map((s) => s.id),
+    stateful: () => statefulOf(q),
+    watermarks: () => {
+      const out: Record<string, number> = {};
+      for (const id of watermarkNodes) {
+        const w = st.metrics.get(id)?.watermark;
+        if (w !== null && w !== undefined) out[id] = w;
+      }
+      return out;
+    },
+    now: st.scheduler.now(),
+    ...(st.options.checkpointRetain === undefined ? {} : { retain: st.options.checkpointRetain }),
+  });
+  st.logger.debug({ queryId: q.id, checkpoint: dir, id: cp.metadata.id }, 'checkpoint opened');
+  return cp;
 }
 
 /**
@@ -273,6 +309,7 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
   const result = (async (): Promise<RunResult> => {
     const registry = options.connectors ?? defaultConnectors();
     const compiled = compilePlan(pipeline, registry);
+    const checkpoints = checkpointDirs(compiled);
     const logger = (options.logger ?? createLogger()).child({ pipeline: compiled.plan.name });
     const st: RunState = {
       compiled,
@@ -287,6 +324,7 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
           .filter((n) => n.kind === 'sink')
           .map((n) => [n.id, { rowsWritten: 0, batches: 0 }]),
       ),
+      checkpoints,
       buffered: 0,
       maxBuffered: 0,
     };

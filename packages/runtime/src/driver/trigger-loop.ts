@@ -1,5 +1,6 @@
 import type { Trigger } from '@pipekit/core';
 import type { SchedulerLike } from 'rxjs';
+import type { LoopCheckpoint } from '../checkpoint/query-checkpoint.js';
 import type { Offset, ReadLimits, SourceReader } from '../connector.js';
 import type { Epoch } from '../graph/batch.js';
 
@@ -20,6 +21,8 @@ export interface LoopOptions {
   readonly signal: AbortSignal;
   /** Runs one micro-batch through the graph; resolves when every sink has written it. */
   readonly runBatch: (epoch: Epoch) => Promise<void>;
+  /** The query's checkpoint: where to resume, and the log of planned and committed batches. */
+  readonly checkpoint?: LoopCheckpoint;
 }
 
 export interface LoopResult {
@@ -66,13 +69,33 @@ function limitsOf(trigger: Trigger): ReadLimits {
  * in flight.
  */
 export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
-  const { trigger, sources, scheduler, signal } = o;
+  const { trigger, sources, scheduler, signal, checkpoint } = o;
+  // Checkpoint: resume after the last committed batch (operator state is restored by now).
+  const recovery = await checkpoint?.recover();
+  if (recovery?.completed) return { batches: 0, stoppedBy: 'completed' };
   const offsets = new Map<string, Offset>();
-  for (const s of sources) offsets.set(s.id, await s.reader.initialOffset());
+  for (const s of sources)
+    offsets.set(s.id, recovery?.positions.get(s.id) ?? (await s.reader.initialOffset()));
+  const firstBatchId = recovery?.nextBatchId ?? 0;
+  let batchId = firstBatchId;
+  // Checkpoint: a batch planned before a crash or stop and not committed runs again first, with
+  // the same ranges and instant; sinks that already have it write nothing (idempotent per batch).
+  if (recovery?.replay) {
+    const epoch = recovery.replay;
+    await o.runBatch(epoch);
+    await checkpoint?.committed(epoch);
+    batchId++;
+    for (const s of sources) {
+      const range = epoch.reads.get(s.id);
+      if (!range) continue;
+      await s.reader.commit(range.end);
+      offsets.set(s.id, range.end);
+    }
+    if (epoch.final) return { batches: 1, stoppedBy: 'completed' };
+  }
   if (trigger.type === 'availableNow')
     for (const s of sources) await s.reader.prepareForAvailableNow?.();
   const limits = limitsOf(trigger);
-  let batchId = 0;
   let nextTick = scheduler.now();
   while (!signal.aborted) {
     const time = scheduler.now();
@@ -91,7 +114,10 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
             [s.id, ends[i] === null ? null : { start: offsets.get(s.id)!, end: ends[i]! }] as const,
         ),
       );
-      await o.runBatch({ batchId, final: exhausted, time, reads });
+      const epoch: Epoch = { batchId, final: exhausted, time, reads };
+      await checkpoint?.planned(epoch, offsets); // before the batch runs, as Spark's offset log
+      await o.runBatch(epoch);
+      await checkpoint?.committed(epoch); // every sink has it; before sources may forget it
       batchId++;
       for (const [i, s] of sources.entries()) {
         const end = ends[i];
@@ -100,9 +126,9 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
         offsets.set(s.id, end);
       }
     }
-    if (exhausted) return { batches: batchId, stoppedBy: 'completed' };
+    if (exhausted) return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
     if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData))
-      return { batches: batchId, stoppedBy: 'completed' };
+      return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
     if (trigger.type === 'processingTime') {
       nextTick += trigger.interval;
       const now = scheduler.now();
@@ -115,5 +141,5 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
       await sleep(scheduler, continuousPollMs, signal);
     else await yieldToEventLoop();
   }
-  return { batches: batchId, stoppedBy: 'stopped' };
+  return { batches: batchId - firstBatchId, stoppedBy: 'stopped' };
 }

@@ -20,6 +20,8 @@ export interface Batch {
   readonly epoch: Epoch;
   readonly rows: readonly Row[];
   readonly bad: readonly BadRecord[];
+  /** The rows a stateful node found behind the watermark under a `sideOutput` late policy. */
+  readonly late?: readonly Row[];
 }
 
 const none: readonly BadRecord[] = Object.freeze([]);

@@ -2,13 +2,17 @@ import type { AggregateSpec } from '@pipekit/core';
 import type { Row } from '../row.js';
 
 /**
- * One aggregate function over a group's rows, Spark's semantics: NULLs are skipped; sum, avg,
- * min, max, first, last of no non-NULL value are NULL; count(*) counts rows, count(col) non-NULLs.
+ * One aggregate function over a group's rows, Spark's semantics: NULLs are skipped by sum, avg,
+ * min, max and countDistinct (NULL when there is no non-NULL value); count(*) counts rows,
+ * count(col) non-NULLs; first and last take the first and last row's value in arrival order, NULL
+ * included (Spark's `ignorenulls=false`).
  */
 export interface Aggregator {
   init(): unknown;
   /** The new state after one row. */
   add(state: unknown, row: Row): unknown;
+  /** Two states of one group as one: `a` of the earlier rows (session windows merging). */
+  merge(a: unknown, b: unknown): unknown;
   result(state: unknown): unknown;
 }
 
@@ -25,10 +29,16 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
   switch (a.fn) {
     case 'count':
       return c === undefined
-        ? { init: () => 0, add: (s) => (s as number) + 1, result: (s) => s }
+        ? {
+            init: () => 0,
+            add: (s) => (s as number) + 1,
+            merge: (a, b) => (a as number) + (b as number),
+            result: (s) => s,
+          }
         : {
             init: () => 0,
             add: (s, r) => (r[c] === null || r[c] === undefined ? s : (s as number) + 1),
+            merge: (a, b) => (a as number) + (b as number),
             result: (s) => s,
           };
     case 'countDistinct':
@@ -40,6 +50,10 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
             (s as Set<unknown>).add(v instanceof Date ? v.getTime() : v);
           return s;
         },
+        merge: (a, b) => {
+          for (const v of b as Set<unknown>) (a as Set<unknown>).add(v);
+          return a;
+        },
         result: (s) => (s as Set<unknown>).size,
       };
     case 'sum':
@@ -49,6 +63,7 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
           r[c!] === null || r[c!] === undefined
             ? s
             : ((s as number | null) ?? 0) + (r[c!] as number),
+        merge: (a, b) => (b === null ? a : a === null ? b : (a as number) + (b as number)),
         result: (s) => s,
       };
     case 'avg':
@@ -61,6 +76,11 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
           st[0] += v as number;
           st[1] += 1;
           return st;
+        },
+        merge: (a, b) => {
+          const x = a as [number, number];
+          const y = b as [number, number];
+          return [x[0] + y[0], x[1] + y[1]];
         },
         result: (s) => {
           const [sum, n] = s as [number, number];
@@ -77,20 +97,24 @@ export function aggregatorOf(a: AggregateSpec): Aggregator {
           if (v === null || v === undefined) return s;
           return s === null || better(v, s) ? v : s;
         },
+        merge: (a, b) => (a === null ? b : b === null ? a : better(b, a) ? b : a),
         result: (s) => s,
       };
     }
+    // `undefined`: no row yet; a NULL value is a value (Spark's first/last, ignorenulls=false).
     case 'first':
       return {
         init: () => undefined,
-        add: (s, r) => (s === undefined && r[c!] !== null && r[c!] !== undefined ? r[c!] : s),
+        add: (s, r) => (s === undefined ? (r[c!] ?? null) : s),
+        merge: (a, b) => (a === undefined ? b : a),
         result: (s) => s ?? null,
       };
     case 'last':
       return {
-        init: () => null,
-        add: (s, r) => (r[c!] === null || r[c!] === undefined ? s : r[c!]),
-        result: (s) => s,
+        init: () => undefined,
+        add: (_s, r) => r[c!] ?? null,
+        merge: (a, b) => (b === undefined ? a : b),
+        result: (s) => s ?? null,
       };
   }
 }

@@ -16,8 +16,12 @@ export interface GroupUpdater {
   readonly add: (g: GroupState, r: Row) => void;
   /** A new group's state. */
   readonly init: (keys: readonly unknown[]) => GroupState;
+  /** Adds `from`'s rows to `into` (`into` holds the earlier rows): session windows merging. */
+  readonly merge: (into: GroupState, from: GroupState) => void;
   /** The aggregate values of a group. */
   readonly results: (g: GroupState) => unknown[];
+  /** The names of a group's number fields (`s<i>`, `n<i>`), for snapshots. */
+  readonly fields: readonly string[];
 }
 
 const fast = new Set(['count', 'sum', 'avg']);
@@ -31,16 +35,20 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
   const slow: (Aggregator | null)[] = specs.map((a) => (fast.has(a.fn) ? null : aggregatorOf(a)));
   const lines: string[] = [];
   const initFields: string[] = [];
+  const fields: string[] = [];
   specs.forEach((a, i) => {
     const col = JSON.stringify(a.column ?? '');
     if (a.fn === 'count' && a.column === undefined) {
       initFields.push(`s${i}: 0`);
+      fields.push(`s${i}`);
       lines.push(`g.s${i} += 1;`);
     } else if (a.fn === 'count') {
       initFields.push(`s${i}: 0`);
+      fields.push(`s${i}`);
       lines.push(`if (r[${col}] != null) g.s${i} += 1;`);
     } else if (a.fn === 'sum' || a.fn === 'avg') {
       initFields.push(`s${i}: 0`, `n${i}: 0`);
+      fields.push(`s${i}`, `n${i}`);
       lines.push(`{ const v = r[${col}]; if (v != null) { g.s${i} += v; g.n${i} += 1; } }`);
     } else lines.push(`g.x[${i}] = slow[${i}].add(g.x[${i}], r);`);
   });
@@ -65,5 +73,12 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
           : (g[`s${i}`] as number) / (g[`n${i}`] as number);
       return slow[i]!.result(g.x[i]);
     });
-  return { fold, add, init, results };
+  const merge = (into: GroupState, from: GroupState): void => {
+    const to = into as Record<string, unknown>;
+    for (const f of fields) to[f] = (to[f] as number) + (from[f] as number);
+    slow.forEach((a, i) => {
+      if (a) into.x[i] = a.merge(into.x[i], from.x[i]);
+    });
+  };
+  return { fold, add, init, results, merge, fields };
 }

@@ -1,25 +1,29 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { Batch } from '../graph/batch.js';
+import type { EventTimeClock, WatermarkInput } from '../graph/event-time.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 
 /**
- * Tracks the watermark (max event time seen − delay) for metrics and passes rows on. On a bounded
- * input that is all a watermark does: every row is on time when the whole input is seen.
+ * A `watermark` node: passes rows on and reports the largest event time of each batch to the
+ * query's clock, which moves the watermark between batches (Spark: max event time − delay, the
+ * minimum over inputs). Rows behind the watermark go on too: what is late is decided per window by
+ * the stateful nodes after it. Its metric is the watermark in effect during the batch.
  */
 export function trackWatermark(
   column: string,
-  delay: number,
+  input: WatermarkInput,
+  clock: EventTimeClock,
   metrics: NodeMetrics,
 ): OperatorFunction<Batch, Batch> {
-  let max = Number.NEGATIVE_INFINITY;
   return map((b) => {
+    let max = Number.NEGATIVE_INFINITY;
     for (const r of b.rows) {
       const v = r[column];
-      const t =
-        v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number.NEGATIVE_INFINITY;
+      const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number.NaN;
       if (t > max) max = t;
     }
-    if (Number.isFinite(max)) metrics.watermark = max - delay;
+    input.observe(max);
+    metrics.watermark = clock.watermark;
     return b;
   });
 }
