@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const copyIn = psql(`\\copy ${table} FROM '${file}'`);
   await admin('VACUUM ANALYZE ' + table);
 
-  // pipekit source: server-side cursor, fetchSize 10k, rows typed by the schema.
+  // pipekit source: COPY (SELECT ...) TO STDOUT parsed as it streams, fetchSize 10k, rows typed by the schema.
   const reader = await PostgresBatchReader.open(
     { type: 'postgres', connection, table, fetchSize: 10_000 },
     {

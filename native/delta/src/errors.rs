@@ -5,6 +5,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
+use deltalake::arrow::error::ArrowError;
 use deltalake::kernel::transaction::TransactionError;
 use deltalake::{DeltaTableError, ObjectStoreError};
 use futures::FutureExt;
@@ -78,12 +79,10 @@ fn classify(err: &DeltaTableError) -> Code {
     match err {
         E::NotATable(_) | E::InvalidTableLocation(_) | E::NotInitialized => Code::NotATable,
         E::SchemaMismatch { .. } | E::InvalidData { .. } => Code::SchemaMismatch,
-        E::Arrow { source } => match source {
-            deltalake::arrow::error::ArrowError::SchemaError(_)
-            | deltalake::arrow::error::ArrowError::CastError(_)
-            | deltalake::arrow::error::ArrowError::InvalidArgumentError(_) => Code::SchemaMismatch,
-            _ => Code::Internal,
-        },
+        E::Arrow {
+            source: ArrowError::SchemaError(_) | ArrowError::CastError(_) | ArrowError::InvalidArgumentError(_),
+        } => Code::SchemaMismatch,
+        E::Arrow { .. } => Code::Internal,
         E::VersionAlreadyExists(_) | E::VersionMismatch(..) => Code::Conflict,
         E::Transaction { source } => match source {
             TransactionError::CommitConflict(_)

@@ -15,7 +15,7 @@ export interface ResultField {
   readonly dataTypeID: number;
 }
 
-type Convert = (v: unknown) => unknown;
+export type Convert = (v: unknown) => unknown;
 
 const jsonTypes = new Set<number>([oid.json, oid.jsonb]);
 const numberTypes = new Set<number>([oid.int2, oid.int4, oid.int8, oid.float4, oid.float8, 26]);
@@ -76,36 +76,45 @@ function mapArray(inner: Convert): Convert {
 /** Turns result rows (arrays, in field order) into row objects of the declared schema. */
 export type RowBuilder = (values: readonly unknown[]) => Row;
 
+/** One result column as a row gets it: where it is, its type, and how its value is converted. */
+export interface ColumnPlan {
+  readonly name: string;
+  /** Position in the result's fields. */
+  readonly index: number;
+  readonly typeOid: number;
+  /** Applied to the parsed (non-NULL) value; `undefined`: none. */
+  readonly convert: Convert | undefined;
+  /** Whether `convert` turns a Date into epoch milliseconds (`logical: 'epochMillis'`). */
+  readonly epochMillis: boolean;
+}
+
+const toEpochMillis: Convert = (v) => (v as Date).getTime();
+
 /**
- * A row builder for `fields` under `schema` (null: every column, numeric as text, json parsed).
+ * The columns a row gets from `fields` under `schema` (null: every column, numeric as text, json
+ * parsed), in field order.
  * @throws PipekitError when a declared column is missing or its type does not fit the Postgres type.
  */
-export function rowBuilder(
+export function columnPlan(
   fields: readonly ResultField[],
   schema: Schema | null,
   what: string,
-): RowBuilder {
+): ColumnPlan[] {
   const declared = new Map<string, Field>(schema?.fields.map((f) => [f.name, f]) ?? []);
-  const names: string[] = [];
-  const indexes: number[] = [];
-  const converters: (Convert | undefined)[] = [];
+  const plan: ColumnPlan[] = [];
   const problems: string[] = [];
   fields.forEach((f, i) => {
     const d = declared.get(f.name);
     if (schema !== null && d === undefined) return; // not declared: dropped, as the runtime does
-    const c =
-      d?.logical === 'epochMillis' && timeTypes.has(f.dataTypeID)
-        ? (v: unknown) => (v as Date).getTime()
-        : converterFor(f.dataTypeID, d?.type);
+    const epochMillis = d?.logical === 'epochMillis' && timeTypes.has(f.dataTypeID);
+    const c = epochMillis ? toEpochMillis : converterFor(f.dataTypeID, d?.type);
     if (typeof c === 'string') {
       problems.push(
         `column '${f.name}' is ${c} in Postgres but the schema declares ${formatDataType(d!.type)}`,
       );
       return;
     }
-    names.push(f.name);
-    indexes.push(i);
-    converters.push(c);
+    plan.push({ name: f.name, index: i, typeOid: f.dataTypeID, convert: c, epochMillis });
   });
   const present = new Set(fields.map((f) => f.name));
   for (const f of declared.values())
@@ -116,6 +125,27 @@ export function rowBuilder(
       `the postgres source does not fit its schema`,
       problems.map((message) => ({ path: ['schema'], message })),
     );
+  return plan;
+}
+
+/** Whether a column's conversion is `numeric` text to a number (as `Number(text)`). */
+export function isToNumber(c: Convert | undefined): boolean {
+  return c === toNumber;
+}
+
+/**
+ * A row builder for `fields` under `schema` (see `columnPlan`).
+ * @throws PipekitError when a declared column is missing or its type does not fit the Postgres type.
+ */
+export function rowBuilder(
+  fields: readonly ResultField[],
+  schema: Schema | null,
+  what: string,
+): RowBuilder {
+  const plan = columnPlan(fields, schema, what);
+  const names = plan.map((c) => c.name);
+  const indexes = plan.map((c) => c.index);
+  const converters = plan.map((c) => c.convert);
   const n = names.length;
   return (values) => {
     const row: Row = {};

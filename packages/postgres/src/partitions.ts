@@ -5,13 +5,24 @@ import { quoteIdent } from './identifiers.js';
 import type { Relation } from './relation.js';
 import { oid } from './types.js';
 
-/** One slice of a parallel read: a WHERE clause on the partition column and its parameters. */
+/**
+ * One slice of a parallel read: a WHERE clause on the partition column. Its bounds are written as
+ * literals, because the read is a `COPY (SELECT ...)`, which takes no parameters; they are numbers
+ * and ISO timestamps pipekit computed (never text from elsewhere), checked by `literal`.
+ */
 export interface Partition {
   readonly where: string;
-  readonly params: readonly unknown[];
 }
 
-const whole: Partition = { where: '', params: [] };
+const whole: Partition = { where: '' };
+
+/** A bound as a quoted SQL literal (typed by the column it is compared with). */
+export function literal(v: number | string): string {
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
+  if (!/^[-+0-9.eE:TZ ]+$/.test(s))
+    throw new PipekitError(`partition bound ${JSON.stringify(v)} is not a number or timestamp`);
+  return `'${s}'`;
+}
 
 /**
  * Splits a read into `numPartitions` ranges of `partitionColumn`, as Spark's JDBC source: equal
@@ -64,20 +75,18 @@ export async function partitionsOf(
   }
   if (upper <= lower) return [whole];
   const stride = (upper - lower) / n;
-  const bounds: unknown[] = [];
+  const bounds: string[] = [];
   for (let i = 1; i < n; i++) {
     const b = lower + stride * i;
-    bounds.push(isTime ? new Date(b).toISOString() : isInteger(typeId) ? Math.floor(b) : b);
+    bounds.push(
+      literal(isTime ? new Date(b).toISOString() : isInteger(typeId) ? Math.floor(b) : b),
+    );
   }
   const parts: Partition[] = [];
   for (let i = 0; i < n; i++) {
-    if (i === 0) parts.push({ where: `WHERE ${col} < $1 OR ${col} IS NULL`, params: [bounds[0]] });
-    else if (i === n - 1) parts.push({ where: `WHERE ${col} >= $1`, params: [bounds[i - 1]] });
-    else
-      parts.push({
-        where: `WHERE ${col} >= $1 AND ${col} < $2`,
-        params: [bounds[i - 1], bounds[i]],
-      });
+    if (i === 0) parts.push({ where: `WHERE ${col} < ${bounds[0]} OR ${col} IS NULL` });
+    else if (i === n - 1) parts.push({ where: `WHERE ${col} >= ${bounds[i - 1]}` });
+    else parts.push({ where: `WHERE ${col} >= ${bounds[i - 1]} AND ${col} < ${bounds[i]}` });
   }
   return parts;
 }

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { tableColumns } from './catalog.js';
 import { closeQuietly, connect, type ResolvedConnection } from './connection.js';
-import { encodeRows, encoderFor } from './copy-text.js';
+import { copyChunks, writerFor } from './copy-text.js';
 import { displayTable, quoteIdent, quoteTable, type TableName, tableName } from './identifiers.js';
 import { defaultRetry, type RetryPolicy, withRetry } from './retry.js';
 import { type PgColumn, pgTypeOf } from './types.js';
@@ -20,7 +20,8 @@ const keepCommits = 100;
  * exactly once (Spark's idempotent sink): the commit row `(query_id, sink_id, batch_id)` is
  * inserted first; when it is already there the batch was committed before and is skipped.
  *
- * - `append`: `COPY ... FROM STDIN` (text format, streamed in chunks).
+ * - `append`: `COPY ... FROM STDIN` (text format, encoded straight into Buffer chunks as the
+ *   connection takes them).
  * - `upsert`: COPY into a temporary table, then `INSERT ... SELECT DISTINCT ON (key) ... ON
  *   CONFLICT (key) DO UPDATE`: the last row of a key in a batch wins.
  * - `overwrite`: `TRUNCATE` and COPY in the same transaction: readers see the old rows or the new,
@@ -188,18 +189,9 @@ export class PostgresWriter implements SinkWriter {
     const list = columns.map((c) => quoteIdent(c.name)).join(', ');
     const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
     const names = columns.map((c) => c.name);
-    const encoders = columns.map((c) => encoderFor(c.type));
-    async function* chunks() {
-      const out: string[] = [];
-      // Encode in slices so at most a few chunks are ever held at once.
-      for (let i = 0; i < rows.length; i += 2_000) {
-        await encodeRows(rows.slice(i, i + 2_000), names, encoders, (c) => {
-          out.push(c);
-        });
-        yield* out.splice(0);
-      }
-    }
-    await pipeline(Readable.from(chunks()), stream);
+    const writers = columns.map((c) => writerFor(c.type));
+    // Encoded as the stream takes the chunks, so only a few are ever held at once.
+    await pipeline(Readable.from(copyChunks(rows, names, writers)), stream);
   }
 
   private async upsert(

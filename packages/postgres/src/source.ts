@@ -1,8 +1,10 @@
 import type { PostgresSourceSpec, Row } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
 import type pg from 'pg';
-import { type RowBuilder, rowBuilder } from './columns.js';
+import { to as copyTo } from 'pg-copy-streams';
+import { type ColumnPlan, columnPlan } from './columns.js';
 import { closeQuietly, connect, type ResolvedConnection } from './connection.js';
+import { CopyTextParser } from './copy-out.js';
 import { type Partition, partitionsOf } from './partitions.js';
 import { type Relation, relationOf } from './relation.js';
 import { defaultRetry, type RetryPolicy, withRetry } from './retry.js';
@@ -18,15 +20,17 @@ export interface BatchOffset {
   readonly parts: readonly PartOffset[];
 }
 
-/** One partition's open cursor and the rows fetched from it but not yet handed out. */
-class PartCursor {
+/** One partition's running `COPY ... TO STDOUT` and the rows parsed from it but not yet handed out. */
+class PartStream {
   client: pg.Client | undefined;
-  /** Rows fetched from the server cursor so far. */
+  /** The COPY's data chunks, pulled one at a time (the stream holds the rest back). */
+  chunks: AsyncIterator<Buffer> | undefined;
+  parser: CopyTextParser | undefined;
+  /** Rows of the COPY parsed (or skipped) so far. */
   pos = 0;
   /** Rows `pos - buffer.length .. pos - 1`. */
-  buffer: unknown[][] = [];
+  buffer: Row[] = [];
   ended = false;
-  build: RowBuilder | undefined;
 
   constructor(
     readonly index: number,
@@ -38,21 +42,33 @@ class PartCursor {
   }
 }
 
-const cursorName = 'pipekit_cursor';
+/**
+ * How many bytes of COPY data a partition's stream holds before it stops reading the socket (and
+ * the server waits): enough that the server keeps producing while the rows are parsed.
+ */
+const streamBuffer = 1 << 20;
+
+/** The result columns of the read, as planned against the declared schema. */
+interface Described {
+  readonly fieldCount: number;
+  readonly columns: readonly ColumnPlan[];
+}
 
 /**
- * Reads a table or query once (a bounded source), through server-side cursors (`DECLARE ...
- * CURSOR` + `FETCH FORWARD fetchSize`), so only one batch is ever in memory, whatever the size.
+ * Reads a table or query once (a bounded source) with `COPY (SELECT ...) TO STDOUT` (text
+ * format), parsed as it streams in, so only about one batch is ever in memory, whatever the size.
  * With `partitionColumn` and `numPartitions` it reads that many ranges in parallel, each on its
  * own connection.
  *
- * The offset counts the rows read in each partition. A replay (after a restart) opens the cursor
- * again and skips to the planned position (`MOVE FORWARD`): it gives the same rows when the table
- * did not change and the scan order is stable. Synchronized sequential scans are switched off so
- * a table scan always starts at its first block; a query should `ORDER BY` a unique key.
+ * The offset counts the rows read in each partition. A replay (after a restart) runs the COPY
+ * again and skips to the planned position (counting lines, without parsing them): it gives the
+ * same rows when the table did not change and the scan order is stable. Synchronized sequential
+ * scans and parallel plans are switched off so a table scan always runs from its first block in
+ * one process; a query should `ORDER BY` a unique key.
  */
 export class PostgresBatchReader implements SourceReader {
-  private readonly parts: PartCursor[];
+  private readonly parts: PartStream[];
+  private described: Described | undefined;
   private readonly rel: Relation;
 
   private constructor(
@@ -63,7 +79,7 @@ export class PostgresBatchReader implements SourceReader {
     private readonly retry: RetryPolicy,
   ) {
     this.rel = relationOf(spec, ctx.schema);
-    this.parts = partitions.map((p, i) => new PartCursor(i, p));
+    this.parts = partitions.map((p, i) => new PartStream(i, p));
   }
 
   static async open(
@@ -104,7 +120,7 @@ export class PostgresBatchReader implements SourceReader {
         const s = from.parts[p.index]!;
         if (s.done) return s;
         // One row beyond the quota tells whether the partition ends with this batch.
-        const have = await this.withCursor(p, () => this.fill(p, s.rows, quota + 1));
+        const have = await this.withStream(p, () => this.fill(p, s.rows, quota + 1));
         const take = Math.min(quota, have);
         return { rows: s.rows + take, done: p.ended && have <= quota };
       }),
@@ -124,10 +140,11 @@ export class PostgresBatchReader implements SourceReader {
         const s = from.parts[p.index]!.rows;
         const count = to.parts[p.index]!.rows - s;
         if (count <= 0) return [];
-        await this.withCursor(p, () => this.fill(p, s, count));
-        const values = p.buffer.splice(0, count);
-        const build = p.build!;
-        return values.map((v) => build(v));
+        await this.withStream(p, () => this.fill(p, s, count));
+        if (p.buffer.length > count) return p.buffer.splice(0, count);
+        const rows = p.buffer;
+        p.buffer = [];
+        return rows;
       }),
     );
     const rows: Row[] = chunks.length === 1 ? chunks[0]! : chunks.flat();
@@ -157,57 +174,77 @@ export class PostgresBatchReader implements SourceReader {
    * Makes the buffer hold rows from `from` on, as many as `want` if the partition has them;
    * returns how many it holds from `from`.
    */
-  private async fill(p: PartCursor, from: number, want: number): Promise<number> {
+  private async fill(p: PartStream, from: number, want: number): Promise<number> {
     if (p.client === undefined || from < p.bufferStart) await this.open(p);
     if (from > p.pos) {
-      await p.client!.query(`MOVE FORWARD ${from - p.pos} IN ${cursorName}`);
       p.buffer = [];
-      p.pos = from;
+      while (!p.ended && p.pos < from) await this.pull(p, from - p.pos);
     } else if (from > p.bufferStart) {
       p.buffer.splice(0, from - p.bufferStart);
     }
-    while (!p.ended && p.buffer.length < want) {
-      const n = Math.min(want - p.buffer.length, this.spec.fetchSize);
-      const r = await p.client!.query<unknown[]>({
-        text: `FETCH FORWARD ${n} FROM ${cursorName}`,
-        rowMode: 'array',
-      });
-      p.build ??= rowBuilder(r.fields, this.ctx.schema, this.rel.what);
-      for (const row of r.rows) p.buffer.push(row);
-      p.pos += r.rows.length;
-      if (r.rows.length < n) p.ended = true;
-    }
+    while (!p.ended && p.buffer.length < want) await this.pull(p, 0);
     return p.buffer.length;
   }
 
-  /** A fresh snapshot and cursor at row 0 of the partition. */
-  private async open(p: PartCursor): Promise<void> {
+  /** Parses the next chunk of the COPY into the buffer, the first `skip` rows only counted. */
+  private async pull(p: PartStream, skip: number): Promise<void> {
+    const next = await p.chunks!.next();
+    if (next.done) {
+      p.parser!.end();
+      p.ended = true;
+      return;
+    }
+    const before = p.buffer.length;
+    const skipped = p.parser!.push(next.value, p.buffer, skip);
+    p.pos += skipped + p.buffer.length - before;
+  }
+
+  /** A fresh snapshot and COPY at row 0 of the partition. */
+  private async open(p: PartStream): Promise<void> {
     await this.reset(p);
     const client = await connect(this.conn, true);
     p.client = client;
-    await client.query('SET synchronize_seqscans = off');
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const sql = `DECLARE ${cursorName} NO SCROLL CURSOR FOR SELECT ${this.rel.columns} FROM ${this.rel.from} ${p.partition.where}`;
-    await client.query(sql, p.partition.params as unknown[]);
+    await client.query(
+      'SET synchronize_seqscans = off; SET max_parallel_workers_per_gather = 0; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+    const select = `SELECT ${this.rel.columns} FROM ${this.rel.from}`;
+    if (this.described === undefined) {
+      // The result's columns and types (LIMIT 0 runs nothing), checked against the schema.
+      const r = await client.query({ text: `${select} LIMIT 0`, rowMode: 'array' });
+      this.described = {
+        fieldCount: r.fields.length,
+        columns: columnPlan(r.fields, this.ctx.schema, this.rel.what),
+      };
+    }
+    p.parser = new CopyTextParser(this.described.fieldCount, this.described.columns);
+    const stream = client.query(
+      copyTo(`COPY (${select} ${p.partition.where}) TO STDOUT`, { highWaterMark: streamBuffer }),
+    );
+    // Errors reach the reader through the iterator; this only keeps an unread one from crashing.
+    stream.on('error', () => {});
+    p.chunks = stream[Symbol.asyncIterator]();
   }
 
-  private async reset(p: PartCursor): Promise<void> {
+  private async reset(p: PartStream): Promise<void> {
     const c = p.client;
     p.client = undefined;
+    p.chunks = undefined;
+    p.parser = undefined;
     p.pos = 0;
     p.buffer = [];
     p.ended = false;
+    // Ends the connection (mid-COPY: closes the socket), which also stops the COPY.
     await closeQuietly(c);
   }
 
-  /** Runs a cursor step again on a new connection when the old one was lost. */
-  private withCursor<T>(p: PartCursor, step: () => Promise<T>): Promise<T> {
+  /** Runs a read step again on a new connection when the old one was lost. */
+  private withStream<T>(p: PartStream, step: () => Promise<T>): Promise<T> {
     return withRetry(
       step,
       async (e) => {
         this.ctx.logger.warn(
           { partition: p.index, err: String(e) },
-          'postgres source lost its connection; reopening the cursor',
+          'postgres source lost its connection; running the COPY again',
         );
         await this.reset(p);
       },

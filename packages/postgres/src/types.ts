@@ -22,7 +22,7 @@ export const oid = {
   jsonb: 3802,
 } as const;
 
-type Parser = (text: string) => unknown;
+export type Parser = (text: string) => unknown;
 
 const identity: Parser = (s) => s;
 const toInt: Parser = (s) => Number.parseInt(s, 10);
@@ -73,7 +73,7 @@ function parseTime(s: string): number {
   return ms;
 }
 
-function toTime(s: string): Date {
+export function toTime(s: string): Date {
   const ms = parseTime(s);
   return new Date(Number.isNaN(ms) ? Date.parse(s.replace(' ', 'T')) : ms);
 }
@@ -178,7 +178,8 @@ function arrayParser(element: Parser): Parser {
   return (s) => parseArray(s, element);
 }
 
-function parserFor(typeOid: number): Parser {
+/** The parser of a type's text output (`identity` for types kept as text). */
+export function parserFor(typeOid: number): Parser {
   const scalar = scalarParsers.get(typeOid);
   if (scalar) return scalar;
   const el = arrayElement.get(typeOid);

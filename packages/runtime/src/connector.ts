@@ -130,6 +130,8 @@ export interface SinkWriter {
 /** Rows kept by memory sinks, by sink name (Spark's memory sink table). */
 export class MemoryStore {
   private readonly tables = new Map<string, Row[]>();
+  /** The last batch id written to a table, by table and query id. */
+  private readonly lastBatches = new Map<string, number>();
 
   /** The rows of table `name` (empty when never written). */
   get(name: string): readonly Row[] {
@@ -138,6 +140,17 @@ export class MemoryStore {
 
   names(): string[] {
     return [...this.tables.keys()];
+  }
+
+  /**
+   * Whether batch `batchId` of a query is new to table `name` (and records it): a memory sink
+   * writes a batch only once, as a transactional sink does.
+   */
+  claimBatch(name: string, queryId: string, batchId: number): boolean {
+    const key = JSON.stringify([name, queryId]);
+    if (batchId <= (this.lastBatches.get(key) ?? -1)) return false;
+    this.lastBatches.set(key, batchId);
+    return true;
   }
 
   /** Appends rows (append/update) or replaces the table (complete). */

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
-import { checkpointDirs } from './checkpoint/query-dirs.js';
 import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
+import { checkpointDirs } from './checkpoint/query-dirs.js';
 import {
   type ConnectorRegistry,
   MemoryStore,
@@ -28,7 +28,6 @@ import {
   type QueryProgress,
 } from './metrics/node-metrics.js';
 import { rowCoercer } from './schema/coerce.js';
-import type { Stateful } from './state/stateful.js';
 
 export interface RunOptions {
   /** Source and sink factories; the built-ins when absent. */
@@ -165,6 +164,18 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       closables.push(w);
       deadLetters.set(key, w);
     }
+    // Late rows of streaming stateful nodes: their own late policy or the pipeline's.
+    const ownLate = n.kind === 'aggregate' || n.kind === 'dedupe' ? n.late : undefined;
+    const late = ownLate ?? compiled.plan.policies.late;
+    const lateKey = `late:${ownLate ? n.id : ''}`;
+    if (q.operators.has(n.id) && late.type === 'deadLetter' && !deadLetters.has(lateKey)) {
+      const w = await registry.sink(late.sink.type)(
+        late.sink as never,
+        sinkCtx(`${ownLate ? n.id : compiled.plan.name}.late.deadLetter`, 'append'),
+      );
+      closables.push(w);
+      deadLetters.set(lateKey, w);
+    }
   }
 
   const epochs = new Subject<Epoch>();
@@ -215,6 +226,8 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       epochs.next(epoch);
     });
     pending = null;
+    // Event time: the batch's watermark becomes the late one; the next is computed from its rows.
+    q.eventTime.endBatch(epoch.time);
     const numInputRows = inFlight;
     st.buffered -= inFlight;
     inFlight = 0;
@@ -249,6 +262,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       scheduler,
       signal,
       runBatch,
+      wantsNoDataBatch: (time) => q.eventTime.wantsNoDataBatch(time),
       ...(checkpoint ? { checkpoint } : {}),
     });
     return { id: q.id, ...r };
@@ -258,31 +272,22 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   }
 }
 
-/** The operators of a query whose state a checkpoint keeps (none until the compiled query lists them). */
-function statefulOf(q: QueryPlan): readonly Stateful[] {
-  return (q as QueryPlan & { readonly stateful?: readonly Stateful[] }).stateful ?? [];
-}
-
 /** Opens the query's checkpoint directory, when its sinks name one. */
 async function openCheckpoint(q: QueryPlan, st: RunState): Promise<LoopCheckpoint | undefined> {
   const dir = st.checkpoints.get(q.id);
   if (dir === undefined) return undefined;
-  const watermarkNodes = q.nodes.filter((n) => n.kind === 'watermark').map((n) => n.id);
   const cp = await QueryCheckpoint.open({
     dir,
     queryId: q.id,
     pipeline: st.compiled.plan.name,
     sources: q.sources.map((s) => s.id),
     sinks: q.sinks.map((s) => s.id),
-    stateful: () => statefulOf(q),
-    watermarks: () => {
-      const out: Record<string, number> = {};
-      for (const id of watermarkNodes) {
-        const w = st.metrics.get(id)?.watermark;
-        if (w !== null && w !== undefined) out[id] = w;
-      }
-      return out;
-    },
+    stateful: () => q.stateful,
+    unsavedState: q.nodes
+      .filter((n) => ['aggregate', 'dedupe', 'join'].includes(n.kind))
+      .map((n) => n.id)
+      .filter((id) => !q.stateful.some((s) => s.stateId === id)),
+    watermark: () => q.eventTime.watermark,
     now: st.scheduler.now(),
     ...(st.options.checkpointRetain === undefined ? {} : { retain: st.options.checkpointRetain }),
   });

@@ -59,6 +59,14 @@ function streamingIssues(
         });
     }
   }
+  if (sink.outputMode === 'update')
+    for (const agg of aggregates)
+      if (agg.window?.type === 'session')
+        issues.push({
+          path,
+          message: `update output of session-window aggregation '${agg.id}' is not supported (as in Spark): a session can merge with others and change its window`,
+          fix: "use outputMode 'append' (with a watermark) or 'complete'",
+        });
   for (const j of up) {
     if (j.kind !== 'join' || j.lookup !== undefined) continue;
     if (isUnbounded(j.left, byId) && isUnbounded(j.right, byId) && j.within === undefined)

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { count, PipekitError, type Plan, parsePlan, source, tumbling } from '../../src/index.js';
+import {
+  count,
+  PipekitError,
+  type Plan,
+  parsePlan,
+  session,
+  source,
+  tumbling,
+} from '../../src/index.js';
 
 const windowed = (): Plan =>
   source
@@ -75,6 +83,25 @@ describe('parsePlan', () => {
     const plan = copy(stream.groupBy('k').aggregate({ n: count() }).sink.console().plan);
     (plan.nodes.at(-1) as { outputMode: string }).outputMode = 'append';
     expect(issuesOf(plan)).toContain('needs a watermark');
+  });
+
+  it('refuses update output of session windows on a stream, as Spark does', () => {
+    const sessions = () =>
+      copy(
+        source
+          .generate({ columns: { k: { kind: 'key', cardinality: 3 }, ts: { kind: 'eventTime' } } })
+          .watermark('ts', '5 seconds')
+          .window(session('5 seconds'))
+          .groupBy('k')
+          .aggregate({ n: count() })
+          .sink.memory({ name: 'out', outputMode: 'append' }).plan,
+      );
+    const update = sessions();
+    (update.nodes.at(-1) as { outputMode: string }).outputMode = 'update';
+    expect(issuesOf(update)).toMatch(
+      /nodes\[3\]\.outputMode: update output of session-window aggregation 'aggregate_1' is not supported/,
+    );
+    expect(parsePlan(sessions()).nodes).toHaveLength(4);
   });
 
   it('reports broken JSON as such', () => {

@@ -30,7 +30,11 @@ export const fsSteps: AtomicWriteSteps = Object.freeze({
       await fh.sync();
     } catch (e) {
       // Some file systems (and Windows) cannot fsync a directory; the rename is done either way.
-      if ((e as NodeJS.ErrnoException).code !== 'EINVAL' && (e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
+      if (
+        (e as NodeJS.ErrnoException).code !== 'EINVAL' &&
+        (e as NodeJS.ErrnoException).code !== 'EISDIR'
+      )
+        throw e;
     } finally {
       await fh.close();
     }

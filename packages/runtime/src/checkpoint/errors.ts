@@ -18,7 +18,11 @@ export function damagedCheckpointFile(path: string, issues: readonly Issue[]): P
 
 /** A checkpoint written by another query (or another version of pipekit). */
 export function foreignCheckpoint(path: string, message: string, fix: string): PipekitError {
-  return new PipekitError('the checkpoint belongs to another query', [{ path: [], message, fix }], path);
+  return new PipekitError(
+    'the checkpoint belongs to another query',
+    [{ path: [], message, fix }],
+    path,
+  );
 }
 
 /** A plan whose checkpoint options cannot work (two directories for one query, one for two). */

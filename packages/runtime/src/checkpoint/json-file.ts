@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { JsonValue } from '../row.js';
-import { writeFileAtomic, type AtomicWriteSteps } from './atomic-write.js';
+import { type AtomicWriteSteps, writeFileAtomic } from './atomic-write.js';
 import { damagedCheckpointFile } from './errors.js';
 
 /** Any JSON value, typed as the runtime's (read-only) `JsonValue`: offsets and state. */
@@ -43,6 +43,10 @@ export async function readJsonFile<S extends z.ZodType>(
 }
 
 /** Writes a checkpoint file atomically, as one line of JSON. */
-export function writeJsonFile(path: string, value: unknown, steps?: AtomicWriteSteps): Promise<void> {
+export function writeJsonFile(
+  path: string,
+  value: unknown,
+  steps?: AtomicWriteSteps,
+): Promise<void> {
   return writeFileAtomic(path, `${JSON.stringify(value)}\n`, steps);
 }

@@ -24,8 +24,11 @@ export const offsetEntrySchema = z.strictObject({
   final: z.boolean(),
   /** By source node id. */
   sources: z.record(z.string(), sourceRangeSchema),
-  /** The event-time watermark (epoch ms) of each watermark node when the batch was planned. */
-  watermarks: z.record(z.string(), z.number()),
+  /**
+   * The event-time watermark in effect for the batch (epoch ms; 0 before any), Spark's
+   * `batchWatermarkMs`. Informational: the watermark itself is restored with the state.
+   */
+  watermark: z.number(),
 });
 export type OffsetEntry = z.output<typeof offsetEntrySchema>;
 

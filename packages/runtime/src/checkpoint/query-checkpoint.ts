@@ -1,3 +1,4 @@
+import { PipekitError } from '@pipekit/core';
 import type { Offset } from '../connector.js';
 import type { Epoch } from '../graph/batch.js';
 import type { Stateful } from '../state/stateful.js';
@@ -39,8 +40,13 @@ export interface QueryCheckpointOptions {
   readonly sinks: readonly string[];
   /** The query's stateful operators; asked when state is restored or snapshot (after the graph is built). */
   readonly stateful: () => readonly Stateful[];
-  /** The watermark of each watermark node now, to record with a planned batch. */
-  readonly watermarks: () => Readonly<Record<string, number>>;
+  /**
+   * Nodes that hold rows across batches but whose state is not checkpointed (an aggregate or
+   * dedupe over bounded input, a hash join): the query cannot resume in the middle.
+   */
+  readonly unsavedState?: readonly string[];
+  /** The query's event-time watermark now (epoch ms; 0 without one), recorded with a planned batch. */
+  readonly watermark: () => number;
   /** Clock for the metadata's creation time. */
   readonly now: number;
   /** How many batches the logs keep (Spark's `minBatchesToRetain`); 100 when absent. */
@@ -75,8 +81,13 @@ export class QueryCheckpoint implements LoopCheckpoint {
   }
 
   async recover(): Promise<Recovery> {
-    const lastPlanned = await this.offsets.latest();
-    const lastCommitted = await this.commits.latest();
+    // Every retained file is read through its schema first: a damaged one is reported, not skipped.
+    const planned = await this.offsets.batchIds();
+    const committed = await this.commits.batchIds();
+    for (const id of planned) await this.entry(id);
+    for (const id of committed) await this.commits.get(id);
+    const lastPlanned = planned.at(-1) ?? null;
+    const lastCommitted = committed.at(-1) ?? null;
     if (lastPlanned === null) {
       if (lastCommitted !== null)
         throw damagedCheckpointFile(this.commits.pathOf(lastCommitted), [
@@ -90,6 +101,8 @@ export class QueryCheckpoint implements LoopCheckpoint {
       ]);
     const entry = await this.entry(lastPlanned);
     if (lastCommitted !== null) await this.state.restore(lastCommitted, this.o.stateful());
+    if (lastCommitted !== null && !(lastCommitted === lastPlanned && entry.final))
+      this.refuseUnsavedState(lastCommitted);
     if (lastCommitted === lastPlanned) {
       const positions = new Map<string, Offset>();
       for (const [id, r] of Object.entries(entry.sources)) positions.set(id, r.end ?? r.start);
@@ -117,16 +130,36 @@ export class QueryCheckpoint implements LoopCheckpoint {
     };
   }
 
+  /** Resuming in the middle would lose rows held by nodes whose state is not checkpointed. */
+  private refuseUnsavedState(lastCommitted: number): void {
+    const unsaved = this.o.unsavedState ?? [];
+    if (unsaved.length === 0) return;
+    throw new PipekitError(
+      `query '${this.o.queryId}' cannot resume from its checkpoint after batch ${lastCommitted}`,
+      unsaved.map((id) => ({
+        path: [id],
+        message:
+          'this node holds rows across batches (a step over bounded input, or a join) and its state is not checkpointed, so the results would miss the rows read before the stop',
+        fix: `delete the checkpoint directory ${this.o.dir} to run the query from the beginning, or let it run to its end`,
+      })),
+      this.o.dir,
+    );
+  }
+
   /** The offsets entry of a batch, which must exist and name exactly this query's sources. */
   private async entry(batchId: number): Promise<OffsetEntry> {
     const path = this.offsets.pathOf(batchId);
     const entry = await this.offsets.get(batchId);
-    if (entry === null) throw damagedCheckpointFile(path, [{ path: [], message: 'the file vanished' }]);
+    if (entry === null)
+      throw damagedCheckpointFile(path, [{ path: [], message: 'the file vanished' }]);
     const have = Object.keys(entry.sources).sort().join(', ');
     const want = [...this.o.sources].sort().join(', ');
     if (have !== want)
       throw damagedCheckpointFile(path, [
-        { path: ['sources'], message: `has offsets for ${have || 'no source'}, the query reads ${want}` },
+        {
+          path: ['sources'],
+          message: `has offsets for ${have || 'no source'}, the query reads ${want}`,
+        },
       ]);
     return entry;
   }
@@ -145,7 +178,7 @@ export class QueryCheckpoint implements LoopCheckpoint {
       time: epoch.time,
       final: epoch.final,
       sources,
-      watermarks: { ...this.o.watermarks() },
+      watermark: this.o.watermark(),
     });
   }
 

@@ -4,8 +4,7 @@ import type { Stateful } from '../state/stateful.js';
 import type { AtomicWriteSteps } from './atomic-write.js';
 import { damagedCheckpointFile } from './errors.js';
 import { jsonValueSchema, readJsonFile, writeJsonFile } from './json-file.js';
-import { batchIdOf, type CheckpointLayout } from './layout.js';
-import { checkpointVersion } from './layout.js';
+import { batchIdOf, type CheckpointLayout, checkpointVersion } from './layout.js';
 
 /** `state/<batchId>/<stateId>.json`: one operator's whole state after a batch. */
 export const stateSnapshotSchema = z.strictObject({

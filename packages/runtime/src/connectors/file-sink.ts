@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileSinkSpec, Schema } from '@pipekit/core';
 import type { SinkBatch, SinkContext, SinkWriter } from '../connector.js';
@@ -24,7 +24,10 @@ function partitionValue(v: unknown): string {
  * Writes each batch as new part files in a directory (`col=value/` subdirectories with
  * `partitionBy`, the partition columns left out of the files, as Spark does). A file is written
  * under a temporary name and renamed, so a reader (or a stop in the middle) never sees half a
- * batch; its name comes from (query id, batch id), so writing a batch again replaces it.
+ * file. Its name comes from the batch id and (query id, sink): `part-00007-<tag>.jsonl`. A file
+ * that exists already is not written again, so the batch a restart replays from its checkpoint
+ * (the same rows, by the checkpoint's contract) adds nothing twice, also when a crash stopped it
+ * between two partition files.
  */
 export class FileWriter implements SinkWriter {
   private readonly queryTag: string;
@@ -73,9 +76,17 @@ export class FileWriter implements SinkWriter {
   ): Promise<void> {
     await mkdir(dir, { recursive: true });
     const name = `part-${String(batchId).padStart(5, '0')}-${this.queryTag}.${extensionOf[this.spec.format]}`;
+    const target = join(dir, name);
+    if (
+      await access(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     const tmp = join(dir, `.${name}.tmp`);
     await writeFile(tmp, this.encode(rows, schema));
-    await rename(tmp, join(dir, name));
+    await rename(tmp, target);
   }
 
   private encode(rows: readonly Row[], schema: Schema | null): string | Uint8Array {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type FileSourceSpec, PipekitError } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '../connector.js';
 import { parseCsv } from '../formats/csv.js';
@@ -15,27 +15,59 @@ const extensions: Record<FileSourceSpec['format'], readonly string[]> = {
 };
 
 /**
+ * The directory the files of a path are named relative to in offsets, so a checkpoint stays valid
+ * when the tree moves: a directory itself, a file's directory, a glob's part before its wildcards.
+ */
+async function baseDirOf(path: string): Promise<string> {
+  const abs = resolve(path);
+  if (!isGlob(abs)) return (await stat(abs).catch(() => null))?.isFile() ? dirname(abs) : abs;
+  const parts = abs.split(sep);
+  return (
+    parts
+      .slice(
+        0,
+        parts.findIndex((p) => isGlob(p)),
+      )
+      .join(sep) || sep
+  );
+}
+
+/** The files an offset names; anything else is not an offset of this source. */
+function filesOf(offset: Offset, nodeId: string): readonly string[] {
+  if (Array.isArray(offset) && offset.every((f) => typeof f === 'string'))
+    return offset as string[];
+  throw new PipekitError(
+    `file source ${nodeId}: the offset ${JSON.stringify(offset)} is not a list of files (a checkpoint of another source?)`,
+  );
+}
+
+/**
  * JSON lines, CSV or Parquet files: a file, a glob or a directory read once, or (`watch`) a
  * directory whose new files become batches. A file is the unit of a batch (`maxFilesPerTrigger`
- * files at most; all when absent). The offset is the number of files taken from the log of files
- * in the order they were found, so a range always names the same files.
+ * files at most; all when absent), taken in the order found. The offset is the sorted list of the
+ * files taken so far (relative to the source's directory), so a checkpointed range names the same
+ * files after a restart, whatever order a new listing finds them in.
  *
  * Files must appear whole (written elsewhere, then moved in), as for Spark's file source; names
  * starting with `.` or `_` are skipped.
  */
 export class FileReader implements SourceReader {
-  /** Every file found so far, in the order batches take them. */
+  /** Every file found so far (relative to `base`), in the order batches take them. */
   private readonly log: string[] = [];
   private readonly seen = new Set<string>();
+  /** Under `availableNow`: how many files of the log there were when the trigger started. */
   private cap: number | undefined;
+  /** The last offset turned into a set: the loop asks about the same offset several times. */
+  private memo: { offset: Offset; files: ReadonlySet<string> } | null = null;
 
   private constructor(
     private readonly spec: FileSourceSpec,
     private readonly ctx: SourceContext,
+    private readonly base: string,
   ) {}
 
   static async open(spec: FileSourceSpec, ctx: SourceContext): Promise<FileReader> {
-    const reader = new FileReader(spec, ctx);
+    const reader = new FileReader(spec, ctx, await baseDirOf(spec.path));
     if (!spec.watch) {
       await reader.scan();
       if (reader.log.length === 0)
@@ -59,32 +91,47 @@ export class FileReader implements SourceReader {
     const found = (await listFiles(this.spec.path)).filter(
       (f) => exts.includes(extname(f).toLowerCase()) || f === named || isGlob(this.spec.path),
     );
-    for (const f of found) {
+    for (const abs of found) {
+      const f = relative(this.base, abs).split(sep).join('/');
       if (this.seen.has(f)) continue;
       this.seen.add(f);
       this.log.push(f);
     }
   }
 
+  private taken(offset: Offset): ReadonlySet<string> {
+    if (this.memo?.offset !== offset)
+      this.memo = { offset, files: new Set(filesOf(offset, this.ctx.nodeId)) };
+    return this.memo.files;
+  }
+
   initialOffset(): Offset {
-    return 0;
+    return [];
   }
 
   async planBatch(start: Offset, limits: ReadLimits): Promise<Offset | null> {
     if (this.spec.watch && this.cap === undefined) await this.scan();
-    const from = start as number;
+    const done = this.taken(start);
     const upTo = this.cap ?? this.log.length;
     const max = limits.allAvailable
-      ? upTo
-      : Math.min(upTo, from + (this.spec.maxFilesPerTrigger ?? upTo));
-    return max > from ? max : null;
+      ? Number.POSITIVE_INFINITY
+      : (this.spec.maxFilesPerTrigger ?? Number.POSITIVE_INFINITY);
+    const next: string[] = [];
+    for (let i = 0; i < upTo && next.length < max; i++) {
+      const f = this.log[i]!;
+      if (!done.has(f)) next.push(f);
+    }
+    return next.length > 0 ? [...done, ...next].sort() : null;
   }
 
   async readBatch(start: Offset, end: Offset): Promise<ReadResult> {
     const rows: Row[] = [];
     const badRecords: BadRecord[] = [];
-    for (const file of this.log.slice(start as number, end as number)) {
-      const r = await this.readFile(file);
+    const before = this.taken(start);
+    // Sorted, so a replay after a restart reads the files in the same order.
+    const files = filesOf(end, this.ctx.nodeId).filter((f) => !before.has(f));
+    for (const name of files) {
+      const r = await this.readFile(join(this.base, ...name.split('/')));
       for (const x of r.rows) rows.push(x);
       for (const x of r.badRecords) badRecords.push(x);
     }
@@ -141,7 +188,9 @@ export class FileReader implements SourceReader {
   commit(): void {}
 
   isExhausted(offset: Offset): boolean {
-    return !this.spec.watch && (offset as number) >= this.log.length;
+    if (this.spec.watch) return false;
+    const done = this.taken(offset);
+    return this.log.every((f) => done.has(f));
   }
 
   async prepareForAvailableNow(): Promise<void> {

@@ -23,6 +23,11 @@ export interface LoopOptions {
   readonly runBatch: (epoch: Epoch) => Promise<void>;
   /** The query's checkpoint: where to resume, and the log of planned and committed batches. */
   readonly checkpoint?: LoopCheckpoint;
+  /**
+   * Event time: whether a batch is due although no source has new data (Spark's no-data
+   * micro-batch: the watermark moved and a stateful node would emit or evict by it). `time` is now.
+   */
+  readonly wantsNoDataBatch?: (time: number) => boolean;
 }
 
 export interface LoopResult {
@@ -66,7 +71,8 @@ function limitsOf(trigger: Trigger): ReadLimits {
  *
  * Every trigger stops when all sources are exhausted, after a last batch marked `final` in which
  * stateful nodes emit what they hold. A stop request (the signal) ends the loop after the batch
- * in flight.
+ * in flight. When no source has new data but `wantsNoDataBatch` says the watermark moved, a batch
+ * without rows runs (at a tick; under `availableNow` before it stops), as Spark's no-data batch.
  */
 export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
   const { trigger, sources, scheduler, signal, checkpoint } = o;
@@ -107,7 +113,10 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
     );
     const hasData = ends.some((e) => e !== null);
     const exhausted = sources.every((s, i) => s.reader.isExhausted(ends[i] ?? offsets.get(s.id)!));
-    if (hasData || exhausted) {
+    // Event time: no new data, but the watermark moved: one batch to emit and evict by it.
+    const noData =
+      !hasData && !exhausted && trigger.type !== 'once' && (o.wantsNoDataBatch?.(time) ?? false);
+    if (hasData || exhausted || noData) {
       const reads = new Map(
         sources.map(
           (s, i) =>
@@ -127,7 +136,7 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
       }
     }
     if (exhausted) return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
-    if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData))
+    if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData && !noData))
       return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
     if (trigger.type === 'processingTime') {
       nextTick += trigger.interval;

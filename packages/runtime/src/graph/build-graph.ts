@@ -28,12 +28,14 @@ import { hashJoin } from '../operators/hash-join.js';
 import { mapUdf } from '../operators/map-udf.js';
 import { projectRows, setColumn, withoutColumns } from '../operators/project.js';
 import { type OutputColumn, projector } from '../operators/projector.js';
+import { statefulStep } from '../operators/stateful-step.js';
 import { unionBatches } from '../operators/union.js';
 import { trackWatermark } from '../operators/watermark.js';
 import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
+import { lateRowHandler } from '../policy/late-rows.js';
 import { rowCoercer } from '../schema/coerce.js';
 import { type Batch, batchOf, type Epoch } from './batch.js';
-import type { CompiledPipeline, NodeInfo } from './compile-plan.js';
+import type { CompiledPipeline, NodeInfo, QueryPlan } from './compile-plan.js';
 
 /** Rows written by one sink. */
 export interface SinkStats {
@@ -48,7 +50,10 @@ export interface GraphContext {
   readonly epochs: Observable<Epoch>;
   readonly readers: ReadonlyMap<string, SourceReader>;
   readonly writers: ReadonlyMap<string, SinkWriter>;
-  /** Dead-letter writers by the id of the node whose policy names them ('' for the pipeline's). */
+  /**
+   * Dead-letter writers by the id of the node whose policy names them ('' for the pipeline's);
+   * for late-row policies `late:<id>` (`late:` for the pipeline's).
+   */
   readonly deadLetters: ReadonlyMap<string, SinkWriter>;
   readonly metrics: (id: string) => NodeMetrics;
   readonly sinkStats: (id: string) => SinkStats;
@@ -72,6 +77,28 @@ function exprOptions(g: GraphContext): CompileOptions {
 
 function expr(e: ExprNode, schema: Schema | null, g: GraphContext) {
   return compileExpr(e, schema ?? undefined, exprOptions(g));
+}
+
+function queryOf(g: GraphContext): QueryPlan {
+  return g.compiled.queries.find((q) => q.id === g.queryId)!;
+}
+
+/** A streaming stateful node: its operator, with its late-row policy (its own or the pipeline's). */
+function stateful(ctx: NodeCtx, own: Policy | undefined): Observable<Batch> {
+  const id = ctx.info.node.id;
+  const q = queryOf(ctx.g);
+  const onLate = lateRowHandler(
+    own ?? ctx.g.compiled.plan.policies.late,
+    {
+      pipeline: ctx.g.compiled.plan.name,
+      queryId: ctx.g.queryId,
+      logger: ctx.g.logger,
+      metrics: ctx.g.metrics(id),
+      deadLetter: ctx.g.deadLetters.get(`late:${own ? id : ''}`) ?? null,
+    },
+    () => q.eventTime.lateWatermark,
+  );
+  return single(ctx, statefulStep(q.operators.get(id)!, onLate, ctx.g.metrics(id)));
 }
 
 function single(ctx: NodeCtx, op: OperatorFunction<Batch, Batch>): Observable<Batch> {
@@ -160,10 +187,21 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     ),
   union: (_n, ctx) => unionBatches(ctx.inputs),
   hint: (_n, ctx) => ctx.inputs[0]!,
-  watermark: (n, ctx) => single(ctx, trackWatermark(n.column, n.delay, ctx.g.metrics(n.id))),
-  dedupe: (n, ctx) => single(ctx, dedupeRows(n.columns, ctx.g.metrics(n.id))),
+  watermark: (n, ctx) => {
+    const q = queryOf(ctx.g);
+    return single(
+      ctx,
+      trackWatermark(n.column, q.watermarks.get(n.id)!, q.eventTime, ctx.g.metrics(n.id)),
+    );
+  },
+  dedupe: (n, ctx) =>
+    queryOf(ctx.g).operators.has(n.id)
+      ? stateful(ctx, n.late)
+      : single(ctx, dedupeRows(n.columns, ctx.g.metrics(n.id))),
   aggregate: (n, ctx) =>
-    single(ctx, aggregateRows(n, ctx.g.compiled.aggregateEmit.get(n.id)!, ctx.g.metrics(n.id))),
+    queryOf(ctx.g).operators.has(n.id)
+      ? stateful(ctx, n.late)
+      : single(ctx, aggregateRows(n, 'final', ctx.g.metrics(n.id))),
   join: (n, ctx) => {
     const [l, r] = ctx.inputInfos;
     const names = (s: Schema | null) => s?.fields.map((f) => f.name) ?? null;
@@ -173,8 +211,10 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
       ctx.g.metrics(n.id),
     )(ctx.inputs[0]!, ctx.inputs[1]!);
   },
-  sideOutput: (_n, ctx) =>
-    ctx.inputs[0]!.pipe(map((b) => batchOf(b.epoch, b.bad.map(badRecordRow)))),
+  sideOutput: (n, ctx) =>
+    ctx.inputs[0]!.pipe(
+      map((b) => batchOf(b.epoch, n.output === 'late' ? (b.late ?? []) : b.bad.map(badRecordRow))),
+    ),
   sink: (n, ctx) => {
     const writer = ctx.g.writers.get(n.id)!;
     const stats = ctx.g.sinkStats(n.id);
@@ -246,7 +286,15 @@ export function buildGraph(
       const o = built.get(id)!;
       const m = g.metrics(node.id);
       return o.pipe(
-        tap((b: Batch) => m.countIn(node.kind === 'sideOutput' ? b.bad.length : b.rows.length)),
+        tap((b: Batch) =>
+          m.countIn(
+            node.kind !== 'sideOutput'
+              ? b.rows.length
+              : node.output === 'late'
+                ? (b.late?.length ?? 0)
+                : b.bad.length,
+          ),
+        ),
       );
     });
     const ctx: NodeCtx = {

@@ -1,4 +1,5 @@
 import {
+  type AggregateNode,
   badRecordSchema,
   checkNode,
   type Issue,
@@ -15,9 +16,17 @@ import {
   type Trigger,
   type Udf,
   visitNode,
+  type WatermarkNode,
 } from '@pipekit/core';
 import type { ConnectorRegistry } from '../connector.js';
 import type { AggregateEmit } from '../operators/aggregate.js';
+import { StreamingDedupe } from '../operators/dedupe.js';
+import { GroupAggregate } from '../operators/group-aggregate.js';
+import { SessionAggregate } from '../operators/session-aggregate.js';
+import type { StatefulOperator } from '../operators/stateful-operator.js';
+import { WindowAggregate } from '../operators/window-aggregate.js';
+import type { Stateful } from '../state/stateful.js';
+import { EventTimeClock, type WatermarkInput } from './event-time.js';
 
 /** What the runtime runs: a plan and the functions its `map` nodes name. */
 export interface RunnablePipeline {
@@ -49,6 +58,14 @@ export interface QueryPlan {
   readonly sources: readonly SourceNode[];
   readonly sinks: readonly SinkNode[];
   readonly trigger: Trigger;
+  /** Its event-time clock: the watermark, advanced between batches. */
+  readonly eventTime: EventTimeClock;
+  /** Streaming stateful operators by node id (windowed and grouped aggregates, dedupe). */
+  readonly operators: ReadonlyMap<string, StatefulOperator>;
+  /** The trackers of its `watermark` nodes by node id. */
+  readonly watermarks: ReadonlyMap<string, WatermarkInput>;
+  /** Everything whose state a checkpoint keeps: the operators and the watermark trackers. */
+  readonly stateful: readonly Stateful[];
 }
 
 export interface CompiledPipeline {
@@ -100,7 +117,7 @@ function policyIssues(
   return policy?.type === 'deadLetter' ? sinkIssues(ctx, policy.sink.type, [...path, 'sink']) : [];
 }
 
-/** The sinks downstream of a node. */
+/** The sinks downstream of a node's output (not of its side outputs, which carry other rows). */
 function downstreamSinks(id: string, infos: ReadonlyMap<string, NodeInfo>): SinkNode[] {
   const out: SinkNode[] = [];
   const seen = new Set<string>();
@@ -109,7 +126,7 @@ function downstreamSinks(id: string, infos: ReadonlyMap<string, NodeInfo>): Sink
     seen.add(n);
     const i = infos.get(n)!;
     if (i.node.kind === 'sink') out.push(i.node);
-    for (const r of i.readers) walk(r);
+    for (const r of i.readers) if (infos.get(r)?.node.kind !== 'sideOutput') walk(r);
   };
   walk(id);
   return out;
@@ -144,35 +161,29 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
   union: () => [],
   hint: () => [],
   watermark: () => [],
-  dedupe: (n, ctx) => {
-    const input = ctx.infos.get(n.input)!;
-    if (!ctx.info.bounded && input.node.kind === 'watermark')
-      return notSupported(
-        ctx,
-        'dedupe within a watermark on an unbounded stream (comes with the event-time operators)',
-      );
-    return [];
-  },
+  dedupe: () => [],
   aggregate: (n, ctx) => {
     if (ctx.info.bounded) {
       ctx.emit.set(n.id, 'final');
       return [];
     }
-    if (n.window)
+    const modes = new Set(downstreamSinks(n.id, ctx.infos).map((s) => s.outputMode));
+    const [mode] = modes;
+    if (modes.size !== 1 || mode === undefined)
       return notSupported(
         ctx,
-        `${n.window.type} windows on an unbounded stream (come with the event-time operators)`,
-        ['window'],
+        `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (one output mode per aggregation)`,
       );
-    const modes = new Set(downstreamSinks(n.id, ctx.infos).map((s) => s.outputMode));
-    if (modes.size === 1 && (modes.has('complete') || modes.has('update'))) {
-      ctx.emit.set(n.id, modes.has('complete') ? 'complete' : 'update');
-      return [];
-    }
-    return notSupported(
-      ctx,
-      `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (use complete or update)`,
-    );
+    if (mode === 'append' && !eventTimeWatermark(n, ctx.infos))
+      return [
+        {
+          path: ['nodes', ctx.info.index],
+          message: `append output of aggregation '${n.id}' needs a watermark on its event-time column`,
+          fix: "add .watermark(column, delay) before the window, or use outputMode 'update' or 'complete'",
+        },
+      ];
+    ctx.emit.set(n.id, mode);
+    return [];
   },
   join: (n, ctx) => {
     const left = ctx.infos.get(n.left)!;
@@ -183,10 +194,12 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
       right.bounded ? 'a stream–static join with an unbounded left input' : 'stream–stream joins',
     );
   },
-  sideOutput: (n, ctx) =>
-    n.output === 'late'
-      ? notSupported(ctx, 'the side output of late rows (comes with the event-time operators)')
-      : [],
+  sideOutput: (n, ctx) => {
+    const of = ctx.infos.get(n.of);
+    if (n.output === 'late' && of?.bounded)
+      return notSupported(ctx, 'late rows of a bounded input (every row is on time)');
+    return [];
+  },
   sink: (n, ctx) => [...sinkIssues(ctx, n.sink.type, ['sink', 'type'])],
 };
 
@@ -198,9 +211,15 @@ function nodeInfos(plan: Plan): Map<string, NodeInfo> {
   plan.nodes.forEach((node, index) => {
     const inputs = nodeInputs(node).map((i) => infos.get(i));
     let schema: Schema | null;
-    if (node.kind === 'sideOutput')
-      schema = node.output === 'badRecords' ? badRecordSchema : (inputs[0]?.schema ?? null);
-    else
+    if (node.kind === 'sideOutput') {
+      // Late rows are the input rows of the node that found them late.
+      const of = infos.get(node.of);
+      const ofInput = of && of.node.kind !== 'source' ? nodeInputs(of.node)[0] : undefined;
+      schema =
+        node.output === 'badRecords'
+          ? badRecordSchema
+          : ((ofInput === undefined ? null : infos.get(ofInput)?.schema) ?? null);
+    } else
       schema = checkNode(
         node,
         inputs.map((i) => i?.schema ?? null),
@@ -214,8 +233,99 @@ function nodeInfos(plan: Plan): Map<string, NodeInfo> {
   return infos;
 }
 
+/** The nearest `watermark` node upstream of a node (itself excluded), on `column` when given. */
+function upstreamWatermark(
+  id: string,
+  infos: ReadonlyMap<string, NodeInfo>,
+  column?: string,
+): WatermarkNode | null {
+  const seen = new Set<string>();
+  const queue = nodeInputs(infos.get(id)!.node).slice();
+  while (queue.length > 0) {
+    const i = queue.shift()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    const n = infos.get(i)?.node;
+    if (!n) continue;
+    if (n.kind === 'watermark' && (column === undefined || n.column === column)) return n;
+    queue.push(...nodeInputs(n));
+  }
+  return null;
+}
+
+/**
+ * The event-time column of an aggregation that carries a watermark: its window's column, or (no
+ * window) a group key with a watermark on it, as Spark's rules. Null when there is none.
+ */
+function eventTimeWatermark(
+  n: AggregateNode,
+  infos: ReadonlyMap<string, NodeInfo>,
+): { column: string; node: WatermarkNode } | null {
+  const columns = n.window ? [n.window.column] : n.keys;
+  for (const column of columns) {
+    const w = upstreamWatermark(n.id, infos, column);
+    if (w) return { column, node: w };
+  }
+  return null;
+}
+
+/**
+ * The state of a streaming query's stateful nodes, made once per compile: the event-time clock
+ * with a tracker per `watermark` node, and an operator per unbounded aggregate and dedupe. Bounded
+ * inputs need none (their aggregates emit once at the end; every row is on time).
+ */
+function statefulOperators(
+  nodes: readonly PlanNode[],
+  infos: ReadonlyMap<string, NodeInfo>,
+  emit: ReadonlyMap<string, AggregateEmit>,
+): Pick<QueryPlan, 'eventTime' | 'operators' | 'watermarks' | 'stateful'> {
+  const eventTime = new EventTimeClock();
+  const operators = new Map<string, StatefulOperator>();
+  const watermarks = new Map<string, WatermarkInput>();
+  for (const n of nodes) {
+    if (n.kind === 'watermark') watermarks.set(n.id, eventTime.input(n.id, n.delay, n.idleTimeout));
+    else if (n.kind === 'aggregate') {
+      const mode = emit.get(n.id);
+      if (mode === undefined || mode === 'final') continue;
+      const on = eventTimeWatermark(n, infos);
+      const wm = on ? eventTime : null;
+      if (on && mode !== 'complete') eventTime.addConsumer();
+      const w = n.window;
+      const op =
+        w === undefined
+          ? new GroupAggregate(n.id, n, mode, on ? { column: on.column, wm: eventTime } : null)
+          : w.type === 'session'
+            ? new SessionAggregate(n.id, { ...n, window: w }, mode, wm)
+            : new WindowAggregate(n.id, { ...n, window: w }, mode, wm);
+      operators.set(n.id, op);
+    } else if (n.kind === 'dedupe' && !infos.get(n.id)!.bounded) {
+      const w = upstreamWatermark(n.id, infos);
+      if (w) eventTime.addConsumer();
+      operators.set(
+        n.id,
+        new StreamingDedupe(
+          n.id,
+          n.columns,
+          w ? { column: w.column, delay: w.delay, wm: eventTime } : null,
+        ),
+      );
+    }
+  }
+  return {
+    eventTime,
+    operators,
+    watermarks,
+    stateful: [...watermarks.values(), ...operators.values()],
+  };
+}
+
 /** Groups the nodes into queries: sinks that share a step (transitively) form one. */
-function queriesOf(plan: Plan, infos: ReadonlyMap<string, NodeInfo>, issues: Issue[]): QueryPlan[] {
+function queriesOf(
+  plan: Plan,
+  infos: ReadonlyMap<string, NodeInfo>,
+  emit: ReadonlyMap<string, AggregateEmit>,
+  issues: Issue[],
+): QueryPlan[] {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     const p = parent.get(x) ?? x;
@@ -253,6 +363,7 @@ function queriesOf(plan: Plan, infos: ReadonlyMap<string, NodeInfo>, issues: Iss
       sources: nodes.filter((n): n is SourceNode => n.kind === 'source'),
       sinks,
       trigger: first.trigger,
+      ...statefulOperators(nodes, infos, emit),
     });
   }
   return queries;
@@ -285,7 +396,7 @@ export function compilePlan(
       [],
     ).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })),
   );
-  const queries = queriesOf(plan, infos, issues);
+  const queries = queriesOf(plan, infos, emit, issues);
   if (issues.length > 0) throw new PipekitError(`pipeline '${plan.name}' cannot run`, issues);
   return { plan, udfs: pipeline.udfs, info: infos, queries, aggregateEmit: emit };
 }

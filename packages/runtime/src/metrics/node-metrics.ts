@@ -4,15 +4,19 @@ export class NodeMetrics {
   rowsOut = 0;
   batchRowsIn = 0;
   batchRowsOut = 0;
-  /** Bad records (all policies) and late rows refused by this node. */
+  /** Bad records refused by this node (all policies); late rows are `lateRows`. */
   badRecords = 0;
   /** Refused rows dropped or logged (policy drop or log). */
   dropped = 0;
   /** Refused rows written to a dead-letter sink. */
   deadLettered = 0;
+  /** Rows behind the watermark (stateful nodes), under any late policy. */
+  lateRows = 0;
   /** Rows (or groups, keys) kept in the node's state. */
   stateRows = 0;
-  /** The node's watermark (epoch ms), for watermark nodes. */
+  /** Approximate bytes of the node's state (an estimate from its entries). */
+  stateBytes = 0;
+  /** The watermark in effect during the batch (epoch ms), for watermark nodes. */
   watermark: number | null = null;
 
   constructor(
@@ -49,7 +53,9 @@ export interface NodeProgress {
   readonly badRecords: number;
   readonly dropped: number;
   readonly deadLettered: number;
+  readonly lateRows: number;
   readonly stateRows: number;
+  readonly stateBytes: number;
   readonly watermark: string | null;
 }
 
@@ -80,7 +86,9 @@ export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
     badRecords: m.badRecords,
     dropped: m.dropped,
     deadLettered: m.deadLettered,
+    lateRows: m.lateRows,
     stateRows: m.stateRows,
+    stateBytes: m.stateBytes,
     watermark: m.watermark === null ? null : new Date(m.watermark).toISOString(),
   };
 }

@@ -8,10 +8,11 @@ import { keyFunction } from './keys.js';
 import { windowAssigner } from './windows.js';
 
 /**
- * When an aggregate emits: `final` (bounded input: every group once, when the input ends),
- * `complete` (the whole result every batch) or `update` (the groups a batch changed).
+ * When an aggregate emits: `final` (bounded input: every group once, when the input ends); on a
+ * stream, `append` (a window once, when the watermark closes it), `update` (the groups a batch
+ * changed) or `complete` (the whole result every batch).
  */
-export type AggregateEmit = 'final' | 'complete' | 'update';
+export type AggregateEmit = 'final' | 'append' | 'complete' | 'update';
 
 type Group = GroupState & {
   window: readonly [number, number] | null;

@@ -22,6 +22,14 @@ export interface GroupUpdater {
   readonly results: (g: GroupState) => unknown[];
   /** The names of a group's number fields (`s<i>`, `n<i>`), for snapshots. */
   readonly fields: readonly string[];
+  /**
+   * A compiled maker of output rows of one shape: `window_start`, `window_end` (when windowed),
+   * the keys, then the aggregates, read straight from the group (no per-row arrays).
+   */
+  readonly rowMaker: (
+    keyCols: readonly string[],
+    windowed: boolean,
+  ) => (g: GroupState, start: Date | null, end: Date | null) => Record<string, unknown>;
 }
 
 const fast = new Set(['count', 'sum', 'avg']);
@@ -80,5 +88,25 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
       if (a) into.x[i] = a.merge(into.x[i], from.x[i]);
     });
   };
-  return { fold, add, init, results, merge, fields };
+  const rowMaker = (keyCols: readonly string[], windowed: boolean) => {
+    const props: string[] = windowed ? ['window_start: ws', 'window_end: we'] : [];
+    keyCols.forEach((k, i) => {
+      props.push(`${JSON.stringify(k)}: g.keys[${i}]`);
+    });
+    specs.forEach((a, i) => {
+      const v =
+        a.fn === 'count'
+          ? `g.s${i}`
+          : a.fn === 'sum'
+            ? `(g.n${i} === 0 ? null : g.s${i})`
+            : a.fn === 'avg'
+              ? `(g.n${i} === 0 ? null : g.s${i} / g.n${i})`
+              : `slow[${i}].result(g.x[${i}])`;
+      props.push(`${JSON.stringify(a.name)}: ${v}`);
+    });
+    return new Function('slow', `return (g, ws, we) => ({ ${props.join(', ')} });`)(
+      slow,
+    ) as ReturnType<GroupUpdater['rowMaker']>;
+  };
+  return { fold, add, init, results, merge, fields, rowMaker };
 }

@@ -30,13 +30,15 @@ export function badRecordRow(b: BadRecord): Row {
 export function badRecordHandler(
   policy: Policy,
   ctx: BadRecordContext,
+  /** Late rows go through the same policies; they are counted as `lateRows` by their caller. */
+  what: 'bad record' | 'late row' = 'bad record',
 ): (bad: readonly BadRecord[], epoch: Epoch) => Promise<readonly BadRecord[]> {
   let logged = 0;
   const none: readonly BadRecord[] = [];
   return async (bad, epoch) => {
     if (bad.length === 0) return none;
     const m = ctx.metrics;
-    m.badRecords += bad.length;
+    if (what === 'bad record') m.badRecords += bad.length;
     switch (policy.type) {
       case 'drop':
         m.dropped += bad.length;
@@ -46,12 +48,17 @@ export function badRecordHandler(
         for (const b of bad.slice(0, Math.max(0, logEach - logged)))
           ctx.logger.warn(
             { node: b.node, position: b.position, reason: b.reason, batchId: epoch.batchId },
-            'bad record',
+            what,
           );
         if (logged + bad.length > logEach)
           ctx.logger.warn(
-            { node: m.id, count: bad.length, total: m.badRecords, batchId: epoch.batchId },
-            'bad records (counted, not each logged)',
+            {
+              node: m.id,
+              count: bad.length,
+              total: what === 'bad record' ? m.badRecords : m.lateRows,
+              batchId: epoch.batchId,
+            },
+            `${what}s (counted, not each logged)`,
           );
         logged += bad.length;
         return none;
@@ -74,7 +81,7 @@ export function badRecordHandler(
           m.id,
           m.kind,
           epoch.batchId,
-          `bad record at ${b.position ?? 'unknown position'}: ${b.reason} (policy 'fail')`,
+          `${what} at ${b.position ?? 'unknown position'}: ${b.reason} (policy 'fail')`,
         );
       }
     }
