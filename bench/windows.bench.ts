@@ -29,10 +29,7 @@ const pipeline = source
   .watermark('ts', '10 seconds')
   .window(tumbling('1 minute'))
   .groupBy('userId')
-  .aggregate(
-    { events: count(), revenue: sum('amount'), biggest: max('amount') },
-    { late: 'drop' },
-  )
+  .aggregate({ events: count(), revenue: sum('amount'), biggest: max('amount') }, { late: 'drop' })
   .sink.memory({ name: 'windows', outputMode: 'append', trigger: every(1) });
 
 // Count what the sink gets instead of keeping it: the state is what is measured.

@@ -153,6 +153,16 @@ const readTimeMillis: FieldReader = (b, s, e) => {
   return !Number.isNaN(ms) ? ms : toTime(ascii(b, s, e)).getTime();
 };
 
+/** `\b \f \n \r \t \v`: the bytes they stand for. */
+const escapes = new Map([
+  [98, 8],
+  [102, 12],
+  [110, 10],
+  [114, 13],
+  [116, 9],
+  [118, 11],
+]);
+
 /** COPY text escapes undone, at the byte level (octal and hex escapes are bytes). */
 function unescapeCopy(b: Buffer, s: number, e: number): Buffer {
   const out = Buffer.allocUnsafe(e - s);
@@ -170,21 +180,7 @@ function unescapeCopy(b: Buffer, s: number, e: number): Buffer {
         let v = hexDigit(b[++i]!);
         if (i + 1 < e && hexDigit(b[i + 1]!) >= 0) v = v * 16 + hexDigit(b[++i]!);
         c = v;
-      } else
-        c =
-          c === 98
-            ? 8
-            : c === 102
-              ? 12
-              : c === 110
-                ? 10
-                : c === 114
-                  ? 13
-                  : c === 116
-                    ? 9
-                    : c === 118
-                      ? 11
-                      : c;
+      } else c = escapes.get(c) ?? c;
     }
     out[o++] = c;
   }

@@ -7,6 +7,18 @@
  * console.log((await result).sinks, memory.get('out'));
  * ```
  */
+export {
+  type CheckpointLayout,
+  type CheckpointMetadata,
+  type CommitEntry,
+  checkpointLayout,
+  checkpointMetadataSchema,
+  commitEntrySchema,
+  type OffsetEntry,
+  offsetEntrySchema,
+  stateSnapshotSchema,
+  writeFileAtomic,
+} from './checkpoint/index.js';
 export * from './connector.js';
 export { defaultConnectors, registerBuiltins } from './connectors/builtins.js';
 export { formatTable } from './connectors/console-sink.js';

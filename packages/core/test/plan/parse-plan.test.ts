@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   count,
+  gen,
   PipekitError,
   type Plan,
   parsePlan,
@@ -89,7 +90,7 @@ describe('parsePlan', () => {
     const sessions = () =>
       copy(
         source
-          .generate({ columns: { k: { kind: 'key', cardinality: 3 }, ts: { kind: 'eventTime' } } })
+          .generate({ columns: { k: gen.key('k', 3), ts: gen.eventTime() } })
           .watermark('ts', '5 seconds')
           .window(session('5 seconds'))
           .groupBy('k')
