@@ -211,6 +211,7 @@ describe('COPY text writer (no server needed)', () => {
       'plain',
       'tab\there',
       'new\nline\r',
+      'cr\ronly',
       'back\\slash',
       'émoji 🎉',
       'x'.repeat(100),

@@ -149,6 +149,40 @@ describe('batch source', () => {
   });
 });
 
+describe('closing a reader mid-read', () => {
+  it('ends its COPY on the server', async () => {
+    const marker = unique('close_marker');
+    const reader = await PostgresBatchReader.open(
+      {
+        type: 'postgres',
+        connection,
+        query: `SELECT g AS ${marker} FROM generate_series(1, 5000000) g`,
+        fetchSize: 1000,
+      },
+      sourceCtx(null),
+      conn,
+    );
+    const start = reader.initialOffset();
+    const end = (await reader.planBatch(start, {}))!;
+    expect((await reader.readBatch(start, end)).rows).toHaveLength(1000);
+    const running = async () =>
+      (
+        await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY%' AND query LIKE $1`,
+          [`%${marker}%`],
+        )
+      )[0]!.n;
+    expect(await running()).toBe(1);
+    await reader.close();
+    let n = await running();
+    for (let i = 0; i < 100 && n > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      n = await running();
+    }
+    expect(n).toBe(0);
+  });
+});
+
 describe('a million rows', () => {
   it('stream through in constant memory: one fetchSize batch at a time', async () => {
     const fetchSize = 10_000;
