@@ -12,7 +12,7 @@ const fields = [['id',20],['user_id',23],['amount',701],['price',1700],['country
 const plan = columnPlan(fields, schema, 'x');
 for (let r = 0; r < 5; r++) {
   const p = new CopyTextParser(fields.length, plan);
-  const t = performance.now();
+  const t = performance.now(); const cpu = process.cpuUsage();
   let out: Row[] = [];
   let n = 0;
   for (let i = 0; i < data.length; i += 65536) {

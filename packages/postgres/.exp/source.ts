@@ -13,9 +13,9 @@ const schema: Schema = { fields: [
 for (let r = 0; r < Number(process.env.RUNS ?? 3); r++) {
   const reader = await PostgresBatchReader.open({ type: 'postgres', connection, table: 'exp_pg_rows', fetchSize: 10_000 } as never,
     { nodeId: 'b', schema, toRow: (x: unknown) => ({ ok: true, row: x }) as never, scheduler: queueScheduler, logger: pino({ level: 'silent' }), signal: new AbortController().signal }, conn);
-  const t = performance.now();
+  const t = performance.now(); const cpu = process.cpuUsage();
   let at = reader.initialOffset(); let read = 0;
   while (!reader.isExhausted(at)) { const end = await reader.planBatch(at, {}); if (end === null) break; read += (await reader.readBatch(at, end)).rows.length; at = end; }
-  console.log(read, ((performance.now() - t) / 1000).toFixed(3));
+  const c = process.cpuUsage(cpu); console.log(read, ((performance.now() - t) / 1000).toFixed(3), 'cpu', ((c.user + c.system) / 1e6).toFixed(3));
   await reader.close();
 }

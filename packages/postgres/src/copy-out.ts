@@ -89,7 +89,30 @@ const readNumericNumber: FieldReader = (b, s, e) => {
 
 const readAscii: FieldReader = (b, s, e) => ascii(b, s, e);
 
-const readText: FieldReader = text;
+/**
+ * Text columns often repeat a few short values (codes, states): a small cache per column keyed by
+ * a hash of the bytes gives the same string again instead of a new one (less work, less garbage).
+ * Only short ASCII values are cached; a hit is checked byte by byte.
+ */
+function cachedText(): FieldReader {
+  const cache = new Array<string>(256).fill('');
+  return (b, s, e, wide) => {
+    const n = e - s;
+    if (wide || n > 12) return text(b, s, e, wide);
+    let h = n;
+    for (let i = s; i < e; i++) h = (h * 31 + b[i]!) | 0;
+    const slot = h & 255;
+    const hit = cache[slot]!;
+    if (hit.length === n) {
+      let i = 0;
+      while (i < n && hit.charCodeAt(i) === b[s + i]) i++;
+      if (i === n) return hit;
+    }
+    const v = ascii(b, s, e);
+    cache[slot] = v;
+    return v;
+  };
+}
 
 const readBool: FieldReader = (b, s, e) =>
   e - s === 1 ? b[s] === 116 : b.toString('latin1', s, e) === 'true';
@@ -214,7 +237,7 @@ function readerFor(c: ColumnPlan): FieldReader {
     if (t === oid.float4 || t === oid.float8) return readFloat;
     if (t === oid.numeric) return readAscii;
     if (t === oid.bool) return readBool;
-    if (stringOids.has(t)) return readText;
+    if (stringOids.has(t)) return cachedText();
     if (timeOids.has(t)) return readTime;
   } else if (t === oid.numeric && isToNumber(c.convert)) return readNumericNumber;
   else if (c.epochMillis && timeOids.has(t)) return readTimeMillis;

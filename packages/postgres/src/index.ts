@@ -1,9 +1,9 @@
 /**
  * @pipekit/postgres: PostgreSQL source and sink on `pg`.
  *
- * - Source: a table or query read once through server-side cursors (optionally in parallel
- *   ranges of `partitionColumn`), or, with `incremental`, polled for new rows by an increasing
- *   column whose high-water mark is the checkpointed offset.
+ * - Source: a table or query read once with a streamed `COPY (SELECT ...) TO STDOUT`
+ *   (optionally in parallel ranges of `partitionColumn`), or, with `incremental`, polled for new
+ *   rows by an increasing column whose high-water mark is the checkpointed offset.
  * - Sink: append (COPY), upsert (`ON CONFLICT DO UPDATE`) or overwrite (TRUNCATE + COPY), each
  *   batch in one transaction with its batch id in `pipekit_commits`: exactly once.
  *

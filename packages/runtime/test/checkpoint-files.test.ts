@@ -16,6 +16,7 @@ import {
   type AtomicWriteSteps,
   checkpointLayout,
   fsSteps,
+  makeDirDurable,
   QueryCheckpoint,
   type QueryCheckpointOptions,
   writeFileAtomic,
@@ -110,6 +111,23 @@ describe('atomic writes', () => {
     await writeFileAtomic(path, 'new content');
     expect(readFileSync(path, 'utf8')).toBe('new content');
     expect(readdirSync(dir)).toEqual(['f']);
+  });
+
+  it('new directories are made durable: the parent of each one created is fsynced', async () => {
+    const dir = tmp('durable');
+    const synced: string[] = [];
+    const steps: AtomicWriteSteps = {
+      ...fsSteps,
+      syncDir: async (d) => {
+        synced.push(d);
+      },
+    };
+    await makeDirDurable(join(dir, 'a', 'b', 'c'), steps);
+    expect(synced).toEqual([dir, join(dir, 'a'), join(dir, 'a', 'b')]);
+    expect(existsSync(join(dir, 'a', 'b', 'c'))).toBe(true);
+    synced.length = 0;
+    await makeDirDurable(join(dir, 'a', 'b', 'c'), steps);
+    expect(synced).toEqual([]);
   });
 
   it('kill -9 of a process in the middle of writes leaves a whole file', async () => {

@@ -1,5 +1,5 @@
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 
 /**
  * The file-system steps of an atomic write. Tests inject failing ones to prove that a write that
@@ -65,4 +65,24 @@ export async function writeFileAtomic(
     throw e;
   }
   await steps.syncDir(dirname(path));
+}
+
+/**
+ * Creates a directory (and its parents) and makes the new entries durable: fsyncs the parent of
+ * each directory it created, so files renamed into it later cannot vanish with it in a power cut.
+ */
+export async function makeDirDurable(
+  dir: string,
+  steps: AtomicWriteSteps = fsSteps,
+): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  // `first` is the topmost directory created; the others lie between it and `dir`.
+  const created = [first];
+  for (const part of relative(first, dir)
+    .split(sep)
+    .filter((p) => p !== ''))
+    created.push(join(created.at(-1)!, part));
+  await steps.syncDir(dirname(first));
+  for (const d of created.slice(0, -1)) await steps.syncDir(d);
 }

@@ -1,7 +1,7 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { AtomicWriteSteps } from './atomic-write.js';
+import { type AtomicWriteSteps, makeDirDurable } from './atomic-write.js';
 import { damagedCheckpointFile } from './errors.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 import { batchIdOf, isTempFile } from './layout.js';
@@ -23,7 +23,7 @@ export class BatchLog<S extends z.ZodType<{ readonly batchId: number }>> {
 
   /** Creates the directory and removes temporary files a crash left behind. */
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await makeDirDurable(this.dir, this.steps);
     for (const name of await readdir(this.dir))
       if (isTempFile(name)) await rm(join(this.dir, name), { force: true });
   }

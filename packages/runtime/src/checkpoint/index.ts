@@ -1,4 +1,4 @@
-export { type AtomicWriteSteps, fsSteps, writeFileAtomic } from './atomic-write.js';
+export { type AtomicWriteSteps, fsSteps, makeDirDurable, writeFileAtomic } from './atomic-write.js';
 export { type CommitEntry, commitEntrySchema } from './commit-log.js';
 export { type CheckpointLayout, checkpointLayout, defaultBatchesToRetain } from './layout.js';
 export { type CheckpointMetadata, checkpointMetadataSchema } from './metadata.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { z } from 'zod';
-import type { AtomicWriteSteps } from './atomic-write.js';
+import { type AtomicWriteSteps, makeDirDurable } from './atomic-write.js';
 import { foreignCheckpoint } from './errors.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 import { type CheckpointLayout, checkpointVersion } from './layout.js';
@@ -38,7 +37,7 @@ export async function openMetadata(
 ): Promise<CheckpointMetadata> {
   const existing = await readJsonFile(layout.metadata, checkpointMetadataSchema);
   if (existing === null) {
-    await mkdir(layout.root, { recursive: true });
+    await makeDirDurable(layout.root, steps);
     const created: CheckpointMetadata = {
       version: checkpointVersion,
       id: randomUUID(),

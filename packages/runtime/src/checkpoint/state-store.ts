@@ -1,7 +1,7 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Stateful } from '../state/stateful.js';
-import type { AtomicWriteSteps } from './atomic-write.js';
+import { type AtomicWriteSteps, makeDirDurable } from './atomic-write.js';
 import { damagedCheckpointFile } from './errors.js';
 import { jsonValueSchema, readJsonFile, writeJsonFile } from './json-file.js';
 import { batchIdOf, type CheckpointLayout, checkpointVersion } from './layout.js';
@@ -27,7 +27,7 @@ export class StateStore {
 
   async write(batchId: number, operators: readonly Stateful[]): Promise<void> {
     if (operators.length === 0) return;
-    await mkdir(this.layout.stateBatchDir(batchId), { recursive: true });
+    await makeDirDurable(this.layout.stateBatchDir(batchId), this.steps);
     for (const op of operators)
       await writeJsonFile(
         this.layout.stateFile(batchId, op.stateId),
