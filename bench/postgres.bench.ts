@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     {
       nodeId: 'bench',
       queryId: `bench-${Date.now()}`,
+      checkpoint: null,
       outputMode: 'append',
       scheduler: queueScheduler,
       logger,

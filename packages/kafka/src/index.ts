@@ -64,7 +64,7 @@ export interface KafkaConnectorOptions {
 
 /** The sink's checkpoint location, when the runtime passes it (see docs/connectors/kafka.md). */
 function checkpointOf(ctx: SinkContext): string | null {
-  const c = (ctx as SinkContext & { readonly checkpoint?: string | null }).checkpoint;
+  const c = ctx.checkpoint;
   return typeof c === 'string' && c !== '' ? c : null;
 }
 

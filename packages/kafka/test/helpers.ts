@@ -116,6 +116,7 @@ export function sinkContext(queryId: string, nodeId = 'sink'): SinkContext {
   return {
     nodeId,
     queryId,
+    checkpoint: null,
     outputMode: 'append',
     scheduler: asyncScheduler,
     logger,

@@ -310,39 +310,47 @@ export class CopyTextParser {
       pos = b.indexOf(newline, pos) + 1;
       skipped++;
     }
+    while (pos <= last) pos = this.line(b, pos, out);
+    return skipped;
+  }
+
+  /** Parses one whole line, `buf[start..end)` with its newline, into a row pushed to `out`. */
+  row(b: Buffer, start: number, end: number, out: Row[]): void {
+    if (end <= start || b[end - 1] !== newline || this.line(b, start, out) !== end)
+      throw lineError(b, start, this.readers.length);
+  }
+
+  /** Parses the line at `pos` into a row pushed to `out`; returns where the next line starts. */
+  private line(b: Buffer, pos: number, out: Row[]): number {
     const n = this.readers.length;
+    if (n === 0) {
+      if (b[pos] !== newline) throw lineError(b, pos, 0);
+      out.push({});
+      return pos + 1;
+    }
     const readers = this.readers;
     const values = this.values;
-    const make = this.make;
-    while (pos <= last) {
-      if (n === 0) {
-        if (b[pos] !== newline) throw lineError(b, pos, 0);
-        out.push({});
-        pos++;
-        continue;
+    for (let j = 0; j < n; j++) {
+      const s = pos;
+      let escaped = false;
+      let wide = false;
+      let c = b[pos]!;
+      while (c !== tab && c !== newline) {
+        if (c === backslash) escaped = true;
+        else if (c > 127) wide = true;
+        c = b[++pos]!;
       }
-      for (let j = 0; j < n; j++) {
-        const s = pos;
-        let escaped = false;
-        let wide = false;
-        let c = b[pos]!;
-        while (c !== tab && c !== newline) {
-          if (c === backslash) escaped = true;
-          else if (c > 127) wide = true;
-          c = b[++pos]!;
-        }
-        if (c !== (j === n - 1 ? newline : tab)) throw lineError(b, s, n);
-        if (!escaped) values[j] = readers[j]!(b, s, pos, wide);
-        else if (pos - s === 2 && b[s + 1] === 78) values[j] = null;
-        else {
-          const u = unescapeCopy(b, s, pos);
-          values[j] = this.generic[j]!(u, 0, u.length, true);
-        }
-        pos++;
+      if (c !== (j === n - 1 ? newline : tab)) throw lineError(b, s, n);
+      if (!escaped) values[j] = readers[j]!(b, s, pos, wide);
+      else if (pos - s === 2 && b[s + 1] === 78) values[j] = null;
+      else {
+        const u = unescapeCopy(b, s, pos);
+        values[j] = this.generic[j]!(u, 0, u.length, true);
       }
-      out.push(make(values));
+      pos++;
     }
-    return skipped;
+    out.push(this.make(values));
+    return pos;
   }
 
   /** The data ended: a partial line left over means it was cut off. */

@@ -1,10 +1,10 @@
 import type { PostgresSourceSpec, Row } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { type ColumnPlan, columnPlan } from './columns.js';
 import { closeQuietly, connect, type ResolvedConnection } from './connection.js';
 import { CopyTextParser } from './copy-out.js';
+import { CopyOutQuery } from './copy-out-query.js';
 import { type Partition, partitionsOf } from './partitions.js';
 import { type Relation, relationOf } from './relation.js';
 import { defaultRetry, type RetryPolicy, withRetry } from './retry.js';
@@ -23,9 +23,8 @@ export interface BatchOffset {
 /** One partition's running `COPY ... TO STDOUT` and the rows parsed from it but not yet handed out. */
 class PartStream {
   client: pg.Client | undefined;
-  /** The COPY's data chunks, pulled one at a time (the stream holds the rest back). */
-  chunks: AsyncIterator<Buffer> | undefined;
-  parser: CopyTextParser | undefined;
+  /** The running COPY, read as rows are wanted (the socket holds the rest back). */
+  copy: CopyOutQuery | undefined;
   /** Rows of the COPY parsed (or skipped) so far. */
   pos = 0;
   /** Rows `pos - buffer.length .. pos - 1`. */
@@ -41,12 +40,6 @@ class PartStream {
     return this.pos - this.buffer.length;
   }
 }
-
-/**
- * How many bytes of COPY data a partition's stream holds before it stops reading the socket (and
- * the server waits): enough that the server keeps producing while the rows are parsed.
- */
-const streamBuffer = 1 << 20;
 
 /** The result columns of the read, as planned against the declared schema. */
 interface Described {
@@ -188,15 +181,10 @@ export class PostgresBatchReader implements SourceReader {
 
   /** Parses the next chunk of the COPY into the buffer, the first `skip` rows only counted. */
   private async pull(p: PartStream, skip: number): Promise<void> {
-    const next = await p.chunks!.next();
-    if (next.done) {
-      p.parser!.end();
-      p.ended = true;
-      return;
-    }
     const before = p.buffer.length;
-    const skipped = p.parser!.push(next.value, p.buffer, skip);
-    p.pos += skipped + p.buffer.length - before;
+    const skipped = await p.copy!.read(p.buffer, skip);
+    if (skipped === null) p.ended = true;
+    else p.pos += skipped + p.buffer.length - before;
   }
 
   /** A fresh snapshot and COPY at row 0 of the partition. */
@@ -216,20 +204,16 @@ export class PostgresBatchReader implements SourceReader {
         columns: columnPlan(r.fields, this.ctx.schema, this.rel.what),
       };
     }
-    p.parser = new CopyTextParser(this.described.fieldCount, this.described.columns);
-    const stream = client.query(
-      copyTo(`COPY (${select} ${p.partition.where}) TO STDOUT`, { highWaterMark: streamBuffer }),
-    );
-    // Errors reach the reader through the iterator; this only keeps an unread one from crashing.
-    stream.on('error', () => {});
-    p.chunks = stream[Symbol.asyncIterator]();
+    const parser = new CopyTextParser(this.described.fieldCount, this.described.columns);
+    const copy = new CopyOutQuery(`COPY (${select} ${p.partition.where}) TO STDOUT`, parser);
+    client.query(copy as unknown as pg.Submittable);
+    p.copy = copy;
   }
 
   private async reset(p: PartStream): Promise<void> {
     const c = p.client;
     p.client = undefined;
-    p.chunks = undefined;
-    p.parser = undefined;
+    p.copy = undefined;
     p.pos = 0;
     p.buffer = [];
     p.ended = false;

@@ -94,6 +94,7 @@ export function sinkCtx(nodeId = 'sink', queryId = 'q'): SinkContext {
   return {
     nodeId,
     queryId,
+    checkpoint: null,
     outputMode: 'append',
     scheduler: queueScheduler,
     logger,

@@ -166,6 +166,11 @@ export interface SinkContext {
   /** The sink (or the dead-letter policy's) node id. */
   readonly nodeId: string;
   readonly queryId: string;
+  /**
+   * The query's checkpoint directory, null without one. A sink that can write transactionally
+   * (Kafka) does so when the query has a checkpoint, since only then can a batch be replayed.
+   */
+  readonly checkpoint: string | null;
   /** How the rows relate to earlier batches: new rows, changed rows, or the whole result. */
   readonly outputMode: OutputMode;
   readonly scheduler: SchedulerLike;

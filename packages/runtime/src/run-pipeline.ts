@@ -122,9 +122,11 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   const readers = new Map<string, SourceReader>();
   const writers = new Map<string, SinkWriter>();
   const deadLetters = new Map<string, SinkWriter>();
+  const checkpointDir = st.checkpoints.get(q.id) ?? null;
   const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
     nodeId,
     queryId: q.id,
+    checkpoint: checkpointDir,
     outputMode,
     scheduler,
     logger: logger.child({ node: nodeId }),

@@ -10,7 +10,7 @@ import { columnValues, rowFactory } from './generate-values.js';
  * (on the injected scheduler's clock) and its event time advances at the same rate.
  */
 export class GenerateReader implements SourceReader {
-  private readonly makeRow: (row: number) => Row;
+  private makeRow: (row: number) => Row;
   private readonly startedAt: number;
   /** Under `availableNow`: the row count fixed when the trigger started. */
   private cap: number | undefined;
@@ -25,6 +25,19 @@ export class GenerateReader implements SourceReader {
     const values = names.map((n, i) => columnValues(spec.columns[n]!, i, timing));
     this.makeRow = rowFactory(names, values, spec.seed);
     this.startedAt = ctx.scheduler.now();
+  }
+
+  /**
+   * Column pruning: generate only these columns (nothing downstream reads the others). Each
+   * column keeps its own values, which depend on its position in the spec, not on the others.
+   */
+  keepColumns(keep: ReadonlySet<string>): void {
+    const names = Object.keys(this.spec.columns);
+    const timing = { msPerRow: this.spec.rowsPerSecond ? 1000 / this.spec.rowsPerSecond : 1 };
+    const kept = names.filter((n) => keep.has(n));
+    if (kept.length === names.length) return;
+    const values = kept.map((n) => columnValues(this.spec.columns[n]!, names.indexOf(n), timing));
+    this.makeRow = rowFactory(kept, values, this.spec.seed);
   }
 
   initialOffset(): Offset {

@@ -25,6 +25,8 @@ import { aggregateRows } from '../operators/aggregate.js';
 import { dedupeRows } from '../operators/dedupe.js';
 import { filterRows } from '../operators/filter.js';
 import { hashJoin } from '../operators/hash-join.js';
+import { intervalJoin } from '../operators/interval-join.js';
+import { loadStaticSide, lookupJoin, type NodeBuilder } from '../operators/lookup-join.js';
 import { mapUdf } from '../operators/map-udf.js';
 import { projectRows, setColumn, withoutColumns } from '../operators/project.js';
 import { type OutputColumn, projector } from '../operators/projector.js';
@@ -34,7 +36,9 @@ import { trackWatermark } from '../operators/watermark.js';
 import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
 import { lateRowHandler } from '../policy/late-rows.js';
 import { rowCoercer } from '../schema/coerce.js';
+import { GenerateReader } from '../connectors/generate-source.js';
 import { type Batch, batchOf, type Epoch } from './batch.js';
+import { type ColumnUse, columnUse } from './columns.js';
 import type { CompiledPipeline, NodeInfo, QueryPlan } from './compile-plan.js';
 
 /** Rows written by one sink. */
@@ -69,6 +73,7 @@ interface NodeCtx {
   readonly info: NodeInfo;
   readonly inputs: readonly Observable<Batch>[];
   readonly inputInfos: readonly NodeInfo[];
+  readonly columns: ColumnUse;
 }
 
 function exprOptions(g: GraphContext): CompileOptions {
@@ -121,6 +126,10 @@ function policyOf(ctx: NodeCtx, own: Policy | undefined) {
 const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
   source: (n, ctx) => {
     const reader = ctx.g.readers.get(n.id)!;
+    // Column pruning: a generated column nothing downstream reads is not generated.
+    const need = ctx.columns.need.get(n.id);
+    if (need !== undefined && need !== 'all' && reader instanceof GenerateReader)
+      reader.keepColumns(need);
     const onBad = policyOf(ctx, n.badRecords);
     return ctx.g.epochs.pipe(
       concatMap(async (epoch) => {
@@ -142,6 +151,8 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
       ),
     ),
   select: (n, ctx) => {
+    // Keeps columns under their own names, and only they are read downstream: rows pass as they are.
+    if (ctx.columns.passThrough.has(n.id)) return ctx.inputs[0]!;
     const schema = ctx.inputInfos[0]!.schema;
     const columns: OutputColumn[] = n.columns.map((c) =>
       c.expr.kind === 'column' &&
@@ -205,11 +216,25 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
   join: (n, ctx) => {
     const [l, r] = ctx.inputInfos;
     const names = (s: Schema | null) => s?.fields.map((f) => f.name) ?? null;
-    return hashJoin(
-      n,
-      { left: names(l!.schema), right: names(r!.schema) },
-      ctx.g.metrics(n.id),
-    )(ctx.inputs[0]!, ctx.inputs[1]!);
+    const columns = { left: names(l!.schema), right: names(r!.schema) };
+    const metrics = ctx.g.metrics(n.id);
+    const interval = queryOf(ctx.g).joins.get(n.id);
+    if (interval) return intervalJoin(interval, metrics)(ctx.inputs[0]!, ctx.inputs[1]!);
+    if (l!.bounded || !r!.bounded)
+      return hashJoin(n, columns, metrics)(ctx.inputs[0]!, ctx.inputs[1]!);
+    // Stream–static: the static side is read whole on its own (and again on refresh).
+    const info = ctx.g.compiled.info;
+    const buildNode: NodeBuilder = (node, ids, inputs, epochs) =>
+      visitNode(build, node, {
+        g: { ...ctx.g, epochs, onRead: () => {} },
+        info: info.get(node.id)!,
+        inputs,
+        inputInfos: ids.map((i) => info.get(i)!),
+        columns: ctx.columns,
+      });
+    const load = (time: number) =>
+      loadStaticSide(ctx.g.compiled.plan, n.right, ctx.g.readers, buildNode, time);
+    return lookupJoin(n, columns, load, metrics)(ctx.inputs[0]!);
   },
   sideOutput: (n, ctx) =>
     ctx.inputs[0]!.pipe(
@@ -269,6 +294,7 @@ export function buildGraph(
   share: <T>(o: Observable<T>) => Observable<T>,
 ): Observable<Batch>[] {
   const built = new Map<string, Observable<Batch>>();
+  const columns = columnUse(g.compiled.plan);
   const sinks: Observable<Batch>[] = [];
   for (const info of nodes) {
     const node = info.node;
@@ -302,6 +328,7 @@ export function buildGraph(
       info,
       inputs,
       inputInfos: inputIds.map((id) => g.compiled.info.get(id)!),
+      columns,
     };
     const out = share(instrument(ctx, visitNode(build, node, ctx)));
     built.set(node.id, out);

@@ -4,6 +4,7 @@ import {
   checkNode,
   type Issue,
   isBoundedSource,
+  type JoinNode,
   nodeInputs,
   PipekitError,
   type Plan,
@@ -22,6 +23,7 @@ import type { ConnectorRegistry } from '../connector.js';
 import type { AggregateEmit } from '../operators/aggregate.js';
 import { StreamingDedupe } from '../operators/dedupe.js';
 import { GroupAggregate } from '../operators/group-aggregate.js';
+import { IntervalJoin } from '../operators/interval-join.js';
 import { SessionAggregate } from '../operators/session-aggregate.js';
 import type { StatefulOperator } from '../operators/stateful-operator.js';
 import { WindowAggregate } from '../operators/window-aggregate.js';
@@ -64,7 +66,9 @@ export interface QueryPlan {
   readonly operators: ReadonlyMap<string, StatefulOperator>;
   /** The trackers of its `watermark` nodes by node id. */
   readonly watermarks: ReadonlyMap<string, WatermarkInput>;
-  /** Everything whose state a checkpoint keeps: the operators and the watermark trackers. */
+  /** Stream–stream (interval) joins by node id. */
+  readonly joins: ReadonlyMap<string, IntervalJoin>;
+  /** Everything whose state a checkpoint keeps: the operators, joins and watermark trackers. */
   readonly stateful: readonly Stateful[];
 }
 
@@ -185,15 +189,7 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
     ctx.emit.set(n.id, mode);
     return [];
   },
-  join: (n, ctx) => {
-    const left = ctx.infos.get(n.left)!;
-    const right = ctx.infos.get(n.right)!;
-    if (left.bounded && right.bounded) return [];
-    return notSupported(
-      ctx,
-      right.bounded ? 'a stream–static join with an unbounded left input' : 'stream–stream joins',
-    );
-  },
+  join: (n, ctx) => joinIssues(n, ctx),
   sideOutput: (n, ctx) => {
     const of = ctx.infos.get(n.of);
     if (n.output === 'late' && of?.bounded)
@@ -202,6 +198,66 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
   },
   sink: (n, ctx) => [...sinkIssues(ctx, n.sink.type, ['sink', 'type'])],
 };
+
+/** Joins: both sides bounded (hash join), stream–static (`lookup`), stream–stream (`within`). */
+function joinIssues(n: JoinNode, ctx: CheckCtx): Issue[] {
+  const left = ctx.infos.get(n.left)!;
+  const right = ctx.infos.get(n.right)!;
+  if (left.bounded && right.bounded) return [];
+  const issue = (message: string, fix: string, path: (string | number)[] = []): Issue[] => [
+    { path: ['nodes', ctx.info.index, ...path], message, fix },
+  ];
+  if (left.bounded)
+    return issue(
+      'a stream–static join needs the stream on the left and the static (bounded) side on the right',
+      'swap the two sides of the join',
+    );
+  if (right.bounded) {
+    if (!n.lookup)
+      return issue(
+        'a join of a stream with a bounded input must mark that input as static',
+        "add lookup: true (or lookup: { refresh: '10 minutes' }) to the join",
+      );
+    if (n.joinType === 'right' || n.joinType === 'full')
+      return issue(
+        `a ${n.joinType} outer join of a stream with a static side is not possible: its unmatched static rows are never final`,
+        "use joinType 'inner' or 'left'",
+        ['joinType'],
+      );
+    return [];
+  }
+  if (n.lookup)
+    return issue(
+      'the right side of a lookup join must be bounded (static)',
+      'use within for a stream–stream join, or read the right side from a bounded source',
+      ['lookup'],
+    );
+  if (n.within === undefined)
+    return issue(
+      'a stream–stream join needs within: its state would grow forever',
+      "add within: '10 minutes' (how far apart in event time rows may match)",
+    );
+  if (n.joinType === 'right' || n.joinType === 'full')
+    return notSupported(ctx, `${n.joinType} outer stream–stream joins`, ['joinType']);
+  const issues: Issue[] = [];
+  for (const side of ['left', 'right'] as const)
+    if (!sideWatermark(n[side], ctx.infos))
+      issues.push(
+        ...issue(
+          `the ${side} side of stream–stream join '${n.id}' has no watermark`,
+          `add .watermark(column, delay) on the ${side} input before the join`,
+          [side],
+        ),
+      );
+  return issues;
+}
+
+/** The `watermark` node of one side of a join: the side itself or the nearest upstream of it. */
+function sideWatermark(id: string, infos: ReadonlyMap<string, NodeInfo>): WatermarkNode | null {
+  const n = infos.get(id)?.node;
+  if (n?.kind === 'watermark') return n;
+  return n ? upstreamWatermark(id, infos) : null;
+}
 
 function nodeInfos(plan: Plan): Map<string, NodeInfo> {
   const readers = new Map<string, string[]>();
@@ -278,10 +334,11 @@ function statefulOperators(
   nodes: readonly PlanNode[],
   infos: ReadonlyMap<string, NodeInfo>,
   emit: ReadonlyMap<string, AggregateEmit>,
-): Pick<QueryPlan, 'eventTime' | 'operators' | 'watermarks' | 'stateful'> {
+): Pick<QueryPlan, 'eventTime' | 'operators' | 'watermarks' | 'joins' | 'stateful'> {
   const eventTime = new EventTimeClock();
   const operators = new Map<string, StatefulOperator>();
   const watermarks = new Map<string, WatermarkInput>();
+  const joins = new Map<string, IntervalJoin>();
   for (const n of nodes) {
     if (n.kind === 'watermark') watermarks.set(n.id, eventTime.input(n.id, n.delay, n.idleTimeout));
     else if (n.kind === 'aggregate') {
@@ -298,6 +355,12 @@ function statefulOperators(
             ? new SessionAggregate(n.id, { ...n, window: w }, mode, wm)
             : new WindowAggregate(n.id, { ...n, window: w }, mode, wm);
       operators.set(n.id, op);
+    } else if (n.kind === 'join' && n.within !== undefined && !infos.get(n.left)!.bounded) {
+      const join = intervalJoinOf(n, infos, watermarks);
+      if (join) {
+        eventTime.addConsumer();
+        joins.set(n.id, join);
+      }
     } else if (n.kind === 'dedupe' && !infos.get(n.id)!.bounded) {
       const w = upstreamWatermark(n.id, infos);
       if (w) eventTime.addConsumer();
@@ -315,8 +378,31 @@ function statefulOperators(
     eventTime,
     operators,
     watermarks,
-    stateful: [...watermarks.values(), ...operators.values()],
+    joins,
+    stateful: [...watermarks.values(), ...operators.values(), ...joins.values()],
   };
+}
+
+/** A stream–stream join's state, each side timed by its watermark node; null when one has none. */
+function intervalJoinOf(
+  n: JoinNode,
+  infos: ReadonlyMap<string, NodeInfo>,
+  trackers: ReadonlyMap<string, WatermarkInput>,
+): IntervalJoin | null {
+  const side = (id: string) => {
+    const w = sideWatermark(id, infos);
+    const t = w ? trackers.get(w.id) : undefined;
+    if (!w || !t) return null;
+    return {
+      column: w.column,
+      watermark: () => (t.max === null ? Number.NEGATIVE_INFINITY : t.max - t.delay),
+    };
+  };
+  const left = side(n.left);
+  const right = side(n.right);
+  if (!left || !right) return null;
+  const names = (id: string) => infos.get(id)?.schema?.fields.map((f) => f.name) ?? null;
+  return new IntervalJoin(n.id, n, { left: names(n.left), right: names(n.right) }, left, right);
 }
 
 /** Groups the nodes into queries: sinks that share a step (transitively) form one. */
