@@ -149,6 +149,28 @@ describe('batch source', () => {
   });
 });
 
+describe('a query that fails mid-COPY', () => {
+  it("reports the server's error, and the reader still closes", async () => {
+    const reader = await PostgresBatchReader.open(
+      {
+        type: 'postgres',
+        connection,
+        query: 'SELECT 1 / (g - 50000) AS x FROM generate_series(1, 100000) g',
+        fetchSize: 1000,
+      },
+      sourceCtx(null),
+      conn,
+    );
+    const seen: number[] = [];
+    await expect(
+      drain(reader, reader.initialOffset(), {}, (rows) => seen.push(rows.length)),
+    ).rejects.toThrow(/division by zero/);
+    // Rows before the failing one came through as they streamed.
+    expect(seen.length).toBeGreaterThan(0);
+    await reader.close();
+  });
+});
+
 describe('closing a reader mid-read', () => {
   it('ends its COPY on the server', async () => {
     const marker = unique('close_marker');

@@ -271,12 +271,16 @@ describe('what the runtime refuses before it runs', () => {
   const stream = () =>
     source.generate({ seed: 1, columns: { user: gen.key('u', 3), ts: gen.eventTime() } });
 
-  it('stream–stream joins, naming what is not supported', () => {
+  it('full outer stream–stream joins, naming what is not supported', () => {
     const join = stream()
       .watermark('ts', '1 minute')
-      .join(stream().watermark('ts', '1 minute'), { on: 'user', within: '10 minutes' })
+      .join(stream().watermark('ts', '1 minute'), {
+        on: 'user',
+        type: 'full',
+        within: '10 minutes',
+      })
       .sink.console();
-    expect(() => compilePlan(join)).toThrow(/not supported yet: stream–stream joins/);
+    expect(() => compilePlan(join)).toThrow(/not supported yet: full outer stream–stream joins/);
   });
 
   it('a map node without its function (a plan read from JSON)', () => {

@@ -142,4 +142,169 @@ describe('stream–static (lookup) joins', () => {
     await clock.advance(1000);
     await run.result;
   });
+
+  it('lookup refresh: the static side is re-read every refresh of processing time and swapped between batches', async () => {
+    const table = new Table([{ user: 'a', country: 'NL', page: 'home' }], 10);
+    const { registry, feed } = connectors(['clicks'], table);
+    const clock = new VirtualClock();
+    const run = runPipeline(
+      clicks()
+        .join(users(), { on: 'user', type: 'left', lookup: { refresh: '5 seconds' } })
+        .select('user', 'page', 'country')
+        .sink.memory({ name: 'out', trigger: every('1 second') }),
+      { connectors: registry, scheduler: clock.scheduler },
+    );
+    const countries: unknown[] = [];
+    for (let s = 0; s < 7; s++) {
+      if (s === 3) table.rows = [{ user: 'a', country: 'BE', page: 'home' }];
+      feed('clicks').push({ user: 'a', page: `p${s}`, ts: at(s) });
+      await clock.advance(s === 0 ? 0 : 1000);
+      countries.push(run.memory.get('out')!.at(-1)!.country);
+    }
+    // Loaded at 0 s; the change at 3 s is seen from the batch at 5 s on, never half-way.
+    expect(countries).toEqual(['NL', 'NL', 'NL', 'NL', 'NL', 'BE', 'BE']);
+    run.stop();
+    await clock.advance(1000);
+    await run.result;
+  });
+
+  it('refuses right and full outer joins with a static side, a static left side, and a bounded right side without lookup', () => {
+    const plan = (type: 'right' | 'full') =>
+      clicks().join(users(), { on: 'user', type, lookup: true }).sink.memory({ name: 'out' });
+    expect(issuesOf(() => compilePlan(plan('right')))).toEqual([
+      expect.stringContaining('a right outer join of a stream with a static side is not possible'),
+    ]);
+    expect(issuesOf(() => compilePlan(plan('full')))[0]).toContain('full outer join');
+    expect(
+      issuesOf(() =>
+        compilePlan(
+          users().join(clicks(), { on: 'user', lookup: true }).sink.memory({ name: 'o' }),
+        ),
+      )[0],
+    ).toContain('the stream on the left');
+    expect(
+      issuesOf(() =>
+        compilePlan(clicks().join(users(), { on: 'user' }).sink.memory({ name: 'o' })),
+      )[0],
+    ).toContain('must mark that input as static');
+  });
+});
+
+const Imp = z.object({ user: z.string(), ad: z.string(), ts: z.coerce.date() });
+const lefts = () =>
+  source
+    .kafka({ brokers: ['localhost:9092'], topic: 'left', schema: Click, name: 'lefts' })
+    .watermark('ts', 0);
+const rights = () =>
+  source
+    .kafka({ brokers: ['localhost:9092'], topic: 'right', schema: Imp, name: 'rights' })
+    .watermark('ts', 0);
+const intervalPipeline = () =>
+  pipeline('interval', [
+    lefts()
+      .join(rights(), { on: 'user', within: '5 seconds' })
+      .sink.memory({ name: 'inner', trigger: every('1 second') }),
+    lefts()
+      .join(rights(), { on: 'user', type: 'left', within: '5 seconds' })
+      .sink.memory({ name: 'left', trigger: every('1 second') }),
+  ]);
+
+describe('stream–stream interval joins', () => {
+  it('interval join: pairs within the bound once each, across batches; state evicted by the watermarks; left outer emits unmatched rows when evicted', async () => {
+    const { registry, feed } = connectors(['left', 'right']);
+    const clock = new VirtualClock();
+    const p = progress();
+    const run = runPipeline(intervalPipeline(), {
+      connectors: registry,
+      scheduler: clock.scheduler,
+      metrics: [p.listener],
+    });
+    feed('left').push({ user: 'a', page: 'p1', ts: at(10) });
+    feed('right').push({ user: 'a', ad: 'ad1', ts: at(12) }, { user: 'b', ad: 'ad2', ts: at(10) });
+    await clock.advance(0);
+    const pair = (l: Row, r: Row) => ({ ...l, ad: r.ad, ts_right: r.ts });
+    const p1 = { user: 'a', page: 'p1', ts: at(10) };
+    const ad1 = { ad: 'ad1', ts: at(12) };
+    expect(run.memory.get('inner')).toEqual([pair(p1, ad1)]);
+    const p2 = { user: 'b', page: 'p2', ts: at(14) };
+    const p3 = { user: 'a', page: 'p3', ts: at(30) };
+    const p4 = { user: 'c', page: 'p4', ts: at(11) };
+    feed('left').push(p2, p3, p4);
+    await clock.advance(1000);
+    expect(run.memory.get('inner')).toEqual([pair(p1, ad1), pair(p2, { ad: 'ad2', ts: at(10) })]);
+    feed('right').push({ user: 'a', ad: 'ad3', ts: at(31) });
+    await clock.advance(1000);
+    const inner = [
+      pair(p1, ad1),
+      pair(p2, { ad: 'ad2', ts: at(10) }),
+      pair(p3, { ad: 'ad3', ts: at(31) }),
+    ];
+    expect(run.memory.get('inner')).toEqual(inner);
+    expect(run.memory.get('left')).toEqual(inner);
+    // No data, but the watermarks moved (left 30, right 31): rows older than 25 / 26 are evicted,
+    // and the left join emits its never-matched row then.
+    await clock.advance(1000);
+    expect(run.memory.get('inner')).toEqual(inner);
+    expect(run.memory.get('left')).toEqual([...inner, { ...p4, ad: null, ts_right: null }]);
+    // Left a@30 and right a@31 stay, in each join.
+    const state = new Map<string, number>();
+    for (const r of p.reports)
+      for (const n of r.nodes) if (n.kind === 'join') state.set(n.id, n.stateRows);
+    expect([...state.values()]).toEqual([2, 2]);
+    run.stop();
+    await clock.advance(1000);
+    await run.result;
+  });
+
+  it('interval join state: snapshot as JSON (Dates as epoch ms) and restore goes on as if never stopped', () => {
+    const joinOf = () => {
+      const c = compilePlan(intervalPipeline());
+      const q = c.queries[0]!;
+      return [...q.joins.values()].find((j) => q.stateful.includes(j))!;
+    };
+    const a = joinOf();
+    expect(a.process([{ user: 'a', page: 'p1', ts: at(10) }], [], false)).toEqual([]);
+    a.process([], [{ user: 'b', ad: 'x', ts: at(3) }], false);
+    expect(a.stateEntries()).toBe(2);
+    const json = JSON.parse(JSON.stringify(a.snapshotState()));
+    expect(JSON.stringify(json)).toContain(String(at(10).getTime()));
+    const b = joinOf();
+    b.restoreState(json);
+    expect(b.stateEntries()).toBe(2);
+    const more: [Row[], Row[]] = [
+      [{ user: 'b', page: 'p2', ts: at(5) }],
+      [{ user: 'a', ad: 'y', ts: at(14) }],
+    ];
+    const out = b.process(more[0], more[1], false);
+    expect(out).toEqual(a.process(more[0], more[1], false));
+    expect(out).toEqual([
+      { user: 'b', page: 'p2', ts: at(5), ad: 'x', ts_right: at(3) },
+      { user: 'a', page: 'p1', ts: at(10), ad: 'y', ts_right: at(14) },
+    ]);
+  });
+
+  it('refuses stream–stream joins without within, without a watermark on a side, or right/full outer', () => {
+    const bare = source.kafka({ brokers: ['localhost:9092'], topic: 'right', schema: Imp });
+    expect(
+      issuesOf(() =>
+        compilePlan(lefts().join(rights(), { on: 'user' }).sink.memory({ name: 'o' })),
+      )[0],
+    ).toContain('needs a time bound');
+    expect(
+      issuesOf(() =>
+        compilePlan(
+          lefts().join(bare, { on: 'user', within: '5 seconds' }).sink.memory({ name: 'o' }),
+        ),
+      ),
+    ).toEqual([expect.stringContaining('the right side of stream–stream join')]);
+    expect(
+      issuesOf(() =>
+        compilePlan(
+          lefts()
+            .join(rights(), { on: 'user', type: 'full', within: '5 seconds' })
+            .sink.memory({ name: 'o' }),
+        ),
+      ),
+    ).toEqual(['not supported yet: full outer stream–stream joins']);
+  });
 });

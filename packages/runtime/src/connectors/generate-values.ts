@@ -100,7 +100,7 @@ export function rowFactory(
   values: readonly ValueOf[],
   seed: number,
 ): (row: number) => Record<string, unknown> {
-  const body = `return (row) => { const h = hash(seed, row); return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}](row, h)`).join(', ')} }; };`;
+  const body = `return (row) => { const h = hash(seed, row); return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}](row, h)`).join(', ')} }; };\n//# sourceURL=pipekit-generate.js`;
   return new Function('v', 'hash', 'seed', body)(values, rowHash, seed) as (
     row: number,
   ) => Record<string, unknown>;

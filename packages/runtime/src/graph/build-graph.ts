@@ -294,7 +294,7 @@ export function buildGraph(
   share: <T>(o: Observable<T>) => Observable<T>,
 ): Observable<Batch>[] {
   const built = new Map<string, Observable<Batch>>();
-  const columns = columnUse(g.compiled.plan);
+  const columns = columnUse(g.compiled.plan, g.compiled.info);
   const sinks: Observable<Batch>[] = [];
   for (const info of nodes) {
     const node = info.node;

@@ -1,4 +1,5 @@
 import { nodeInputs, type Plan, type PlanNode, referencedColumns } from '@pipekit/core';
+import type { NodeInfo } from './compile-plan.js';
 
 /** The columns of a node's output its readers look at: some by name, or every one. */
 export type ColumnNeed = ReadonlySet<string> | 'all';
@@ -41,10 +42,10 @@ function isIdentitySelect(n: PlanNode): boolean {
 /**
  * Column pruning, worked out backwards over the plan: which columns each node's output must carry.
  * Conservative: sinks, UDFs, unions, joins, dedupe, side outputs and any late policy that shows
- * rows (every one but `drop`) see whole rows. Only a `drop` late policy lets a stateful aggregate
- * ask for just the columns it reads.
+ * rows (every one but `drop`) see whole rows. An aggregate on a bounded input, or on a stream
+ * with a `drop` late policy, asks for just the columns it reads.
  */
-export function columnUse(plan: Plan): ColumnUse {
+export function columnUse(plan: Plan, infos: ReadonlyMap<string, NodeInfo>): ColumnUse {
   const need = new Map<string, ColumnNeed>();
   const passThrough = new Set<string>();
   const sideOutputOf = new Set<string>();
@@ -90,8 +91,9 @@ export function columnUse(plan: Plan): ColumnUse {
         ask(n.input, n.kind === 'watermark' ? plus(own, [n.column]) : own);
         break;
       case 'aggregate': {
+        // On a bounded input nothing is late; on a stream, late rows are seen whole unless dropped.
         const late = n.late ?? plan.policies.late;
-        if (late.type !== 'drop') ask(n.input, 'all');
+        if (!infos.get(n.id)?.bounded && late.type !== 'drop') ask(n.input, 'all');
         else {
           const cols = new Set(n.keys);
           for (const a of n.aggregates) if (a.column !== undefined) cols.add(a.column);

@@ -12,6 +12,16 @@ export type GroupState = Record<string, unknown> & { keys: readonly unknown[]; x
 export interface GroupUpdater {
   /** Folds rows into their groups; returns nothing, calls `touch` for each group it changed when asked. */
   readonly fold: (rows: readonly Row[], groupOf: (r: Row) => GroupState) => void;
+  /**
+   * Folds rows into groups held flat in `t`: group `slot`'s number fields (in `fields` order) at
+   * `t.nums[slot * fields.length + j]` (a double array: no object, no boxed number per group), its
+   * other aggregates' states at `t.x[slot * aggregates + i]`.
+   */
+  readonly foldSlots: (rows: readonly Row[], slotOf: (r: Row) => number, t: SlotTable) => void;
+  /** Appends a new group's initial state to `t`. */
+  readonly initSlot: (t: SlotTable) => void;
+  /** Group `slot` of `t` as a `GroupState` (for its results). */
+  readonly groupAt: (t: SlotTable, slot: number, keys: readonly unknown[]) => GroupState;
   /** Folds one row into one group. */
   readonly add: (g: GroupState, r: Row) => void;
   /** A new group's state. */
@@ -30,6 +40,12 @@ export interface GroupUpdater {
     keyCols: readonly string[],
     windowed: boolean,
   ) => (g: GroupState, start: Date | null, end: Date | null) => Record<string, unknown>;
+}
+
+/** Groups' states held flat, one slot per group (see `GroupUpdater.foldSlots`). */
+export interface SlotTable {
+  readonly nums: number[];
+  readonly x: unknown[];
 }
 
 const fast = new Set(['count', 'sum', 'avg']);
@@ -60,11 +76,32 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
       lines.push(`{ const v = r[${col}]; if (v != null) { g.s${i} += v; g.n${i} += 1; } }`);
     } else lines.push(`g.x[${i}] = slow[${i}].add(g.x[${i}], r);`);
   });
+  const width = fields.length;
+  const slotLines = lines.map((l) =>
+    l
+      .replace(/g\.([sn]\d+)/g, (_m, f: string) => `n[b + ${fields.indexOf(f)}]`)
+      .replace(/g\.x\[(\d+)\]/g, (_m, i: string) => `x[c + ${i}]`),
+  );
+  const foldSlots = new Function(
+    'slow',
+    `return (rows, slotOf, t) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const slot = slotOf(r); const n = t.nums; const x = t.x; const b = slot * ${width}; const c = slot * ${specs.length}; ${slotLines.join(' ')} } };\n//# sourceURL=pipekit-fold-slots.js`,
+  )(slow) as GroupUpdater['foldSlots'];
+  const initSlot = (t: SlotTable): void => {
+    for (let j = 0; j < width; j++) t.nums.push(0);
+    for (const a of slow) t.x.push(a ? a.init() : null);
+  };
+  const groupAt = (t: SlotTable, slot: number, keys: readonly unknown[]): GroupState => {
+    const g: GroupState = { keys, x: t.x.slice(slot * specs.length, (slot + 1) * specs.length) };
+    fields.forEach((f, j) => {
+      g[f] = t.nums[slot * width + j];
+    });
+    return g;
+  };
   const fold = new Function(
     'slow',
-    `return (rows, groupOf) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const g = groupOf(r); ${lines.join(' ')} } };`,
+    `return (rows, groupOf) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const g = groupOf(r); ${lines.join(' ')} } };\n//# sourceURL=pipekit-fold.js`,
   )(slow) as GroupUpdater['fold'];
-  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };`)(
+  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };\n//# sourceURL=pipekit-add.js`)(
     slow,
   ) as GroupUpdater['add'];
   const init = new Function(
@@ -108,5 +145,5 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
       slow,
     ) as ReturnType<GroupUpdater['rowMaker']>;
   };
-  return { fold, add, init, results, merge, fields, rowMaker };
+  return { fold, foldSlots, initSlot, groupAt, add, init, results, merge, fields, rowMaker };
 }
