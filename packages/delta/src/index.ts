@@ -6,6 +6,7 @@ export {
   encodeRows,
   rowsToArrowTable,
 } from './arrow-encode.js';
+export { DeltaReader, DeltaWriter, registerConnectors } from './connector.js';
 export { DeltaError, type DeltaErrorCode, fromNativeError } from './delta-errors.js';
 export { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
 export {

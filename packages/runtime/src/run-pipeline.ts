@@ -287,6 +287,8 @@ async function openCheckpoint(q: QueryPlan, st: RunState): Promise<LoopCheckpoin
     stateful: () => q.stateful,
     unsavedState: q.nodes
       .filter((n) => ['aggregate', 'dedupe', 'join'].includes(n.kind))
+      // A stream–static join keeps nothing across batches: it reads its static side again.
+      .filter((n) => !(n.kind === 'join' && n.lookup && !st.compiled.info.get(n.left)!.bounded))
       .map((n) => n.id)
       .filter((id) => !q.stateful.some((s) => s.stateId === id)),
     watermark: () => q.eventTime.watermark,

@@ -19,6 +19,7 @@ import {
   throwError,
 } from 'rxjs';
 import type { SinkWriter, SourceReader } from '../connector.js';
+import { GenerateReader } from '../connectors/generate-source.js';
 import { messageOf, PipelineFailure } from '../errors.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { aggregateRows } from '../operators/aggregate.js';
@@ -36,7 +37,6 @@ import { trackWatermark } from '../operators/watermark.js';
 import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
 import { lateRowHandler } from '../policy/late-rows.js';
 import { rowCoercer } from '../schema/coerce.js';
-import { GenerateReader } from '../connectors/generate-source.js';
 import { type Batch, batchOf, type Epoch } from './batch.js';
 import { type ColumnUse, columnUse } from './columns.js';
 import type { CompiledPipeline, NodeInfo, QueryPlan } from './compile-plan.js';

@@ -70,11 +70,7 @@ export function columnUse(plan: Plan, infos: ReadonlyMap<string, NodeInfo>): Col
         if (own !== 'all' && isIdentitySelect(n)) {
           passThrough.add(n.id);
           ask(n.input, own);
-        } else
-          ask(
-            n.input,
-            new Set(n.columns.flatMap((c) => referencedColumns(c.expr))),
-          );
+        } else ask(n.input, new Set(n.columns.flatMap((c) => referencedColumns(c.expr))));
         break;
       case 'withColumn': {
         if (own === 'all') ask(n.input, 'all');

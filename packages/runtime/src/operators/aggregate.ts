@@ -3,7 +3,7 @@ import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
 import { type Batch, batchOf } from '../graph/batch.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { Row } from '../row.js';
-import { type GroupState, groupUpdater } from './group-update.js';
+import { type GroupState, groupUpdater, type SlotTable } from './group-update.js';
 import { keyFunction } from './keys.js';
 import { windowAssigner } from './windows.js';
 
@@ -54,8 +54,33 @@ export function aggregateRows(
         if (emit === 'update') touched.add(g);
         return g;
       };
+      // Unwindowed: groups held flat (a slot per group), so folding a row allocates nothing and
+      // touches one double array instead of a group object and its boxed numbers.
+      const slots = new Map<unknown, number>();
+      const slotKeys: (readonly unknown[])[] = [];
+      const table: SlotTable = { nums: [], x: [] };
+      const slotOf = (r: Row): number => {
+        const k = keyOf(r);
+        let s = slots.get(k);
+        if (s === undefined) {
+          s = slotKeys.length;
+          slotKeys.push(keyCols.map((c) => r[c] ?? null));
+          updater.initSlot(table);
+          slots.set(k, s);
+        }
+        return s;
+      };
+      const slotGroups = function* (): Iterable<Group> {
+        for (let s = 0; s < slotKeys.length; s++) {
+          const g = updater.groupAt(table, s, slotKeys[s]!) as Group;
+          g.window = null;
+          g.rows = null;
+          yield g;
+        }
+      };
       let update: (rows: readonly Row[]) => void;
-      if (!window) update = (rows) => updater.fold(rows, groupOf as (r: Row) => GroupState);
+      if (!window && emit === 'final') update = (rows) => updater.foldSlots(rows, slotOf, table);
+      else if (!window) update = (rows) => updater.fold(rows, groupOf as (r: Row) => GroupState);
       else if (window.type === 'session') {
         update = (rows) => {
           for (const r of rows) {
@@ -119,16 +144,17 @@ export function aggregateRows(
       return input.pipe(
         map((b) => {
           update(b.rows);
-          metrics.stateRows = groups.size;
+          const flat = !window && emit === 'final';
+          metrics.stateRows = flat ? slots.size : groups.size;
           let out: Row[] = [];
           if (emit === 'complete') out = results(groups.values());
           else if (emit === 'update') {
             out = results(touched);
             touched.clear();
           } else if (b.epoch.final) {
-            out = results(groups.values());
+            out = results(flat ? slotGroups() : groups.values());
             // A global aggregate over no rows is one row, as in SQL.
-            if (groups.size === 0 && keyCols.length === 0 && !window)
+            if ((flat ? slots.size : groups.size) === 0 && keyCols.length === 0 && !window)
               out = [toRow([], null, updater.results(updater.init([])))];
           }
           return batchOf(b.epoch, out);

@@ -60,28 +60,33 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
   const lines: string[] = [];
   const initFields: string[] = [];
   const fields: string[] = [];
+  const slotLines: string[] = [];
   specs.forEach((a, i) => {
     const col = JSON.stringify(a.column ?? '');
+    const at = fields.length;
     if (a.fn === 'count' && a.column === undefined) {
       initFields.push(`s${i}: 0`);
       fields.push(`s${i}`);
       lines.push(`g.s${i} += 1;`);
+      slotLines.push(`n[b + ${at}] += 1;`);
     } else if (a.fn === 'count') {
       initFields.push(`s${i}: 0`);
       fields.push(`s${i}`);
       lines.push(`if (r[${col}] != null) g.s${i} += 1;`);
+      slotLines.push(`if (r[${col}] != null) n[b + ${at}] += 1;`);
     } else if (a.fn === 'sum' || a.fn === 'avg') {
       initFields.push(`s${i}: 0`, `n${i}: 0`);
       fields.push(`s${i}`, `n${i}`);
       lines.push(`{ const v = r[${col}]; if (v != null) { g.s${i} += v; g.n${i} += 1; } }`);
-    } else lines.push(`g.x[${i}] = slow[${i}].add(g.x[${i}], r);`);
+      slotLines.push(
+        `{ const v = r[${col}]; if (v != null) { n[b + ${at}] += v; n[b + ${at + 1}] += 1; } }`,
+      );
+    } else {
+      lines.push(`g.x[${i}] = slow[${i}].add(g.x[${i}], r);`);
+      slotLines.push(`x[c + ${i}] = slow[${i}].add(x[c + ${i}], r);`);
+    }
   });
   const width = fields.length;
-  const slotLines = lines.map((l) =>
-    l
-      .replace(/g\.([sn]\d+)/g, (_m, f: string) => `n[b + ${fields.indexOf(f)}]`)
-      .replace(/g\.x\[(\d+)\]/g, (_m, i: string) => `x[c + ${i}]`),
-  );
   const foldSlots = new Function(
     'slow',
     `return (rows, slotOf, t) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const slot = slotOf(r); const n = t.nums; const x = t.x; const b = slot * ${width}; const c = slot * ${specs.length}; ${slotLines.join(' ')} } };\n//# sourceURL=pipekit-fold-slots.js`,
@@ -101,9 +106,10 @@ export function groupUpdater(specs: readonly AggregateSpec[]): GroupUpdater {
     'slow',
     `return (rows, groupOf) => { for (let i = 0; i < rows.length; i++) { const r = rows[i]; const g = groupOf(r); ${lines.join(' ')} } };\n//# sourceURL=pipekit-fold.js`,
   )(slow) as GroupUpdater['fold'];
-  const add = new Function('slow', `return (g, r) => { ${lines.join(' ')} };\n//# sourceURL=pipekit-add.js`)(
-    slow,
-  ) as GroupUpdater['add'];
+  const add = new Function(
+    'slow',
+    `return (g, r) => { ${lines.join(' ')} };\n//# sourceURL=pipekit-add.js`,
+  )(slow) as GroupUpdater['add'];
   const init = new Function(
     'slow',
     `return (keys) => ({ keys, x: slow.map((a) => (a ? a.init() : null)), ${initFields.join(', ')} });`,

@@ -17,7 +17,10 @@ export function projector(columns: readonly OutputColumn[]): (row: Row) => Row {
     fns.push(c.fn);
     return `${JSON.stringify(c.name)}: f[${fns.length - 1}](r)`;
   });
-  return new Function('f', `return (r) => ({ ${props.join(', ')} });\n//# sourceURL=pipekit-project.js`)(fns) as (row: Row) => Row;
+  return new Function(
+    'f',
+    `return (r) => ({ ${props.join(', ')} });\n//# sourceURL=pipekit-project.js`,
+  )(fns) as (row: Row) => Row;
 }
 
 /** Applies `fn` to every row of an array, without the overhead of a callback per element. */
