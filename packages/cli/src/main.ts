@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { deltaCommand } from './commands/delta.js';
 import { explainCommand } from './commands/explain.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -12,6 +13,8 @@ commands:
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
   validate <file.ts|plan.json>                        check a pipeline and list its problems
   schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
+  delta optimize|vacuum|history <path>                Delta table maintenance: compact small files,
+                                                      delete unreferenced files, list commits
   codegen <file|dir>... [-o out.ts | --out-dir dir] [--check]  legacy configs to pipeline code
                                                       (the same as pipe-codegen; see pipe codegen --help)
 
@@ -23,6 +26,8 @@ options:
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
   --password-env V  the variable holding the password (default PGPASSWORD)
+  --retention-hours H  vacuum: keep files removed less than H hours ago (default: the table's)
+  --dry-run         vacuum: list the files it would delete
   --debug           print stacks with errors
   -h, --help        this text
 
@@ -45,6 +50,8 @@ const options = {
   table: { type: 'string' },
   url: { type: 'string' },
   'password-env': { type: 'string' },
+  'retention-hours': { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,6 +60,7 @@ const allowed: Record<string, readonly string[]> = {
   explain: ['format', 'out', 'debug'],
   validate: ['debug', 'log-level'],
   schema: ['table', 'url', 'password-env', 'debug'],
+  delta: ['retention-hours', 'dry-run', 'json', 'debug'],
 };
 
 /** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
@@ -121,7 +129,7 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, explain, validate, schema, codegen; see pipe --help)`,
+        `unknown command '${command}' (commands: run, explain, validate, schema, delta, codegen; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)
@@ -129,6 +137,22 @@ export async function main(
         `'pipe ${command}' takes no option ${wrong.map((w) => `--${w}`).join(', ')} (see pipe --help)`,
       );
     if (!file) throw new UsageError(`'pipe ${command}' needs a file: pipe ${command} <file>`);
+    if (command === 'delta') {
+      if (extra.length > 1)
+        throw new UsageError(
+          `'pipe delta' takes one table path, got also: ${extra.slice(1).join(' ')}`,
+        );
+      return await deltaCommand(
+        file,
+        extra[0],
+        {
+          retentionHours: values['retention-hours'],
+          dryRun: values['dry-run'] ?? false,
+          json: values.json ?? false,
+        },
+        io,
+      );
+    }
     if (extra.length > 0)
       throw new UsageError(`'pipe ${command}' takes one file, got also: ${extra.join(' ')}`);
     const logLevel = values['log-level'] ?? (debug ? 'debug' : 'warn');

@@ -78,7 +78,9 @@ describe('pipe validate', () => {
     expect(ok.stdout).toContain('ok: ');
     const bad = await pipe('validate', fixture('two-triggers.pipeline.ts'));
     expect(bad.code).toBe(2);
-    expect(bad.stdout).toContain('not supported yet: sinks that share steps with different triggers');
+    expect(bad.stdout).toContain(
+      'not supported yet: sinks that share steps with different triggers',
+    );
   });
 
   it('an invalid plan JSON: its problems with their paths, exit 2, no stack', async () => {

@@ -33,14 +33,12 @@ const orderSchema: Schema = {
 describe('delta sink', () => {
   it('creates the table from the batch schema and commits one version per batch', async () => {
     const path = tablePath('sink');
-    const pipeline = source
-      .memory({ schema: Order, rows: orders, batchSize: 2 })
-      .sink.delta({
-        path,
-        partitionBy: ['country'],
-        checkpoint: tablePath('sink-ckpt'),
-        queryName: 'orders-to-delta',
-      });
+    const pipeline = source.memory({ schema: Order, rows: orders, batchSize: 2 }).sink.delta({
+      path,
+      partitionBy: ['country'],
+      checkpoint: tablePath('sink-ckpt'),
+      queryName: 'orders-to-delta',
+    });
     const run = await runPipeline(pipeline, { connectors: connectors(), logger }).result;
     expect(run.stoppedBy).toBe('completed');
     const table = await DeltaTable.open(path);
