@@ -136,11 +136,11 @@ export class CopyBuffer {
 
   /** Digits of a non-negative safe integer. */
   private digits(v: number): void {
-    const buf = this.buf;
-    if (v < 10) {
-      buf[this.pos++] = 48 + v;
+    if (v < 2147483648) {
+      this.int(v | 0, 0);
       return;
     }
+    const buf = this.buf;
     let len = 1;
     for (let x = v; x >= 10; x = Math.floor(x / 10)) len++;
     const end = this.pos + len;
@@ -150,6 +150,23 @@ export class CopyBuffer {
       x = Math.floor(x / 10);
     }
     this.pos = end;
+  }
+
+  /** Digits of an int32 `v >= 0`, left-padded with zeros to `width` (in int32 arithmetic). */
+  private int(v: number, width: number): void {
+    let len = 1;
+    for (let x = v; x >= 10; x = (x / 10) | 0) len++;
+    if (len < width) len = width;
+    const buf = this.buf;
+    const start = this.pos;
+    let at = start + len;
+    this.pos = at;
+    let x = v;
+    while (at > start) {
+      const q = (x / 10) | 0;
+      buf[--at] = 48 + x - q * 10;
+      x = q;
+    }
   }
 
   /**
@@ -173,14 +190,9 @@ export class CopyBuffer {
         if (r / p === a) {
           if (v < 0) this.buf[this.pos++] = 45;
           const whole = Math.floor(r / p);
-          this.digits(whole);
+          this.int(whole, 0);
           this.buf[this.pos++] = 46;
-          let frac = r - whole * p;
-          for (let at = this.pos + k - 1; at >= this.pos; at--) {
-            this.buf[at] = 48 + (frac % 10);
-            frac = Math.floor(frac / 10);
-          }
-          this.pos += k;
+          this.int(r - whole * p, k);
           return;
         }
       }
@@ -194,40 +206,43 @@ export class CopyBuffer {
     if (!(ms >= minIsoMs && ms < maxIsoMs)) return false;
     this.room(24);
     const days = Math.floor(ms / 86_400_000);
-    // Civil date from days (H. Hinnant's algorithm).
-    const z = days + 719468;
-    const era = Math.floor(z / 146097);
-    const doe = z - era * 146097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    // Civil date from days (H. Hinnant's algorithm); all int32 from here.
+    const z = (days + 719468) | 0;
+    const era = Math.floor(z / 146097) | 0;
+    const doe = (z - era * 146097) | 0;
+    const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36524) | 0) - ((doe / 146096) | 0)) / 365) | 0;
+    const doy = (doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0))) | 0;
+    const mp = ((5 * doy + 2) / 153) | 0;
+    const day = (doy - (((153 * mp + 2) / 5) | 0) + 1) | 0;
     const month = mp < 10 ? mp + 3 : mp - 9;
-    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const year = (yoe + era * 400 + (month <= 2 ? 1 : 0)) | 0;
     const buf = this.buf;
     let p = this.pos;
-    p = pad(buf, p, Math.floor(year / 100));
-    p = pad(buf, p, year % 100);
+    const century = (year / 100) | 0;
+    p = pad(buf, p, century);
+    p = pad(buf, p, year - century * 100);
     buf[p++] = 45;
     p = pad(buf, p, month);
     buf[p++] = 45;
     p = pad(buf, p, day);
     if (!dateOnly) {
-      let t = ms - days * 86_400_000;
+      let t = (ms - days * 86_400_000) | 0;
       buf[p++] = 84;
-      p = pad(buf, p, Math.floor(t / 3_600_000));
-      t %= 3_600_000;
+      const h = (t / 3_600_000) | 0;
+      p = pad(buf, p, h);
+      t -= h * 3_600_000;
       buf[p++] = 58;
-      p = pad(buf, p, Math.floor(t / 60_000));
-      t %= 60_000;
+      const m = (t / 60_000) | 0;
+      p = pad(buf, p, m);
+      t -= m * 60_000;
       buf[p++] = 58;
-      p = pad(buf, p, Math.floor(t / 1000));
-      t %= 1000;
+      const sec = (t / 1000) | 0;
+      p = pad(buf, p, sec);
+      t -= sec * 1000;
       buf[p++] = 46;
-      buf[p++] = 48 + Math.floor(t / 100);
-      p = pad(buf, p, t % 100);
+      const hundreds = (t / 100) | 0;
+      buf[p++] = 48 + hundreds;
+      p = pad(buf, p, t - hundreds * 100);
       buf[p++] = 90;
     }
     this.pos = p;
@@ -240,9 +255,11 @@ const pow10 = Array.from({ length: 7 }, (_, i) => 10 ** i);
 const minIsoMs = -62_167_219_200_000;
 const maxIsoMs = 253_402_300_800_000;
 
+/** Two digits of an int32 `0 <= v < 100`. */
 function pad(buf: Buffer, p: number, v: number): number {
-  buf[p] = 48 + Math.floor(v / 10);
-  buf[p + 1] = 48 + (v % 10);
+  const tens = (v / 10) | 0;
+  buf[p] = 48 + tens;
+  buf[p + 1] = 48 + v - tens * 10;
   return p + 2;
 }
 
