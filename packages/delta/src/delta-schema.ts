@@ -1,3 +1,4 @@
+import { primitiveTypeNames } from '@pipekit/core';
 import { DeltaError } from './delta-errors.js';
 import type { DataType, Field, Schema } from './types.js';
 
@@ -59,19 +60,7 @@ export function toDeltaSchemaJson(schema: Schema): string {
   return JSON.stringify({ type: 'struct', fields: schema.fields.map(toDeltaField) });
 }
 
-const primitives = new Set([
-  'string',
-  'byte',
-  'short',
-  'integer',
-  'long',
-  'float',
-  'double',
-  'boolean',
-  'binary',
-  'date',
-  'timestamp',
-]);
+const primitives: ReadonlySet<string> = new Set(primitiveTypeNames);
 
 function fromDeltaType(t: unknown, path: string): DataType {
   if (typeof t === 'string') {
