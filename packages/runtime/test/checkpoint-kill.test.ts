@@ -52,9 +52,15 @@ function startRun(dir: string): { child: ChildProcess; exit: Promise<Ended> } {
   return { child, exit };
 }
 
+/** Batches committed so far: the highest committed batch id + 1 (old commit files are pruned). */
 const commits = (dir: string) =>
   existsSync(join(dir, 'checkpoint', 'commits'))
-    ? readdirSync(join(dir, 'checkpoint', 'commits')).filter((f) => /^\d+$/.test(f)).length
+    ? Math.max(
+        0,
+        ...readdirSync(join(dir, 'checkpoint', 'commits'))
+          .filter((f) => /^\d+$/.test(f))
+          .map((f) => Number(f) + 1),
+      )
     : 0;
 
 /** Polls (every 20 ms, for at most `ms`) until `ok()`. */
