@@ -77,7 +77,7 @@ describe('DeltaTable', () => {
       new Promise<number[]>((resolve, reject) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', worker, path, String(first), '5'],
+          ['--conditions=@pipekit/source', '--import', 'tsx', worker, path, String(first), '5'],
           { timeout: 60_000 },
           (err, stdout, stderr) =>
             err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
