@@ -78,6 +78,7 @@ describe('examples/kafka-to-postgres.pipeline.ts', () => {
 
     const stop = new AbortController();
     const run = runPipeline(pipeline, { connectors: connectors(), logger, signal: stop.signal });
+    run.result.catch((e) => console.error('RUN FAILED', e));
     let rows: { customerId: string; email: string; tier: string; lifetimeValue: number }[] = [];
     // The stream never ends by itself: poll the table (at most 60 s), then stop the pipeline.
     for (let waited = 0; waited < 60_000; waited += 500) {

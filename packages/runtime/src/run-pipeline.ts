@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
@@ -183,10 +184,13 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   const epochs = new Subject<Epoch>();
   let inFlight = 0;
   const clock = { now: scheduler.now() };
+  // Without a checkpoint a run cannot be replayed, so each run is a new query with a new id.
+  let sinkQueryId: string = randomUUID();
   const sinks$ = buildGraph(
     {
       compiled,
       queryId: q.id,
+      sinkQueryId: () => sinkQueryId,
       epochs,
       readers,
       writers,
@@ -258,6 +262,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   };
   try {
     const checkpoint = await openCheckpoint(q, st);
+    if (checkpoint) sinkQueryId = checkpoint.metadata.id;
     const r = await runTriggerLoop({
       trigger: q.trigger,
       sources: q.sources.map((s) => ({ id: s.id, reader: readers.get(s.id)! })),
@@ -275,7 +280,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
 }
 
 /** Opens the query's checkpoint directory, when its sinks name one. */
-async function openCheckpoint(q: QueryPlan, st: RunState): Promise<LoopCheckpoint | undefined> {
+async function openCheckpoint(q: QueryPlan, st: RunState): Promise<QueryCheckpoint | undefined> {
   const dir = st.checkpoints.get(q.id);
   if (dir === undefined) return undefined;
   const cp = await QueryCheckpoint.open({

@@ -51,6 +51,12 @@ export interface SinkStats {
 export interface GraphContext {
   readonly compiled: CompiledPipeline;
   readonly queryId: string;
+  /**
+   * The id sinks key their exactly-once bookkeeping by (`SinkBatch.queryId`): the unique id kept
+   * in the query's checkpoint, as Spark's query `id`, so a new query (a new checkpoint) that reuses
+   * a name is never mistaken for a replay of the old one. Known once the checkpoint is open.
+   */
+  readonly sinkQueryId: () => string;
   readonly epochs: Observable<Epoch>;
   readonly readers: ReadonlyMap<string, SourceReader>;
   readonly writers: ReadonlyMap<string, SinkWriter>;
@@ -248,7 +254,7 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
       concatMap(async (b) => {
         if (b.rows.length > 0) {
           await writer.writeBatch({
-            queryId: ctx.g.queryId,
+            queryId: ctx.g.sinkQueryId(),
             batchId: b.epoch.batchId,
             rows: b.rows,
             schema,
