@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { count, every, source } from '@pipekit/core';
 import { createLogger, defaultConnectors, runPipeline } from '@pipekit/runtime';
@@ -33,10 +33,11 @@ const orderSchema: Schema = {
 describe('delta sink', () => {
   it('creates the table from the batch schema and commits one version per batch', async () => {
     const path = tablePath('sink');
+    const checkpoint = tablePath('sink-ckpt');
     const pipeline = source.memory({ schema: Order, rows: orders, batchSize: 2 }).sink.delta({
       path,
       partitionBy: ['country'],
-      checkpoint: tablePath('sink-ckpt'),
+      checkpoint,
       queryName: 'orders-to-delta',
     });
     const run = await runPipeline(pipeline, { connectors: connectors(), logger }).result;
@@ -46,7 +47,10 @@ describe('delta sink', () => {
     const snapshot = await table.snapshot();
     expect(snapshot.partitionColumns).toEqual(['country']);
     expect(snapshot.version).toBe(3); // create + 3 batches of 2, 2, 1 rows
-    expect(await table.appTransactionVersion('orders-to-delta')).toBe(2);
+    // The app id is the query's id kept in its checkpoint (Spark's query id), not its name.
+    const { id } = JSON.parse(readFileSync(join(checkpoint, 'metadata'), 'utf8')) as { id: string };
+    expect(await table.appTransactionVersion(id)).toBe(2);
+    expect(await table.appTransactionVersion('orders-to-delta')).toBeNull();
   });
 
   it('writes nothing when a committed batch is replayed after a crash', async () => {
