@@ -10,7 +10,7 @@ export default source
       url: process.env.PIPEKIT_PG_URL ?? 'postgres://pipekit@127.0.0.1:54329/pipekit_test',
       password: secret('PIPEKIT_PG_PASSWORD'),
     },
-    table: 'orders',
+    table: process.env.PIPEKIT_ORDERS_TABLE ?? 'orders',
     schema:
       'order_id BIGINT NOT NULL, customer_id STRING NOT NULL, country STRING, status STRING NOT NULL, amount DECIMAL(12,2) NOT NULL, created_at TIMESTAMP NOT NULL',
     partitionColumn: 'order_id',
@@ -24,4 +24,8 @@ export default source
     revenue: sum('amount'),
     averageOrder: avg('amount'),
   })
-  .sink.delta({ path: './data/order-totals', mode: 'overwrite', queryName: 'order-totals' });
+  .sink.delta({
+    path: process.env.PIPEKIT_ORDER_TOTALS ?? './data/order-totals',
+    mode: 'overwrite',
+    queryName: 'order-totals',
+  });
