@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
-import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
+import { QueryCheckpoint } from './checkpoint/query-checkpoint.js';
 import { checkpointDirs } from './checkpoint/query-dirs.js';
 import {
   type ConnectorRegistry,
