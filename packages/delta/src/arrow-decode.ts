@@ -1,5 +1,5 @@
+import type { Row } from '@pipekit/core';
 import { type DataType as ArrowType, type Table, Type, tableFromIPC } from 'apache-arrow';
-import type { Row } from './types.js';
 
 /** Signed 128-bit little-endian words (as apache-arrow hands decimals out) to a bigint. */
 function wordsToBigInt(words: ArrayLike<number>): bigint {

@@ -1,3 +1,4 @@
+import type { DataType, Field, Row, Schema } from '@pipekit/core';
 import {
   Field as ArrowField,
   Schema as ArrowSchema,
@@ -26,7 +27,6 @@ import {
 } from 'apache-arrow';
 import { DeltaError } from './delta-errors.js';
 import { decimalParts } from './delta-schema.js';
-import type { DataType, Field, Row, Schema } from './types.js';
 
 /**
  * The Arrow type pipekit writes for a Delta type. Strings are plain `Utf8` (never dictionary

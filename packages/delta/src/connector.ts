@@ -7,6 +7,8 @@
  * - Source: a version of the table as one bounded batch, or (`stream: true`) one micro-batch per
  *   new commit; offsets are table versions.
  */
+
+import type { Row } from '@pipekit/core';
 import { type DeltaSinkSpec, type DeltaSourceSpec, PipekitError } from '@pipekit/core';
 import type {
   BadRecord,
@@ -22,7 +24,6 @@ import type {
 } from '@pipekit/runtime';
 import { DeltaError } from './delta-errors.js';
 import { DeltaTable, type WriteResult } from './delta-table.js';
-import type { Row } from './types.js';
 
 const changeColumns = ['_change_type', '_commit_version', '_commit_timestamp'] as const;
 

@@ -1,6 +1,6 @@
+import type { DataType, Field, Schema } from '@pipekit/core';
 import { primitiveTypeNames } from '@pipekit/core';
 import { DeltaError } from './delta-errors.js';
-import type { DataType, Field, Schema } from './types.js';
 
 /** Delta's JSON form of a schema, as stored in the table's metadata action. */
 interface DeltaJsonField {

@@ -1,10 +1,10 @@
+import type { Row, Schema } from '@pipekit/core';
 import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { arrowTableToRows, decodeRows } from './arrow-decode.js';
 import { encodeRows } from './arrow-encode.js';
 import { DeltaError } from './delta-errors.js';
 import { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
 import { asBuffer, callNative, native } from './native.js';
-import type { Row, Schema } from './types.js';
 
 /** Options of {@link DeltaTable.create}. */
 export interface CreateTableOptions {

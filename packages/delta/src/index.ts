@@ -1,3 +1,13 @@
+export type {
+  ArrayType,
+  DataType,
+  Field,
+  MapType,
+  PrimitiveType,
+  Row,
+  Schema,
+  StructType,
+} from '@pipekit/core';
 export { arrowTableToRows, decimalToNumber, decodeRows, fromArrowValue } from './arrow-decode.js';
 export {
   arrowField,
@@ -23,13 +33,3 @@ export {
   type WriteOptions,
   type WriteResult,
 } from './delta-table.js';
-export type {
-  ArrayType,
-  DataType,
-  Field,
-  MapType,
-  PrimitiveType,
-  Row,
-  Schema,
-  StructType,
-} from './types.js';
