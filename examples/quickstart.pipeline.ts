@@ -1,10 +1,11 @@
 /**
- * Quick start: 1M generated click events, purchases kept, totals per user written to Parquet.
+ * Quick start: 1M generated click events, purchases kept, totals per user written to a Delta table.
  *
  *   npm run quickstart            (or: npx pipe run examples/quickstart.pipeline.ts)
  *
  * The source is bounded (limit), so this is a batch job: it reads everything in micro-batches,
- * emits one row per user when the input ends, and `pipe run` prints a summary.
+ * emits one row per user when the input ends, and `pipe run` prints a summary. `overwrite` makes
+ * each run replace the table's rows in a new table version (`npx pipe delta history <path>`).
  */
 import { avg, count, gen, max, source, sum } from '@pipekit/core';
 
@@ -30,8 +31,8 @@ export default source
     averageOrder: avg('amount'),
     lastPurchase: max('ts'),
   })
-  .sink.file({
+  .sink.delta({
     path: './data/quickstart/revenue-per-user',
-    format: 'parquet',
+    mode: 'overwrite',
     queryName: 'revenue-per-user',
   });

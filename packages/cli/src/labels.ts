@@ -76,7 +76,7 @@ const lines: PlanVisitor<string[], Plan> = {
         ? `every ${formatDuration(n.trigger.interval)}`
         : n.trigger.type;
     return [
-      `sink: ${s.type}${'format' in s ? ` (${s.format})` : ''}`,
+      `sink: ${s.type}${'format' in s ? ` (${s.format})` : 'mode' in s ? ` (${s.mode})` : ''}`,
       clip(where),
       `${n.outputMode}, ${trigger}`,
     ];

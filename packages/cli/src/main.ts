@@ -13,8 +13,8 @@ commands:
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
   validate <file.ts|plan.json>                        check a pipeline and list its problems
   schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
-  delta optimize|vacuum|history <path>                Delta table maintenance: compact small files,
-                                                      delete unreferenced files, list commits
+  delta show|optimize|vacuum|history <path>           a Delta table: print its rows, compact small
+                                                      files, delete unreferenced files, list commits
   codegen <file|dir>... [-o out.ts | --out-dir dir] [--check]  legacy configs to pipeline code
                                                       (the same as pipe-codegen; see pipe codegen --help)
 
@@ -28,6 +28,8 @@ options:
   --password-env V  the variable holding the password (default PGPASSWORD)
   --retention-hours H  vacuum: keep files removed less than H hours ago (default: the table's)
   --dry-run         vacuum: list the files it would delete
+  --limit N         delta show: rows to print (default 20)
+  --version V       delta show: the table version to read (default: the latest)
   --debug           print stacks with errors
   -h, --help        this text
 
@@ -52,6 +54,8 @@ const options = {
   'password-env': { type: 'string' },
   'retention-hours': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  limit: { type: 'string' },
+  version: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,7 +64,7 @@ const allowed: Record<string, readonly string[]> = {
   explain: ['format', 'out', 'debug'],
   validate: ['debug', 'log-level'],
   schema: ['table', 'url', 'password-env', 'debug'],
-  delta: ['retention-hours', 'dry-run', 'json', 'debug'],
+  delta: ['retention-hours', 'dry-run', 'json', 'limit', 'version', 'debug'],
 };
 
 /** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
@@ -149,6 +153,8 @@ export async function main(
           retentionHours: values['retention-hours'],
           dryRun: values['dry-run'] ?? false,
           json: values.json ?? false,
+          limit: values.limit,
+          version: values.version,
         },
         io,
       );

@@ -57,7 +57,7 @@ describe('pipe explain', () => {
     for (const id of ['generate_1', 'filter_1', 'aggregate_1', 'sink_1'])
       expect(svg).toContain(`<g id="${id}">`);
     expect(svg.match(/marker-end="url\(#arrow\)"/g)).toHaveLength(3);
-    expect(svg).toContain('sink: file (parquet)');
+    expect(svg).toContain('sink: delta (overwrite)');
     expect(svg).toContain('purchases = count(*)');
   });
 

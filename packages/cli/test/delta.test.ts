@@ -41,7 +41,7 @@ interface DeltaModule {
 
 describe('pipe delta', () => {
   it('history lists the commits of a table, newest first', async () => {
-    // Loaded by name, as the command does: the CLI does not depend on @pipekit/delta.
+    // Loaded by name, as the command does (lazily: only `pipe delta` and Delta plans need the addon).
     const pkg = '@pipekit/delta';
     const { DeltaTable } = (await import(pkg)) as DeltaModule;
     const path = join(root, 'events');

@@ -1,3 +1,5 @@
+import type { Row, Schema } from '@pipekit/core';
+import { formatTable } from '@pipekit/runtime';
 import { UsageError } from '../errors.js';
 
 export interface DeltaOptions {
@@ -5,8 +7,12 @@ export interface DeltaOptions {
   readonly retentionHours: string | undefined;
   /** vacuum: list what would be deleted, delete nothing. */
   readonly dryRun: boolean;
-  /** history: one JSON object a line instead of a table. */
+  /** history, show: one JSON object a line instead of a table. */
   readonly json: boolean;
+  /** show: how many rows to print (default 20, as Spark's `show()`). */
+  readonly limit: string | undefined;
+  /** show: the version to read (default: the latest). */
+  readonly version: string | undefined;
 }
 
 interface CommitRecord {
@@ -18,6 +24,8 @@ interface CommitRecord {
 }
 
 interface DeltaTableHandle {
+  snapshot(at?: { version?: number }): Promise<{ version: number; schema: Schema }>;
+  read(at?: { version?: number }): Promise<Row[]>;
   history(limit?: number): Promise<CommitRecord[]>;
   compact(): Promise<{ version: number | null; filesAdded: number; filesRemoved: number }>;
   vacuum(options: { retentionHours?: number; dryRun?: boolean }): Promise<string[]>;
@@ -28,7 +36,7 @@ interface DeltaPackage {
   DeltaTable: { open(path: string): Promise<DeltaTableHandle> };
 }
 
-export const deltaActions = ['optimize', 'vacuum', 'history'] as const;
+export const deltaActions = ['show', 'optimize', 'vacuum', 'history'] as const;
 
 async function loadDelta(): Promise<DeltaPackage> {
   try {
@@ -48,8 +56,17 @@ function usageIfCallerError(e: unknown): unknown {
   return e;
 }
 
+function wholeNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new UsageError(`--${flag} needs a whole number >= 0, got '${text}'`);
+  return n;
+}
+
 /**
- * `pipe delta optimize|vacuum|history <path>`: table maintenance. `optimize` compacts small files
+ * `pipe delta show|optimize|vacuum|history <path>`: look at a table and maintain it. `show` prints
+ * the first rows of a version as a table (like Spark's `show()`), `optimize` compacts small files
  * (one commit), `vacuum` deletes data files no version within the retention needs, `history`
  * lists the commits, newest first.
  */
@@ -72,10 +89,25 @@ export async function deltaCommand(
         `--retention-hours needs a number of hours, got '${options.retentionHours}'`,
       );
   }
+  const limit = wholeNumber('limit', options.limit) ?? 20;
+  const version = wholeNumber('version', options.version);
   const { DeltaTable } = await loadDelta();
   try {
     const table = await DeltaTable.open(path);
     switch (action) {
+      case 'show': {
+        const at = version === undefined ? undefined : { version };
+        const [snapshot, rows] = await Promise.all([table.snapshot(at), table.read(at)]);
+        if (options.json) {
+          for (const r of rows.slice(0, limit)) io.stdout.write(`${JSON.stringify(r)}\n`);
+          return 0;
+        }
+        io.stdout.write(
+          `${path}: version ${snapshot.version}, ${rows.length.toLocaleString('en-US')} rows\n`,
+        );
+        io.stdout.write(formatTable(rows, snapshot.schema, limit, true));
+        return 0;
+      }
       case 'optimize': {
         const r = await table.compact();
         io.stdout.write(

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const quickstart = join(cliDir, '..', '..', 'examples', 'quickstart.pipeline.ts');
+// The example writes to ./data/...: run it from a scratch directory, as a user runs it from theirs.
+const cwd = mkdtempSync(join(tmpdir(), 'pipekit-quickstart-'));
+const tablePath = join(cwd, 'data', 'quickstart', 'revenue-per-user');
+
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+function pipe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(cliDir, 'bin', 'pipe.js'), ...args], {
+    cwd,
+    env: { ...process.env, PIPEKIT_DEV: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+interface UserTotals {
+  userId: string;
+  purchases: bigint | number;
+  revenue: number;
+  averageOrder: number;
+  lastPurchase: Date;
+}
+
+interface DeltaModule {
+  DeltaTable: {
+    open(path: string): Promise<{
+      version(): Promise<number>;
+      read(): Promise<UserTotals[]>;
+    }>;
+  };
+}
+
+async function readTable(): Promise<{ version: number; rows: UserTotals[] }> {
+  const pkg = '@pipekit/delta';
+  const { DeltaTable } = (await import(pkg)) as DeltaModule;
+  const table = await DeltaTable.open(tablePath);
+  return { version: await table.version(), rows: await table.read() };
+}
+
+describe('the quickstart (examples/quickstart.pipeline.ts)', () => {
+  it('writes one row per buying user to a Delta table; a second run replaces them', async () => {
+    const first = await pipe(['run', quickstart]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /pipeline 'revenue-per-user' completed in [\d.]+ s: 1,000,000 rows read, 20 micro-batches, 0 bad records/,
+    );
+    expect(first.stdout).toContain('→ delta ./data/quickstart/revenue-per-user');
+
+    const { version, rows } = await readTable();
+    // 10,000 users and ~100,000 purchases (10% of 1M events): practically every user bought.
+    expect(rows.length).toBeGreaterThan(9_900);
+    expect(rows.length).toBeLessThanOrEqual(10_000);
+    expect(new Set(rows.map((r) => r.userId)).size).toBe(rows.length);
+    const purchases = rows.reduce((n, r) => n + Number(r.purchases), 0);
+    expect(purchases).toBeGreaterThan(95_000);
+    expect(purchases).toBeLessThan(105_000);
+    for (const r of rows) {
+      expect(r.userId).toMatch(/^user-\d+$/);
+      expect(r.averageOrder * Number(r.purchases)).toBeCloseTo(r.revenue, 6);
+      expect(r.averageOrder).toBeGreaterThanOrEqual(1);
+      expect(r.averageOrder).toBeLessThanOrEqual(500);
+      expect(r.lastPurchase).toBeInstanceOf(Date);
+    }
+
+    const shown = await pipe(['delta', 'show', tablePath, '--limit', '3']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(
+      `version ${version}, ${rows.length.toLocaleString('en-US')} rows`,
+    );
+    expect(shown.stdout).toMatch(/\|\s*userId\|\s*purchases\|\s*revenue\|/);
+    expect(shown.stdout).toContain('only showing top 3 rows');
+
+    // The generator is seeded: a second run computes the same totals and overwrites them.
+    const second = await pipe(['run', quickstart]);
+    expect(second.code).toBe(0);
+    const again = await readTable();
+    expect(again.version).toBe(version + 1);
+    const byUser = (rs: UserTotals[]) =>
+      rs.map((r) => [r.userId, Number(r.purchases), r.revenue] as const).sort();
+    expect(byUser(again.rows)).toEqual(byUser(rows));
+  }, 120_000);
+});
