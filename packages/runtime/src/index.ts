@@ -53,3 +53,4 @@ export {
   type SinkResult,
 } from './run-pipeline.js';
 export { rowCoercer } from './schema/coerce.js';
+export { settle, VirtualClock } from './virtual-clock.js';

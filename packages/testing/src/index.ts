@@ -6,6 +6,8 @@
  * const { batches, sinks } = await testPipeline(pipeline, { inputs: { events: [[...], [...]] } });
  * ```
  */
+
+export { settle, VirtualClock } from '@pipekit/runtime';
 export { rowsOf, sortedBy } from './assertions.js';
 export type { Captured } from './capture-sink.js';
 export {
@@ -14,4 +16,3 @@ export {
   type TestResult,
   testPipeline,
 } from './test-pipeline.js';
-export { settle, VirtualClock } from './virtual-clock.js';

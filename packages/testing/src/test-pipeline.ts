@@ -15,10 +15,10 @@ import {
   type Row,
   type RunnablePipeline,
   runPipeline,
+  VirtualClock,
 } from '@pipekit/runtime';
 import { type Captured, CaptureWriter, finalRows } from './capture-sink.js';
 import { InputReader } from './input-reader.js';
-import { VirtualClock } from './virtual-clock.js';
 
 export interface TestPipelineOptions {
   /**

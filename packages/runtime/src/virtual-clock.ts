@@ -1,7 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 
 /** Lets promises and `setImmediate` callbacks run: a bounded number of event-loop turns. */
-export async function settle(turns = 20): Promise<void> {
+export async function settle(turns = 30): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
 }
 
