@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -9,41 +8,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliDir, repo, runPipe, startPipe } from './pipe-process.js';
 
-const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const repo = join(cliDir, '..', '..');
-const bin = join(cliDir, 'bin', 'pipe.js');
+const _bin = join(cliDir, 'bin', 'pipe.js');
 const fixture = (name: string) => join(cliDir, 'test', 'fixtures', name);
 const quickstart = join(repo, 'examples', 'quickstart.pipeline.ts');
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<Ran> } {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: repo,
-    env: { ...process.env, PIPEKIT_DEV: '1', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += String(d)));
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  const done = new Promise<Ran>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-const pipe = (...args: string[]) => start(args).done;
+const pipe = (...args: string[]) => runPipe(args);
 const tmp = mkdtempSync(join(tmpdir(), 'pipekit-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -131,7 +104,9 @@ describe('pipe run', () => {
 
   it('SIGTERM: finishes the batch in flight, flushes, exits 0; the sink holds only whole batches', async () => {
     const out = join(tmp, 'ticking');
-    const { child, done } = start(['run', fixture('ticking.pipeline.ts')], { OUT_DIR: out });
+    const { child, done } = startPipe(['run', fixture('ticking.pipeline.ts')], {
+      env: { OUT_DIR: out },
+    });
     for (let i = 0; i < 300 && !(existsSync(out) && readdirSync(out).length >= 2); i++)
       await new Promise((r) => setTimeout(r, 50));
     const sentAt = Date.now();

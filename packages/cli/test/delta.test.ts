@@ -1,27 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runPipe } from './pipe-process.js';
 
-const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const repo = join(cliDir, '..', '..');
 const root = mkdtempSync(join(tmpdir(), 'pipekit-cli-delta-'));
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function pipe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(cliDir, 'bin', 'pipe.js'), ...args], {
-    cwd: repo,
-    env: { ...process.env, PIPEKIT_DEV: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const pipe = (args: string[]) => runPipe(args);
 
 interface DeltaTableLike {
   write(

@@ -1,29 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repo, runPipe } from './pipe-process.js';
 
-const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const quickstart = join(cliDir, '..', '..', 'examples', 'quickstart.pipeline.ts');
+const quickstart = join(repo, 'examples', 'quickstart.pipeline.ts');
 // The example writes to ./data/...: run it from a scratch directory, as a user runs it from theirs.
 const cwd = mkdtempSync(join(tmpdir(), 'pipekit-quickstart-'));
 const tablePath = join(cwd, 'data', 'quickstart', 'revenue-per-user');
 
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-function pipe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(cliDir, 'bin', 'pipe.js'), ...args], {
-    cwd,
-    env: { ...process.env, PIPEKIT_DEV: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const pipe = (args: string[]) => runPipe(args, { cwd });
 
 interface UserTotals {
   userId: string;

@@ -1,26 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repo, runPipe } from './pipe-process.js';
 
-const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const repo = join(cliDir, '..', '..');
 const services = join(repo, 'test', 'services', 'postgres.sh');
 
-function pipe(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(cliDir, 'bin', 'pipe.js'), ...args], {
-    cwd: repo,
-    env: { ...process.env, PIPEKIT_DEV: '1', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const pipe = (args: string[], env: Record<string, string> = {}) => runPipe(args, { env });
 
 describe('pipe schema', () => {
   let url = '';
