@@ -1,8 +1,14 @@
 /**
  * One source, two sinks: every generated order goes to Parquet files, and large ones are also
  * shown on the console. The shared steps run once per batch.
+ *
+ *   pipe run examples/fan-out.pipeline.ts
+ *
+ * The files go under ./data/orders (WORK_DIR=/tmp/x moves them).
  */
 import { gen, pipeline, source } from '@pipekit/core';
+
+const dir = process.env.WORK_DIR ?? '.';
 
 const orders = source
   .generate({
@@ -21,6 +27,6 @@ const orders = source
   .as('orders');
 
 export default pipeline('orders-fan-out', [
-  orders.sink.file({ path: './data/orders', format: 'parquet', partitionBy: ['channel'] }),
+  orders.sink.file({ path: `${dir}/data/orders`, format: 'parquet', partitionBy: ['channel'] }),
   orders.filter((r) => r.amount.gte(1_500)).sink.console({ numRows: 10 }),
 ]);

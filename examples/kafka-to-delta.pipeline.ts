@@ -1,6 +1,10 @@
 /**
  * Purchases from Kafka, revenue per user in 10-minute event-time windows, written to Delta.
  * Windows are emitted once (append) when the watermark passes their end.
+ *
+ *   KAFKA_TOPIC=user-events pipe run examples/kafka-to-delta.pipeline.ts
+ *
+ * The table and the checkpoint go under ./data and ./checkpoints (WORK_DIR=/tmp/x moves them).
  */
 import { count, every, secret, source, sum, tumbling } from '@pipekit/core';
 import { z } from 'zod';
@@ -12,10 +16,12 @@ const Purchase = z.object({
   eventTime: z.coerce.date(),
 });
 
+const dir = process.env.WORK_DIR ?? '.';
+
 export default source
   .kafka({
     brokers: [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
-    topic: 'user-events',
+    topic: process.env.KAFKA_TOPIC ?? 'user-events',
     startingOffsets: 'earliest',
     schema: Purchase,
     sasl: process.env.KAFKA_USER
@@ -32,10 +38,10 @@ export default source
   .groupBy('userId')
   .aggregate({ purchases: count(), revenue: sum('amount') })
   .sink.delta({
-    path: './data/revenue',
+    path: `${dir}/data/revenue`,
     partitionBy: ['userId'],
     trigger: every('5 seconds'),
     outputMode: 'append',
-    checkpoint: './checkpoints/revenue',
+    checkpoint: `${dir}/checkpoints/revenue`,
     queryName: 'revenue-per-user',
   });

@@ -1,6 +1,12 @@
 /**
  * User sessions (30 minutes of inactivity close one) from a stream of page views. Views that
  * arrive after their session was closed are not lost: they go to a side output of their own.
+ *
+ *   pipe run examples/sessions-late-data.pipeline.ts
+ *
+ * It watches ./data/incoming/page-views for new JSON-lines files (write each elsewhere, then
+ * move it in); tables, files and checkpoints go under ./data and ./checkpoints (WORK_DIR=/tmp/x
+ * moves them all).
  */
 import { count, first, last, lit, max, pipeline, session, source } from '@pipekit/core';
 import { z } from 'zod';
@@ -12,8 +18,10 @@ const PageView = z.object({
   ts: z.coerce.date(),
 });
 
+const dir = process.env.WORK_DIR ?? '.';
+
 const views = source.file({
-  path: './data/incoming/page-views',
+  path: `${dir}/data/incoming/page-views`,
   format: 'jsonl',
   watch: true,
   maxFilesPerTrigger: 10,
@@ -29,11 +37,12 @@ const sessions = views
     { late: 'sideOutput' },
   );
 
+// Both sinks take their rows from the same steps, so they run as one query, batch by batch, with
+// one checkpoint (set on either sink).
 export default pipeline('user-sessions', [
-  sessions.sink.delta({ path: './data/sessions', checkpoint: './checkpoints/sessions' }),
-  sessions.lateRows().withColumn('reason', lit('late')).sink.file({
-    path: './data/late-page-views',
-    format: 'jsonl',
-    checkpoint: './checkpoints/late-page-views',
-  }),
+  sessions.sink.delta({ path: `${dir}/data/sessions`, checkpoint: `${dir}/checkpoints/sessions` }),
+  sessions
+    .lateRows()
+    .withColumn('reason', lit('late'))
+    .sink.file({ path: `${dir}/data/late-page-views`, format: 'jsonl' }),
 ]);

@@ -1,6 +1,7 @@
 import type { GenerateSourceSpec } from '@pipekit/core';
 import type { Offset, ReadLimits, SourceContext, SourceReader } from '../connector.js';
-import type { Row } from '../row.js';
+import { sleep } from '../driver/trigger-loop.js';
+import type { MaybePromise, Row } from '../row.js';
 import { columnValues, rowFactory } from './generate-values.js';
 
 /**
@@ -52,18 +53,44 @@ export class GenerateReader implements SourceReader {
     return Math.min(limit, Math.floor((elapsed * this.spec.rowsPerSecond) / 1000));
   }
 
-  planBatch(start: Offset, limits: ReadLimits): Offset | null {
+  planBatch(start: Offset, limits: ReadLimits): MaybePromise<Offset | null> {
     const from = start as number;
     if (this.capPending) {
-      this.cap = Number.isFinite(this.available()) ? this.available() : from + this.spec.batchSize;
+      // A bounded source ends the query by itself: all of it counts as available, also the rows
+      // its rate has not produced yet. An unbounded one: what has arrived by now.
+      this.cap =
+        this.spec.limit ??
+        (Number.isFinite(this.available()) ? this.available() : from + this.spec.batchSize);
       this.capPending = false;
     }
+    // availableNow on a bounded source with a rate: whole batches, waiting for rows the rate has
+    // not produced yet (null would end the query before its input ends).
+    if (this.cap !== undefined && this.spec.limit !== undefined && this.spec.rowsPerSecond)
+      return this.waitForRows(from, limits);
+    return this.endOf(from, limits);
+  }
+
+  /** The end of the next batch from what exists by now (and the availableNow cap); null if none. */
+  private endOf(from: number, limits: ReadLimits): number | null {
     const upTo = Math.min(this.available(), this.cap ?? Number.POSITIVE_INFINITY);
     let size = limits.allAvailable ? upTo - from : this.spec.batchSize;
     if (!Number.isFinite(size)) size = this.spec.batchSize;
     if (limits.maxRows !== undefined) size = Math.min(size, limits.maxRows);
     const end = Math.min(upTo, from + size);
     return end > from ? end : null;
+  }
+
+  /** Waits (on the scheduler's clock) until a whole batch from `from` exists, or the run stops. */
+  private async waitForRows(from: number, limits: ReadLimits): Promise<number | null> {
+    const size = Math.min(this.spec.batchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
+    const want = Math.min(from + size, this.cap!);
+    // Row n exists n/rowsPerSecond s after the start; a millisecond more if rounding says not yet.
+    let dueAt = this.startedAt + Math.ceil((want * 1000) / this.spec.rowsPerSecond!);
+    while (this.available() < want && !this.ctx.signal.aborted) {
+      await sleep(this.ctx.scheduler, dueAt - this.ctx.scheduler.now(), this.ctx.signal);
+      dueAt++;
+    }
+    return this.endOf(from, limits);
   }
 
   readBatch(start: Offset, end: Offset): { rows: Row[] } {

@@ -136,8 +136,13 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
       }
     }
     if (exhausted) return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
-    if (trigger.type === 'once' || (trigger.type === 'availableNow' && !hasData && !noData))
-      return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
+    if (trigger.type === 'once') return { batches: batchId - firstBatchId, stoppedBy: 'completed' };
+    // Nothing more under availableNow: drained, unless a stop cut a source's wait for rows short.
+    if (trigger.type === 'availableNow' && !hasData && !noData)
+      return {
+        batches: batchId - firstBatchId,
+        stoppedBy: signal.aborted ? 'stopped' : 'completed',
+      };
     if (trigger.type === 'processingTime') {
       nextTick += trigger.interval;
       const now = scheduler.now();
