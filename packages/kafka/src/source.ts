@@ -98,8 +98,9 @@ export class KafkaReader implements SourceReader {
 
   isExhausted(offset: Offset): boolean {
     const at = asPartitionOffsets(offset);
-    if (this.endBound && reached(at, this.endBound)) return true;
-    return this.availableNowBound !== null && reached(at, this.availableNowBound);
+    // Only endingOffsets end the stream: the availableNow bound ends this run, not the topic, so a
+    // later run from the same checkpoint reads what arrived since (planBatch stops at the bound).
+    return this.endBound !== null && reached(at, this.endBound);
   }
 
   async prepareForAvailableNow(): Promise<void> {
