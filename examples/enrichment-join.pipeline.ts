@@ -18,10 +18,11 @@ const dir = process.env.WORK_DIR ?? '.';
 
 const users = source.postgres({
   connection: {
-    host: '127.0.0.1',
-    port: 54329,
-    database: 'pipekit_test',
-    user: 'pipekit',
+    // libpq's variables, defaulting to the project's test server (test/services/postgres.sh).
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 54329),
+    database: process.env.PGDATABASE ?? 'pipekit_test',
+    user: process.env.PGUSER ?? 'pipekit',
     password: secret('PIPEKIT_PG_PASSWORD'),
   },
   table: process.env.PIPEKIT_USERS_TABLE ?? 'users',
