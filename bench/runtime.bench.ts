@@ -4,7 +4,7 @@
  * `npm run bench -- runtime`. Target: ≥ 2,000,000 rows/s and peak RSS < 400 MB.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { count, gen, source, sum } from '@pipekit/core';
 import { runPipeline } from '@pipekit/runtime';
 
@@ -27,6 +27,7 @@ const pipeline = source
   .aggregate({ events: count(), revenue: sum('amount') })
   .sink.memory({ name: 'per-user' });
 
+const loadBefore = loadavg();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -53,6 +54,12 @@ const out = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     memoryGB: Math.round(totalmem() / 2 ** 30),
+    note: 'shared with other work while measured',
+    /** 1, 5 and 15 minute load averages when the run started and ended. */
+    loadAverage: {
+      start: loadBefore.map((l) => Math.round(l * 100) / 100),
+      end: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
   },
   date: new Date().toISOString(),
 };

@@ -9,7 +9,7 @@
  * 100k keys (≈45k groups), and ~1–2 windows are open at any time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { count, every, gen, max, source, sum, tumbling } from '@pipekit/core';
 import { defaultConnectors, type QueryProgress, runPipeline } from '@pipekit/runtime';
 
@@ -51,6 +51,7 @@ interface Sample {
   readonly stateMB: number;
 }
 const samples: Sample[] = [];
+const loadBefore = loadavg();
 let peakRss = process.memoryUsage().rss;
 let late = 0;
 let processed = 0;
@@ -67,9 +68,11 @@ const run = runPipeline(pipeline, {
         late = agg.lateRows;
         const mem = process.memoryUsage();
         peakRss = Math.max(peakRss, mem.rss);
-        // Windows open: from the one holding the watermark to the one of the newest event.
+        // Windows open: from the one holding the watermark to the one of the newest event (before
+        // the first watermark, all since the first event).
         const newest = start + processed;
-        const openWindows = Math.floor(newest / 60_000) - Math.floor(wm / 60_000) + 1;
+        const oldest = Math.max(wm, start);
+        const openWindows = Math.floor(newest / 60_000) - Math.floor(oldest / 60_000) + 1;
         if (p.batchId % 25 === 0)
           samples.push({
             events: processed,
@@ -124,6 +127,11 @@ const out = {
     cpu: cpus()[0]?.model,
     memoryGB: Math.round(totalmem() / 2 ** 30),
     note: 'shared with other work while measured',
+    /** 1, 5 and 15 minute load averages when the run started and ended. */
+    loadAverage: {
+      start: loadBefore.map((l) => Math.round(l * 100) / 100),
+      end: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
   },
   date: new Date().toISOString(),
 };

@@ -2,25 +2,34 @@
 //! mismatch messages), and turning stored files plus partition values back into table rows.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::Arc;
 
 use deltalake::arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
 use deltalake::arrow::compute::{cast_with_options, CastOptions};
 use deltalake::arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef, TimeUnit};
-use deltalake::arrow::ipc::reader::StreamReader;
+use deltalake::arrow::buffer::Buffer;
+use deltalake::arrow::error::ArrowError;
+use deltalake::arrow::ipc::reader::StreamDecoder;
 use deltalake::arrow::ipc::writer::StreamWriter;
 
 use crate::errors::{At, PkError, PkResult};
 
-/// Decode an Arrow IPC stream into its schema and batches.
-pub fn decode_ipc(path: &str, bytes: &[u8]) -> PkResult<(SchemaRef, Vec<RecordBatch>)> {
-    let reader = StreamReader::try_new(Cursor::new(bytes), None)
-        .map_err(|e| PkError::invalid(path, format!("{path}: batch is not an Arrow IPC stream: {e}")))?;
-    let schema = reader.schema();
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| PkError::invalid(path, format!("{path}: corrupt Arrow IPC stream: {e}")))?;
+/// Decode an Arrow IPC stream into its schema and batches. Arrays borrow `bytes` (no copy) unless
+/// a buffer is misaligned for its type (then only that buffer is copied).
+pub fn decode_ipc(path: &str, bytes: Buffer) -> PkResult<(SchemaRef, Vec<RecordBatch>)> {
+    let invalid = |e: ArrowError| PkError::invalid(path, format!("{path}: batch is not a valid Arrow IPC stream: {e}"));
+    let mut decoder = StreamDecoder::new();
+    let mut rest = bytes;
+    let mut batches = Vec::new();
+    while !rest.is_empty() {
+        if let Some(batch) = decoder.decode(&mut rest).map_err(invalid)? {
+            batches.push(batch);
+        }
+    }
+    decoder.finish().map_err(invalid)?;
+    let schema = decoder
+        .schema()
+        .ok_or_else(|| PkError::invalid(path, format!("{path}: batch is not an Arrow IPC stream: no schema message")))?;
     Ok((schema, batches))
 }
 
@@ -93,21 +102,19 @@ fn cast_column(path: &str, name: &str, column: &ArrayRef, to: &DataType) -> PkRe
     })
 }
 
-/// Result of fitting a micro-batch to a table.
+/// Result of fitting a micro-batch's schema to a table.
 pub struct Fitted {
     pub schema: SchemaRef,
-    pub batches: Vec<RecordBatch>,
     /// Columns added by schema merging (empty when the table schema is unchanged).
     pub added: Vec<String>,
 }
 
-/// Fit incoming batches to the table schema: reorder columns, widen lossless types, fill missing
-/// nullable columns with nulls, and (with `merge_schema`) append new nullable columns. Anything
-/// else is a `SCHEMA_MISMATCH` naming the column.
+/// The schema incoming batches are written in: the table's, with (`merge_schema`) new nullable
+/// columns appended. Batch columns are reordered, widened losslessly and missing nullable columns
+/// filled with nulls by [`fit_batches`]; anything else is a `SCHEMA_MISMATCH` naming the column.
 pub fn fit_to_table(
     path: &str,
     input: &SchemaRef,
-    batches: &[RecordBatch],
     table: &SchemaRef,
     merge_schema: bool,
 ) -> PkResult<Fitted> {
@@ -150,11 +157,12 @@ pub fn fit_to_table(
         }
     }
     let schema: SchemaRef = Arc::new(Schema::new_with_metadata(fields, table.metadata().clone()));
-    let fitted = batches
-        .iter()
-        .map(|batch| fit_batch(path, batch, &schema))
-        .collect::<PkResult<Vec<_>>>()?;
-    Ok(Fitted { schema, batches: fitted, added })
+    Ok(Fitted { schema, added })
+}
+
+/// Fit batches to a schema [`fit_to_table`] produced for their (shared) input schema.
+pub fn fit_batches(path: &str, batches: &[RecordBatch], schema: &SchemaRef) -> PkResult<Vec<RecordBatch>> {
+    batches.iter().map(|batch| fit_batch(path, batch, schema)).collect()
 }
 
 fn fit_batch(path: &str, batch: &RecordBatch, schema: &SchemaRef) -> PkResult<RecordBatch> {

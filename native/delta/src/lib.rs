@@ -11,10 +11,15 @@ mod info;
 mod log;
 mod protocol;
 mod read;
+mod session;
 mod table;
 mod write;
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
@@ -50,7 +55,7 @@ pub async fn create_table(path: String, schema_json: String, options: Option<Cre
     .await
 }
 
-/// Options of `write`.
+/// Options of `write` and `beginWrite`.
 #[napi(object)]
 pub struct WriteOptions {
     /// `"append"` (default) or `"overwrite"`.
@@ -62,6 +67,12 @@ pub struct WriteOptions {
     /// Monotonic batch version; the write is skipped when the table already holds this
     /// version (or a later one) for `appId`.
     pub app_version: Option<i64>,
+    /// Start a new data file once one reaches this many bytes (default: the table's
+    /// `delta.targetFileSize`, else one file per write and partition).
+    pub target_file_size: Option<i64>,
+    /// Write a log checkpoint when the new version is a multiple of this (default: the table's
+    /// `delta.checkpointInterval`, else 100).
+    pub checkpoint_interval: Option<i64>,
 }
 
 /// Outcome of `write`.
@@ -75,6 +86,69 @@ pub struct WriteResult {
     pub rows: i64,
     /// Columns added by schema merging.
     pub added_columns: Vec<String>,
+    /// Milliseconds the addon spent on this write (decoding, parquet, commit), not counting
+    /// time waiting for the next chunk.
+    pub native_ms: f64,
+}
+
+fn write_request(path: &str, options: Option<WriteOptions>) -> Result<session::WriteRequest, PkError> {
+    let o = options.unwrap_or(WriteOptions {
+        mode: None,
+        merge_schema: None,
+        app_id: None,
+        app_version: None,
+        target_file_size: None,
+        checkpoint_interval: None,
+    });
+    let mode = match o.mode.as_deref() {
+        None | Some("append") => session::Mode::Append,
+        Some("overwrite") => session::Mode::Overwrite,
+        Some(other) => return Err(PkError::invalid(path, format!("unknown write mode `{other}`"))),
+    };
+    let app = match (o.app_id, o.app_version) {
+        (Some(id), Some(v)) if !id.is_empty() => Some((id, v)),
+        (None, None) => None,
+        _ => return Err(PkError::invalid(path, "appId and appVersion must be given together")),
+    };
+    let positive = |name: &str, v: Option<i64>| match v {
+        None => Ok(None),
+        Some(n) if n > 0 => Ok(Some(n as u64)),
+        Some(n) => Err(PkError::invalid(path, format!("{path}: {name} must be a positive integer, got {n}"))),
+    };
+    Ok(session::WriteRequest {
+        mode,
+        merge_schema: o.merge_schema.unwrap_or(false),
+        app,
+        target_file_size: positive("targetFileSize", o.target_file_size)?,
+        checkpoint_interval: positive("checkpointInterval", o.checkpoint_interval)?,
+    })
+}
+
+fn write_result(out: session::WriteOutcome) -> WriteResult {
+    WriteResult {
+        version: out.version,
+        skipped: out.skipped,
+        files_added: out.files_added as u32,
+        rows: out.rows as i64,
+        added_columns: out.added_columns,
+        native_ms: out.busy.as_secs_f64() * 1000.0,
+    }
+}
+
+/// The bytes of a JS buffer as an Arrow buffer, without copying: the Arrow buffer holds the napi
+/// reference, so the JS memory stays alive until the last array decoded from it is dropped (napi
+/// releases references dropped on other threads on the JS thread). JS must not change the bytes
+/// during the call; pipekit hands over fresh buffers it never touches again.
+pub(crate) fn js_bytes(bytes: Buffer) -> deltalake::arrow::buffer::Buffer {
+    let len = bytes.len();
+    match NonNull::new(bytes.as_ptr() as *mut u8) {
+        Some(ptr) if len > 0 => {
+            let owner = Arc::new(AssertUnwindSafe(bytes));
+            // SAFETY: `ptr..ptr+len` is the buffer's memory, kept alive by `owner`.
+            unsafe { deltalake::arrow::buffer::Buffer::from_custom_allocation(ptr, len, owner) }
+        }
+        _ => deltalake::arrow::buffer::Buffer::from_vec(Vec::<u8>::new()),
+    }
 }
 
 /// Write one micro-batch (Arrow IPC stream bytes) as one commit.
@@ -82,26 +156,86 @@ pub struct WriteResult {
 pub async fn write(path: String, ipc: Buffer, options: Option<WriteOptions>) -> napi::Result<WriteResult> {
     let p = path.clone();
     guard(&p, async move {
-        let o = options.unwrap_or(WriteOptions { mode: None, merge_schema: None, app_id: None, app_version: None });
-        let mode = match o.mode.as_deref() {
-            None | Some("append") => write::Mode::Append,
-            Some("overwrite") => write::Mode::Overwrite,
-            Some(other) => return Err(PkError::invalid(&path, format!("unknown write mode `{other}`"))),
-        };
-        let app = match (o.app_id, o.app_version) {
-            (Some(id), Some(v)) if !id.is_empty() => Some((id, v)),
-            (None, None) => None,
-            _ => return Err(PkError::invalid(&path, "appId and appVersion must be given together")),
-        };
-        let req = write::WriteRequest { mode, merge_schema: o.merge_schema.unwrap_or(false), app };
-        let out = write::write(&path, &ipc, req).await?;
-        Ok(WriteResult {
-            version: out.version,
-            skipped: out.skipped,
-            files_added: out.files_added as u32,
-            rows: out.rows as i64,
-            added_columns: out.added_columns,
-        })
+        let req = write_request(&path, options)?;
+        session::write(&path, js_bytes(ipc), req).await.map(write_result)
+    })
+    .await
+}
+
+type SessionSlot = Arc<tokio::sync::Mutex<Option<Box<session::Session>>>>;
+
+/// Writes begun with `beginWrite` and not yet finished or aborted, by id.
+static SESSIONS: LazyLock<Mutex<HashMap<u32, SessionSlot>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static NEXT_SESSION: AtomicU32 = AtomicU32::new(1);
+
+fn session_slot(id: u32, remove: bool) -> Result<SessionSlot, PkError> {
+    let mut map = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
+    let slot = if remove { map.remove(&id) } else { map.get(&id).cloned() };
+    slot.ok_or_else(|| PkError::invalid("", format!("no write in progress with id {id}")))
+}
+
+/// Outcome of `beginWrite`.
+#[napi(object)]
+pub struct BeginResult {
+    /// The write to pass chunks to, or null when the batch is already committed (skipped).
+    pub id: Option<u32>,
+    /// When skipped: the table's current version.
+    pub version: i64,
+}
+
+/// Begin one commit fed in chunks (`writeChunk`, then `finishWrite` or `abortWrite`). Holds the
+/// table's in-process lock until it ends; checks the application transaction first.
+#[napi]
+pub async fn begin_write(path: String, options: Option<WriteOptions>) -> napi::Result<BeginResult> {
+    let p = path.clone();
+    guard(&p, async move {
+        let req = write_request(&path, options)?;
+        match session::begin(&path, req).await? {
+            session::Begun::Skipped(version) => Ok(BeginResult { id: None, version }),
+            session::Begun::Session(s) => {
+                let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
+                let slot = Arc::new(tokio::sync::Mutex::new(Some(s)));
+                SESSIONS.lock().unwrap_or_else(|e| e.into_inner()).insert(id, slot);
+                Ok(BeginResult { id: Some(id), version: -1 })
+            }
+        }
+    })
+    .await
+}
+
+/// Stream one chunk (Arrow IPC stream bytes) of a begun write into its data files.
+#[napi]
+pub async fn write_chunk(id: u32, ipc: Buffer) -> napi::Result<()> {
+    guard("", async move {
+        let slot = session_slot(id, false)?;
+        let mut s = slot.lock().await;
+        let s = s.as_mut().ok_or_else(|| PkError::invalid("", format!("write {id} has ended")))?;
+        s.push(js_bytes(ipc)).await
+    })
+    .await
+}
+
+/// Commit a begun write.
+#[napi]
+pub async fn finish_write(id: u32) -> napi::Result<WriteResult> {
+    guard("", async move {
+        let slot = session_slot(id, true)?;
+        let s = slot.lock().await.take().ok_or_else(|| PkError::invalid("", format!("write {id} has ended")))?;
+        s.finish().await.map(write_result)
+    })
+    .await
+}
+
+/// Abandon a begun write: nothing is committed and the table is released.
+#[napi]
+pub async fn abort_write(id: u32) -> napi::Result<()> {
+    guard("", async move {
+        if let Ok(slot) = session_slot(id, true) {
+            if let Some(s) = slot.lock().await.take() {
+                s.abort();
+            }
+        }
+        Ok(())
     })
     .await
 }
@@ -211,13 +345,16 @@ pub struct CompactResult {
     pub files_removed: u32,
 }
 
-/// Rewrite small files (below `targetSize` bytes) of each partition into larger ones.
+/// Rewrite small files (below the target size: `targetSize` bytes, else the table's
+/// `delta.targetFileSize`, else 128 MiB) of each partition into files of about that size.
 #[napi]
 pub async fn compact(path: String, target_size: Option<i64>) -> napi::Result<CompactResult> {
     let p = path.clone();
     guard(&p, async move {
-        let size = target_size.unwrap_or(128 * 1024 * 1024);
-        let size = u64::try_from(size).map_err(|_| PkError::invalid(&path, "targetSize must be positive"))?;
+        let size = match target_size {
+            None => None,
+            Some(n) => Some(u64::try_from(n).map_err(|_| PkError::invalid(&path, "targetSize must be positive"))?),
+        };
         let out = write::compact(&path, size).await?;
         Ok(CompactResult {
             version: out.version,

@@ -265,7 +265,7 @@ pub async fn vacuum(path: &str, req: VacuumRequest) -> PkResult<Vec<String>> {
         specified_retention_millis: specified_ms,
         default_retention_millis: default_ms,
     };
-    crate::write::commit(path, table, Vec::new(), start, CommitProperties::default()).await?;
+    crate::write::commit(path, table, Vec::new(), start, CommitProperties::default(), None).await?;
     let store = table.object_store();
     let mut deleted = Vec::with_capacity(metrics.files_deleted.len());
     for file in metrics.files_deleted {
@@ -276,6 +276,6 @@ pub async fn vacuum(path: &str, req: VacuumRequest) -> PkResult<Vec<String>> {
         }
     }
     let end = DeltaOperation::VacuumEnd { status: "COMPLETED".to_string() };
-    crate::write::commit(path, table, Vec::new(), end, CommitProperties::default()).await?;
+    crate::write::commit(path, table, Vec::new(), end, CommitProperties::default(), None).await?;
     Ok(deleted)
 }

@@ -1,69 +1,27 @@
-//! Writes without DataFusion: parquet files come from delta-rs' `RecordBatchWriter`, and the
-//! commit (appends, overwrites as Add + Remove, schema evolution as a new Metadata action,
-//! compaction as `dataChange=false` rewrites) is assembled here and handed to `CommitBuilder`.
+//! Commits without DataFusion: parquet files come from delta-rs' `RecordBatchWriter`, and the
+//! commit (appends and overwrites are assembled in `session.rs`; compaction here, as
+//! `dataChange=false` rewrites) is handed to `CommitBuilder`.
 
 use std::collections::BTreeMap;
 
 use deltalake::arrow::array::RecordBatch;
-use deltalake::arrow::datatypes::SchemaRef;
-use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake::kernel::transaction::{CommitBuilder, CommitProperties};
-use deltalake::kernel::{Action, Add, MetadataExt, StructType, Transaction};
-use deltalake::protocol::{DeltaOperation, SaveMode};
+use deltalake::kernel::{Action, Add};
+use deltalake::protocol::DeltaOperation;
 use deltalake::writer::{DeltaWriter, RecordBatchWriter};
 use deltalake::DeltaTable;
 use url::Url;
 
-use crate::arrow_conv::{decode_ipc, fit_to_table};
 use crate::errors::{At, PkError, PkResult};
 use crate::protocol::CommitTarget;
 use crate::read::{read_file, FileRef};
+use crate::session::table_target_file_size;
 use crate::table::{arrow_schema, existing_table_url, lock_table, partition_columns, refresh};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Append,
-    Overwrite,
-}
-
-pub struct WriteRequest {
-    pub mode: Mode,
-    pub merge_schema: bool,
-    pub app: Option<(String, i64)>,
-}
-
-pub struct WriteOutcome {
-    pub version: i64,
-    pub skipped: bool,
-    pub files_added: usize,
-    pub rows: usize,
-    pub added_columns: Vec<String>,
-}
-
-fn current_version(table: &DeltaTable) -> i64 {
-    table.version().map(|v| v as i64).unwrap_or(0)
-}
-
-/// Write parquet files for `batches` (in `schema`) and return their Add actions.
-async fn write_files(
-    path: &str,
-    url: &Url,
-    table: &DeltaTable,
-    schema: &SchemaRef,
-    evolved: bool,
-    batches: Vec<RecordBatch>,
-    target_file_size: Option<u64>,
-) -> PkResult<Vec<Add>> {
-    let mut writer = if evolved {
-        // The table's writer would reject the new columns; a writer for the merged schema
-        // over the same storage produces files in the new layout.
-        RecordBatchWriter::try_new(url.as_str(), schema.clone(), Some(partition_columns(path, table)?), None).at(path)?
-    } else {
-        RecordBatchWriter::for_table(table).at(path)?
-    };
-    if let Some(size) = target_file_size {
-        writer = writer.with_target_file_size(size);
-    }
+/// Write parquet files for `batches` (in the table's schema), rolling files at `target_size`
+/// bytes, and return their Add actions.
+async fn write_files(path: &str, table: &DeltaTable, batches: Vec<RecordBatch>, target_size: u64) -> PkResult<Vec<Add>> {
+    let mut writer = RecordBatchWriter::for_table(table).at(path)?.with_target_file_size(target_size);
     for batch in batches {
         if batch.num_rows() > 0 {
             writer.write(batch).await.at(path)?;
@@ -72,89 +30,34 @@ async fn write_files(
     writer.flush().await.at(path)
 }
 
+/// Commit `actions` as the next version and bring `table` to it. A log checkpoint follows when
+/// the version is a multiple of the checkpoint interval: `checkpoint_interval`, else the table's
+/// `delta.checkpointInterval`, else 100. (Spark's rule; delta-rs' own hook, which checkpoints one
+/// version earlier, is switched off so every commit here follows one rule.)
 pub(crate) async fn commit(
     path: &str,
     table: &mut DeltaTable,
     actions: Vec<Action>,
     operation: DeltaOperation,
     properties: CommitProperties,
+    checkpoint_interval: Option<u64>,
 ) -> PkResult<i64> {
     let target = CommitTarget::new(path, table.snapshot().at(path)?)?;
-    let finalized = CommitBuilder::from(properties)
+    let finalized = CommitBuilder::from(properties.with_create_checkpoint(false))
         .with_actions(actions)
         .build(Some(&target), table.log_store(), operation)
         .await
         .at(path)?;
-    let version = finalized.version() as i64;
-    table.update_state().await.at(path)?;
-    Ok(version)
-}
-
-/// Append or overwrite one micro-batch given as Arrow IPC stream bytes.
-pub async fn write(path: &str, ipc: &[u8], req: WriteRequest) -> PkResult<WriteOutcome> {
-    let (input_schema, batches) = decode_ipc(path, ipc)?;
-    let url = existing_table_url(path)?;
-    let mut guard = lock_table(&url).await;
-    let result = write_locked(path, &url, &mut guard, &input_schema, batches, req).await;
-    if result.is_err() {
-        // Drop the cached handle: the next writer reloads from the log.
-        *guard = None;
+    let version = finalized.version();
+    // The commit's post-commit step already brought a snapshot to this version.
+    table.state = Some(finalized.snapshot);
+    let interval = checkpoint_interval.unwrap_or_else(|| {
+        table.snapshot().ok().and_then(|s| s.table_config().checkpoint_interval).map_or(100, |n| n.get())
+    });
+    if version > 0 && interval > 0 && version % interval == 0 {
+        deltalake::checkpoints::create_checkpoint(table, None).await.at(path)?;
     }
-    result
-}
-
-async fn write_locked(
-    path: &str,
-    url: &Url,
-    slot: &mut Option<DeltaTable>,
-    input_schema: &SchemaRef,
-    batches: Vec<RecordBatch>,
-    req: WriteRequest,
-) -> PkResult<WriteOutcome> {
-    let table = refresh(slot, path, url).await?;
-    if let Some((app_id, app_version)) = &req.app {
-        let log_store = table.log_store();
-        let committed = table.snapshot().at(path)?.transaction_version(log_store.as_ref(), app_id).await.at(path)?;
-        if committed.is_some_and(|v| v >= *app_version) {
-            return Ok(WriteOutcome {
-                version: current_version(table),
-                skipped: true,
-                files_added: 0,
-                rows: 0,
-                added_columns: Vec::new(),
-            });
-        }
-    }
-    let table_schema = arrow_schema(path, table)?;
-    let fitted = fit_to_table(path, input_schema, &batches, &table_schema, req.merge_schema)?;
-    let evolved = !fitted.added.is_empty();
-    let rows = fitted.batches.iter().map(RecordBatch::num_rows).sum();
-    let partition_by = partition_columns(path, table)?;
-    let adds = write_files(path, url, table, &fitted.schema, evolved, fitted.batches, None).await?;
-    let files_added = adds.len();
-
-    let mut actions: Vec<Action> = adds.into_iter().map(Action::Add).collect();
-    if req.mode == Mode::Overwrite {
-        for view in table.snapshot().at(path)?.log_data() {
-            actions.push(Action::Remove(view.remove_action(true)));
-        }
-    }
-    if evolved {
-        let schema: StructType = fitted.schema.as_ref().try_into_kernel().at(path)?;
-        let metadata = table.snapshot().at(path)?.metadata().clone().with_schema(&schema).at(path)?;
-        actions.push(Action::Metadata(metadata));
-    }
-    let mut properties = CommitProperties::default();
-    if let Some((app_id, app_version)) = &req.app {
-        properties = properties.with_application_transaction(Transaction::new(app_id, *app_version));
-    }
-    let operation = DeltaOperation::Write {
-        mode: if req.mode == Mode::Overwrite { SaveMode::Overwrite } else { SaveMode::Append },
-        partition_by: (!partition_by.is_empty()).then_some(partition_by),
-        predicate: None,
-    };
-    let version = commit(path, table, actions, operation, properties).await?;
-    Ok(WriteOutcome { version, skipped: false, files_added, rows, added_columns: fitted.added })
+    Ok(version as i64)
 }
 
 pub struct CompactOutcome {
@@ -163,10 +66,14 @@ pub struct CompactOutcome {
     pub files_removed: usize,
 }
 
-/// Rewrite, per partition, the files smaller than `target_size` into files of about that size.
+/// Target size of `compact` when neither the call nor the table (`delta.targetFileSize`) sets one.
+pub const DEFAULT_COMPACT_TARGET: u64 = 128 * 1024 * 1024;
+
+/// Rewrite, per partition, the files smaller than the target size (`target_size`, else the
+/// table's `delta.targetFileSize`, else 128 MiB) into files of about that size.
 /// The commit marks every action `dataChange=false`, so streaming readers skip it.
-pub async fn compact(path: &str, target_size: u64) -> PkResult<CompactOutcome> {
-    if target_size == 0 {
+pub async fn compact(path: &str, target_size: Option<u64>) -> PkResult<CompactOutcome> {
+    if target_size == Some(0) {
         return Err(PkError::invalid(path, "targetSize must be positive"));
     }
     let url = existing_table_url(path)?;
@@ -182,9 +89,10 @@ async fn compact_locked(
     path: &str,
     url: &Url,
     slot: &mut Option<DeltaTable>,
-    target_size: u64,
+    target_size: Option<u64>,
 ) -> PkResult<CompactOutcome> {
     let table = refresh(slot, path, url).await?;
+    let target_size = target_size.or_else(|| table_target_file_size(table)).unwrap_or(DEFAULT_COMPACT_TARGET);
     let partition_cols = partition_columns(path, table)?;
     let schema = arrow_schema(path, table)?;
     // Group small files by partition; BTreeMap keeps the order deterministic.
@@ -209,7 +117,7 @@ async fn compact_locked(
         for (file, _) in &files {
             batches.extend(read_file(path, table, file, &partition_cols, &schema).await?);
         }
-        let adds = write_files(path, url, table, &schema, false, batches, Some(target_size)).await?;
+        let adds = write_files(path, table, batches, target_size).await?;
         files_added += adds.len();
         files_removed += files.len();
         actions.extend(adds.into_iter().map(|mut add| {
@@ -222,6 +130,6 @@ async fn compact_locked(
         return Ok(CompactOutcome { version: None, files_added: 0, files_removed: 0 });
     }
     let operation = DeltaOperation::Optimize { predicate: None, target_size: target_size as i64 };
-    let version = commit(path, table, actions, operation, CommitProperties::default()).await?;
+    let version = commit(path, table, actions, operation, CommitProperties::default(), None).await?;
     Ok(CompactOutcome { version: Some(version), files_added, files_removed })
 }

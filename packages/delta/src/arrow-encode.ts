@@ -5,7 +5,6 @@ import {
   type DataType as ArrowType,
   Binary,
   Bool,
-  type Data,
   DateDay,
   Decimal,
   Float32,
@@ -25,6 +24,16 @@ import {
   tableToIPC,
   Utf8,
 } from 'apache-arrow';
+import { type ColumnSink, encodeColumns } from './arrow-columns.js';
+import {
+  decimalWords,
+  EncodeError,
+  fail,
+  toBigInt,
+  toDayMillis,
+  toInteger,
+  toMillis,
+} from './arrow-values.js';
 import { DeltaError } from './delta-errors.js';
 import { decimalParts } from './delta-schema.js';
 
@@ -92,81 +101,7 @@ export function arrowSchema(schema: Schema): ArrowSchema {
   return new ArrowSchema(schema.fields.map(arrowField));
 }
 
-class EncodeError extends Error {}
-
-const fail = (where: string, message: string): never => {
-  throw new EncodeError(`${where}: ${message}`);
-};
-
-function toMillis(v: unknown, where: string): number {
-  const ms =
-    v instanceof Date
-      ? v.getTime()
-      : typeof v === 'string'
-        ? Date.parse(v)
-        : typeof v === 'number'
-          ? v
-          : NaN;
-  if (!Number.isFinite(ms))
-    fail(where, `expected a Date, ISO string or epoch ms, got ${String(v)}`);
-  return Math.round(ms);
-}
-
-function toDayMillis(v: unknown, where: string): number {
-  // 'YYYY-MM-DD' parses as UTC midnight; Dates are truncated to their UTC day.
-  const ms = toMillis(v, where);
-  return Math.floor(ms / 86_400_000) * 86_400_000;
-}
-
-function toInteger(v: unknown, where: string, bits: 8 | 16 | 32): number {
-  if (typeof v !== 'number' || !Number.isInteger(v))
-    fail(where, `expected an integer, got ${String(v)}`);
-  const n = v as number;
-  const limit = 2 ** (bits - 1);
-  if (n < -limit || n >= limit) fail(where, `${n} does not fit in ${bits} bits`);
-  return n;
-}
-
-function toBigInt(v: unknown, where: string): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  return fail(where, `expected a safe integer or bigint, got ${String(v)}`);
-}
-
-/** Scaled two's-complement 128-bit little-endian words of a decimal value. */
-export function decimalWords(
-  v: unknown,
-  precision: number,
-  scale: number,
-  where: string,
-): Uint32Array {
-  let text: string;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || Math.abs(v) >= 1e21) fail(where, `cannot store ${v} as decimal`);
-    text = v.toFixed(scale);
-  } else if (typeof v === 'bigint') {
-    text = `${v}${scale > 0 ? `.${'0'.repeat(scale)}` : ''}`;
-  } else if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) {
-    const [int = '0', frac = ''] = v.split('.');
-    if (frac.length > scale) fail(where, `${v} has more than ${scale} decimal places`);
-    text = `${int}.${frac.padEnd(scale, '0')}`;
-  } else {
-    return fail(where, `expected a number, bigint or decimal string, got ${String(v)}`);
-  }
-  const negative = text.startsWith('-');
-  const digits = text
-    .replace(/^-/, '')
-    .replace('.', '')
-    .replace(/^0+(?=\d)/, '');
-  if (digits.length > precision) fail(where, `${text} exceeds decimal(${precision},${scale})`);
-  let unscaled = BigInt(digits) * (negative ? -1n : 1n);
-  if (unscaled < 0n) unscaled += 1n << 128n;
-  const words = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) {
-    words[i] = Number((unscaled >> BigInt(32 * i)) & 0xffffffffn);
-  }
-  return words;
-}
+export { decimalWords };
 
 /** Convert one JS value into what the apache-arrow builder of `t` expects. */
 function prepare(v: unknown, t: DataType, nullable: boolean, where: string): unknown {
@@ -231,23 +166,37 @@ function prepare(v: unknown, t: DataType, nullable: boolean, where: string): unk
   }
 }
 
-function column(rows: readonly Row[], f: Field): Data {
+/** A struct, array or map column through apache-arrow's builders. */
+function builtSink(f: Field, _length: number, base: number): ColumnSink {
   const builder = makeBuilder({ type: arrowType(f.type), nullValues: [null, undefined] });
-  rows.forEach((row, i) => {
-    builder.append(prepare(row[f.name], f.type, f.nullable, `row ${i}, column ${f.name}`) as never);
-  });
-  const data = builder.flush();
-  builder.finish();
-  return data;
+  return {
+    put(v, i) {
+      builder.append(prepare(v, f.type, f.nullable, `row ${base + i}, column ${f.name}`) as never);
+    },
+    finish() {
+      const data = builder.flush();
+      builder.finish();
+      return data;
+    },
+  };
 }
 
 /** Rows as an apache-arrow `Table` in the given schema. Unknown keys in rows are ignored. */
 export function rowsToArrowTable(rows: readonly Row[], schema: Schema): Table {
+  return rangeToArrowTable(rows, 0, rows.length, schema);
+}
+
+function rangeToArrowTable(
+  rows: readonly Row[],
+  start: number,
+  end: number,
+  schema: Schema,
+): Table {
   const aSchema = arrowSchema(schema);
-  const children = schema.fields.map((f) => column(rows, f));
+  const children = encodeColumns(rows, start, end, schema.fields, builtSink);
   const data = makeData({
     type: new Struct(aSchema.fields),
-    length: rows.length,
+    length: end - start,
     nullCount: 0,
     children,
   });
@@ -268,8 +217,19 @@ export function rowsToArrowTable(rows: readonly Row[], schema: Schema): Table {
  * });
  */
 export function encodeRows(rows: readonly Row[], schema: Schema, tablePath = ''): Uint8Array {
+  return encodeRowRange(rows, 0, rows.length, schema, tablePath);
+}
+
+/** {@link encodeRows} of `rows[start..end)`; error messages give row indexes in `rows`. */
+export function encodeRowRange(
+  rows: readonly Row[],
+  start: number,
+  end: number,
+  schema: Schema,
+  tablePath = '',
+): Uint8Array {
   try {
-    return tableToIPC(rowsToArrowTable(rows, schema), 'stream');
+    return tableToIPC(rangeToArrowTable(rows, start, end, schema), 'stream');
   } catch (e) {
     if (e instanceof EncodeError) {
       throw new DeltaError('SCHEMA_MISMATCH', tablePath, `${tablePath}: ${e.message}`, {

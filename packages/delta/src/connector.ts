@@ -4,6 +4,8 @@
  * - Sink: one commit per micro-batch. With a checkpoint, each batch is written with
  *   `appId = queryId` and `appVersion = batchId`, so a batch replayed after a crash is skipped by
  *   the table (exactly once). The table is created from the first batch's schema when missing.
+ *   `targetFileSize` rolls data files within a batch; `checkpointInterval` checkpoints the log
+ *   after commits whose version is a multiple of it.
  * - Source: a version of the table as one bounded batch, or (`stream: true`) one micro-batch per
  *   new commit; offsets are table versions.
  */
@@ -58,6 +60,8 @@ export class DeltaWriter implements SinkWriter {
       mergeSchema: this.spec.mergeSchema,
       ...(this.spec.mergeSchema && batch.schema ? { schema: batch.schema } : {}),
       ...idempotence,
+      targetFileSize: this.spec.targetFileSize,
+      checkpointInterval: this.spec.checkpointInterval,
     });
     this.lastWrite = result;
     if (result.skipped) {
@@ -67,10 +71,17 @@ export class DeltaWriter implements SinkWriter {
       );
       return;
     }
-    const every = this.spec.checkpointInterval;
-    if (every !== undefined && result.version > 0 && result.version % every === 0) {
-      await this.table.checkpoint();
-    }
+    this.ctx.logger.debug(
+      {
+        table: this.spec.path,
+        batchId: batch.batchId,
+        version: result.version,
+        rows: result.rows,
+        files: result.filesAdded,
+        ...result.timings,
+      },
+      'delta sink: batch committed',
+    );
   }
 
   private async ensureTable(batch: SinkBatch): Promise<void> {
@@ -83,10 +94,16 @@ export class DeltaWriter implements SinkWriter {
           `delta sink ${this.ctx.nodeId}: ${this.spec.path} holds no table and the rows have no known schema to create it from; declare the source schema or create the table first`,
         );
       }
+      // The target file size is recorded on the table, so `pipe delta optimize` (and other
+      // writers) aim at the same size; explicit properties win.
+      const size = this.spec.targetFileSize;
       await DeltaTable.create(this.spec.path, {
         schema: batch.schema,
         partitionBy: this.spec.partitionBy,
-        ...(this.spec.properties ? { properties: this.spec.properties } : {}),
+        properties: {
+          ...(size === undefined ? {} : { 'delta.targetFileSize': String(size) }),
+          ...this.spec.properties,
+        },
         ifExists: 'ignore',
       });
     }

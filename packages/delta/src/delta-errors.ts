@@ -53,10 +53,13 @@ export function fromNativeError(error: unknown, tablePath: string): DeltaError {
     try {
       const body = JSON.parse(message.slice(at + reasonPrefix.length)) as Record<string, unknown>;
       const code = typeof body.code === 'string' && codes.has(body.code) ? body.code : 'INTERNAL';
+      // Errors about a write's id (not its table) come without a path: the caller knows it.
+      const named = typeof body.tablePath === 'string' && body.tablePath !== '';
+      const text = typeof body.message === 'string' ? body.message : message;
       return new DeltaError(
         code as DeltaErrorCode,
-        typeof body.tablePath === 'string' ? body.tablePath : tablePath,
-        typeof body.message === 'string' ? body.message : message,
+        named ? (body.tablePath as string) : tablePath,
+        named ? text : `${tablePath}: ${text}`,
         { cause: error },
       );
     } catch {

@@ -1,10 +1,9 @@
 import type { Row, Schema } from '@pipekit/core';
 import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { arrowTableToRows, decodeRows } from './arrow-decode.js';
-import { encodeRows } from './arrow-encode.js';
-import { DeltaError } from './delta-errors.js';
 import { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
-import { asBuffer, callNative, native } from './native.js';
+import { callNative, native } from './native.js';
+import { writeIpc, writeRows } from './write-rows.js';
 
 /** Options of {@link DeltaTable.create}. */
 export interface CreateTableOptions {
@@ -28,6 +27,29 @@ export interface WriteOptions {
   readonly appVersion?: number;
   /** Schema of the rows; defaults to the table's schema. Needed with `mergeSchema`. */
   readonly schema?: Schema;
+  /**
+   * Start a new data file once one reaches about this many bytes (default: the table's
+   * `delta.targetFileSize`, else one file per write and partition).
+   */
+  readonly targetFileSize?: number;
+  /**
+   * Write a log checkpoint when the commit's version is a multiple of this (default: the table's
+   * `delta.checkpointInterval`, else 100).
+   */
+  readonly checkpointInterval?: number;
+}
+
+/** Where the time of a write went, in milliseconds. */
+export interface WriteTimings {
+  /** Encoding rows (or an apache-arrow table) as Arrow IPC on the JS thread; 0 for IPC bytes. */
+  readonly encodeMs: number;
+  /**
+   * Time the addon worked on the write (decoding, parquet, commit); for pipelined batches it
+   * overlaps `encodeMs`.
+   */
+  readonly nativeMs: number;
+  /** Time the JS thread waited for the addon: the write took `encodeMs + waitMs`. */
+  readonly waitMs: number;
 }
 
 /** Outcome of a write. */
@@ -39,6 +61,7 @@ export interface WriteResult {
   readonly filesAdded: number;
   readonly rows: number;
   readonly addedColumns: readonly string[];
+  readonly timings: WriteTimings;
 }
 
 /** Which version to read: a version number, or the newest version committed at or before a time. */
@@ -188,33 +211,24 @@ export class DeltaTable {
     return this.#schema;
   }
 
-  /** Write one micro-batch of rows as one commit. */
+  /**
+   * Write one micro-batch of rows as one commit. Batches of more than 32,768 rows are pipelined:
+   * each chunk of 16,384 is encoded while the addon writes the previous one into the data files;
+   * the commit comes after the last, so readers see all rows or none.
+   */
   async write(rows: readonly Row[], options: WriteOptions = {}): Promise<WriteResult> {
     const schema = options.schema ?? this.#schema ?? (await this.schema());
-    return this.writeIpc(encodeRows(rows, schema, this.path), options);
+    return this.written(await writeRows(this.path, rows, schema, options));
   }
 
   /** Write an apache-arrow table (or Arrow IPC stream bytes) as one commit. */
   async writeArrow(data: Table | Uint8Array, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.writeIpc(data instanceof Uint8Array ? data : tableToIPC(data, 'stream'), options);
+    const t = performance.now();
+    const ipc = data instanceof Uint8Array ? data : tableToIPC(data, 'stream');
+    return this.written(await writeIpc(this.path, ipc, options, performance.now() - t));
   }
 
-  private async writeIpc(ipc: Uint8Array, options: WriteOptions): Promise<WriteResult> {
-    if ((options.appId === undefined) !== (options.appVersion === undefined)) {
-      throw new DeltaError(
-        'INVALID_ARGUMENT',
-        this.path,
-        `${this.path}: appId and appVersion go together`,
-      );
-    }
-    const result = await callNative(this.path, () =>
-      native.write(this.path, asBuffer(ipc), {
-        mode: options.mode,
-        mergeSchema: options.mergeSchema,
-        appId: options.appId,
-        appVersion: options.appVersion,
-      }),
-    );
+  private written(result: WriteResult): WriteResult {
     if (result.addedColumns.length > 0) this.#schema = undefined;
     return result;
   }

@@ -13,6 +13,7 @@ export {
   arrowField,
   arrowSchema,
   arrowType,
+  encodeRowRange,
   encodeRows,
   rowsToArrowTable,
 } from './arrow-encode.js';
@@ -32,4 +33,5 @@ export {
   type VersionSelector,
   type WriteOptions,
   type WriteResult,
+  type WriteTimings,
 } from './delta-table.js';

@@ -42,7 +42,17 @@ export type KafkaConsumer = Pick<
   | 'on'
   | 'events'
 >;
-export type KafkaProducer = Pick<Producer, 'connect' | 'disconnect' | 'sendBatch' | 'transaction'>;
+export type KafkaProducer = Pick<
+  Producer,
+  'connect' | 'disconnect' | 'sendBatch' | 'transaction'
+> & {
+  /**
+   * Whether `sendBatch` calls (its own and its transactions') may be made before the earlier ones
+   * are answered: they are then sent in the order they were made, and none after a failed one.
+   * kafkajs' own producer does not promise that (a retried request can land after a later one).
+   */
+  readonly orderedSends?: boolean;
+};
 
 /** Makes a client from connection settings (brokers, TLS, SASL, retries). */
 export type KafkaClientFactory = (config: KafkaConfig) => KafkaClient;
@@ -148,15 +158,23 @@ export function kafkaConfig(
     logLevel: logLevel.WARN,
     logCreator:
       () =>
-      ({ level, log: entry }) => {
-        const { message, ...rest } = entry;
-        // Said for every producer with bounded retries, which pipekit wants: it retries whole
-        // batches itself, with a new producer (see docs/connectors/kafka.md).
-        if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        // kafkajs reports every failed connection attempt as an error; whether the pipeline fails
-        // is decided (and logged as an error) by pipekit's bounded retries, so these are warnings.
-        if (level <= logLevel.WARN) log.warn({ kafkajs: rest }, `kafkajs: ${message}`);
-        else log.debug({ kafkajs: rest }, `kafkajs: ${message}`);
-      },
+      ({ level, log: entry }) =>
+        logKafkajs(log, level, entry),
   };
+}
+
+/** Where a kafkajs log entry goes (the producer thread's entries come here too). */
+export function logKafkajs(
+  log: Logger,
+  level: logLevel,
+  entry: { readonly message: string; readonly [key: string]: unknown },
+): void {
+  const { message, ...rest } = entry;
+  // Said for every producer with bounded retries, which pipekit wants: it retries whole
+  // batches itself, with a new producer (see docs/connectors/kafka.md).
+  if (message.startsWith('Limiting retries for the idempotent producer')) return;
+  // kafkajs reports every failed connection attempt as an error; whether the pipeline fails
+  // is decided (and logged as an error) by pipekit's bounded retries, so these are warnings.
+  if (level <= logLevel.WARN) log.warn({ kafkajs: rest }, `kafkajs: ${message}`);
+  else log.debug({ kafkajs: rest }, `kafkajs: ${message}`);
 }

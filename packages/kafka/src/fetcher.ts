@@ -86,11 +86,13 @@ export class RangeFetcher {
       ]),
     );
     this.decode = decode;
-    // Records an earlier fetch brought beyond its range, where this read starts.
+    this.pending = [];
+    // Records an earlier fetch brought beyond its range, where this read starts: decoded once the
+    // fetch of what follows them is under way.
     for (const st of active.values()) {
       const { topic, partition, until } = st.range;
       st.next = this.ahead.take(topic, partition, st.next, until, (m, from, to) =>
-        decode(topic, partition, m, from, to, st.rows, st.bad),
+        this.pending.push({ st, messages: m, from, to }),
       );
     }
     this.active = active;
@@ -100,6 +102,7 @@ export class RangeFetcher {
       this.waiter = { resolve, reject };
     });
     this.applyPositions(consumer);
+    this.scheduleDecode();
     this.checkDone();
     const watchdog = setInterval(() => this.watch(), 1_000);
     // A stop lets the batch in flight finish (graceful stop), unless the read is stuck.
@@ -115,6 +118,8 @@ export class RangeFetcher {
       this.opts.signal.removeEventListener('abort', onAbort);
       this.waiter = null;
       this.active = new Map();
+      clearImmediate(this.decodeSoon ?? undefined);
+      this.decodeSoon = null;
       try {
         for (const st of active.values())
           consumer.pause([{ topic: st.range.topic, partitions: [st.range.partition] }]);
@@ -122,6 +127,7 @@ export class RangeFetcher {
         // The consumer crashed for good; the next read starts a new one.
       }
     }
+    this.decodePending();
     const rows: Row[] = [];
     const bad: BadRecord[] = [];
     for (const st of active.values()) {
@@ -165,6 +171,35 @@ export class RangeFetcher {
   }
 
   private decode: Decode = () => {};
+  /**
+   * Fetched records of the current read not decoded yet, in the order they came. `eachBatch` only
+   * queues them, so kafkajs sends its next fetch at once and the decoding overlaps with the
+   * broker's and the network's part of it.
+   */
+  private pending: {
+    st: PartitionState;
+    messages: readonly KafkaMessage[];
+    from: number;
+    to: number;
+  }[] = [];
+  private decodeSoon: ReturnType<typeof setImmediate> | null = null;
+
+  private scheduleDecode(): void {
+    if (this.decodeSoon !== null || this.pending.length === 0) return;
+    this.decodeSoon = setImmediate(() => {
+      this.decodeSoon = null;
+      this.decodePending();
+    });
+  }
+
+  private decodePending(): void {
+    const queue = this.pending;
+    this.pending = [];
+    for (const { st, messages, from, to } of queue) {
+      const { topic, partition } = st.range;
+      this.decode(topic, partition, messages, from, to, st.rows, st.bad);
+    }
+  }
 
   /** Starts the consumer (joining the group takes a while) before the first read needs it. */
   warmUp(topics: readonly string[]): void {
@@ -297,7 +332,10 @@ export class RangeFetcher {
     while (from < messages.length && Number(messages[from]!.offset) < st.next) from++;
     let to = from;
     while (to < messages.length && Number(messages[to]!.offset) < until) to++;
-    if (to > from) this.decode(topic, partition, messages, from, to, st.rows, st.bad);
+    if (to > from) {
+      this.pending.push({ st, messages, from, to });
+      this.scheduleDecode();
+    }
     const end = Number(batch.lastOffset()) + 1;
     // kafkajs fetched (and decoded) up to maxBytesPerPartition, whatever the range's end.
     if (end > until) this.ahead.keep(topic, partition, until, end, messages.slice(to));

@@ -19,6 +19,7 @@ import {
   type RetryOptions,
   type SecretResolver,
 } from './client.js';
+import { withProducerThread } from './producer-thread.js';
 import { KafkaWriter } from './sink.js';
 import { KafkaReader } from './source.js';
 
@@ -43,6 +44,7 @@ export {
   positionOf,
   rateLimit,
 } from './offsets.js';
+export { ProducerThread, withProducerThread } from './producer-thread.js';
 export { KafkaUnavailableError } from './retry.js';
 export { deadLetterHeaders } from './serialize.js';
 export { commitGroupOf, KafkaWriter, type KafkaWriterOptions, transactionalIdOf } from './sink.js';
@@ -60,6 +62,12 @@ export interface KafkaConnectorOptions {
    * exactly-once needs one; `always`; `never` (idempotent producer, at least once).
    */
   readonly transactions?: 'auto' | 'always' | 'never';
+  /**
+   * Run the sink's kafkajs producer in its own thread (default: true with the built-in kafkajs
+   * client; a `client` of your own always runs in the pipeline's thread). kafkajs encodes records
+   * in JavaScript; in its own thread that overlaps with the pipeline's work.
+   */
+  readonly producerThread?: boolean;
 }
 
 /** The sink's checkpoint location, when the runtime passes it (see docs/connectors/kafka.md). */
@@ -87,12 +95,21 @@ export function registerConnectors(
     );
     return new KafkaReader(spec, ctx, { client, retry });
   });
+  const producerThread = options.client === undefined && options.producerThread !== false;
   registry.registerSink('kafka', (spec, ctx) => {
-    const client = makeClient(
-      kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }),
-    );
+    const config = kafkaConfig(spec, {
+      clientId: `pipekit-${ctx.nodeId}`,
+      secrets,
+      retry,
+      logger: ctx.logger,
+    });
+    const client = makeClient(config);
     const mode = options.transactions ?? 'auto';
     const transactional = mode === 'always' || (mode === 'auto' && checkpointOf(ctx) !== null);
-    return new KafkaWriter(spec, ctx, { client, retry, transactional });
+    return new KafkaWriter(spec, ctx, {
+      client: producerThread ? withProducerThread(client, config, ctx.logger) : client,
+      retry,
+      transactional,
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { KafkaSinkSpec } from '@pipekit/core';
-import type { SinkBatch, SinkContext, SinkWriter } from '@pipekit/runtime';
+import type { Row, SinkBatch, SinkContext, SinkWriter } from '@pipekit/runtime';
 import { CompressionTypes, type Message, Partitioners, type Sender } from 'kafkajs';
 import type { KafkaAdmin, KafkaClient, KafkaProducer, RetryOptions } from './client.js';
 import { withRetry } from './retry.js';
@@ -10,6 +10,9 @@ import { messageEncoder, sizeOf } from './serialize.js';
  * `message.max.bytes` (1 MiB by default) even when every record of a send lands in one partition.
  */
 const sendBytes = 512 * 1024;
+
+/** Sends in flight to a producer that takes them in order (`orderedSends`, the producer thread). */
+const pipelineDepth = 3;
 
 export interface KafkaWriterOptions {
   readonly client: KafkaClient;
@@ -56,16 +59,23 @@ export class KafkaWriter implements SinkWriter {
   async writeBatch(batch: SinkBatch): Promise<void> {
     if (batch.rows.length === 0) return;
     const encode = messageEncoder(this.spec, batch.schema);
-    const messages = batch.rows.map(encode);
-    const what = `writing batch ${batch.batchId} (${messages.length} records) to Kafka topic '${this.spec.topic}'`;
+    const rows = batch.rows;
+    const what = `writing batch ${batch.batchId} (${rows.length} records) to Kafka topic '${this.spec.topic}'`;
     const log = this.ctx.logger;
     if (!this.opts.transactional) {
       // Idempotent producer: no duplicates from its own retries; a replayed batch is written again.
-      await withRetry(what, async () => this.send(await this.connect(), messages), {
-        retry: this.opts.retry,
-        logger: log,
-        onError: () => this.reset(),
-      });
+      await withRetry(
+        what,
+        async () => {
+          const producer = await this.connect();
+          await this.send(producer, rows, encode, producer.orderedSends === true);
+        },
+        {
+          retry: this.opts.retry,
+          logger: log,
+          onError: () => this.reset(),
+        },
+      );
       return;
     }
     const group = commitGroupOf(batch.queryId, this.ctx.nodeId);
@@ -83,7 +93,7 @@ export class KafkaWriter implements SinkWriter {
         const producer = await this.connect();
         const tx = await producer.transaction();
         try {
-          await this.send(tx, messages);
+          await this.send(tx, rows, encode, producer.orderedSends === true);
           await tx.sendOffsets({
             consumerGroupId: group,
             topics: [
@@ -120,29 +130,48 @@ export class KafkaWriter implements SinkWriter {
     if (a) await a.disconnect().catch(() => {});
   }
 
+  /**
+   * Sends the rows as messages in chunks of about `sendBytes`, encoded chunk by chunk. To a
+   * producer with `orderedSends` up to `pipelineDepth` chunks are in flight, so the next chunk is
+   * encoded while one is sent; otherwise each send is awaited before the next (kafkajs may retry a
+   * request after a later one went through, which would break the order within a partition).
+   */
   private async send(
     sender: Pick<Sender, 'sendBatch'>,
-    messages: readonly Message[],
+    rows: readonly Row[],
+    encode: (row: Row) => Message,
+    ordered: boolean,
   ): Promise<void> {
+    const inFlight: Promise<unknown>[] = [];
     let chunk: Message[] = [];
     let bytes = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      await sender.sendBatch({
+      const sent = sender.sendBatch({
         topicMessages: [{ topic: this.spec.topic, messages: chunk }],
         acks: -1,
         compression: this.compression,
       });
       chunk = [];
       bytes = 0;
+      if (!ordered) {
+        await sent;
+        return;
+      }
+      // Awaited below, in order; meanwhile a failure must not count as unhandled.
+      sent.catch(() => {});
+      inFlight.push(sent);
+      if (inFlight.length >= pipelineDepth) await inFlight.shift();
     };
-    for (const m of messages) {
+    for (const row of rows) {
+      const m = encode(row);
       const n = sizeOf(m);
       if (bytes + n > sendBytes) await flush();
       chunk.push(m);
       bytes += n;
     }
     await flush();
+    for (const sent of inFlight) await sent;
   }
 
   private async committed(group: string): Promise<number> {

@@ -1,120 +1,107 @@
 import type { AggregateSpec } from '@pipekit/core';
-import type { Row } from '../row.js';
 
 /**
- * One aggregate function over a group's rows, Spark's semantics: NULLs are skipped by sum, avg,
- * min, max and countDistinct (NULL when there is no non-NULL value); count(*) counts rows,
- * count(col) non-NULLs; first and last take the first and last row's value in arrival order, NULL
- * included (Spark's `ignorenulls=false`).
+ * How one aggregate function keeps and folds its state inside a group table (see
+ * `state/group-table.ts`), as JavaScript source the table compiles once per node, so folding a row
+ * allocates nothing and calls nothing. A state is `nums` doubles (count, sum, avg: updated in a
+ * Float64Array, never boxed) and/or one opaque JS value (min, max, first, last, countDistinct).
+ *
+ * Spark's semantics: NULLs are skipped by sum, avg, min, max and countDistinct (NULL when there is
+ * no non-NULL value); count(*) counts rows, count(col) non-NULLs; first and last take the first and
+ * last row's value in arrival order, NULL included (Spark's `ignorenulls=false`). countDistinct is
+ * exact (a Set; a Date counts by its instant).
  */
-export interface Aggregator {
-  init(): unknown;
-  /** The new state after one row. */
-  add(state: unknown, row: Row): unknown;
-  /** Two states of one group as one: `a` of the earlier rows (session windows merging). */
-  merge(a: unknown, b: unknown): unknown;
-  result(state: unknown): unknown;
+export interface AggregateCode {
+  /** Doubles of state (each starts at 0). */
+  readonly nums: 0 | 1 | 2;
+  /** The initial opaque state, when the function keeps one. */
+  readonly init?: () => unknown;
+  /**
+   * Folds a row in: `v` reads the row's column (evaluate it once), `n(j)` is number field j, `x`
+   * the opaque state (all three are assignable expressions).
+   */
+  readonly add: (v: string, n: (j: number) => string, x: string) => string;
+  /** Folds state `from` (`m(j)`, `y`) into `into` (`n(j)`, `x`); `into` holds the earlier rows. */
+  readonly merge: (
+    n: (j: number) => string,
+    x: string,
+    m: (j: number) => string,
+    y: string,
+  ) => string;
+  /** The aggregate's value. */
+  readonly result: (n: (j: number) => string, x: string) => string;
 }
 
-function num(v: unknown): number {
-  return v instanceof Date ? v.getTime() : (v as number);
-}
+const countStar: AggregateCode = {
+  nums: 1,
+  add: (_v, n) => `${n(0)} += 1;`,
+  merge: (n, _x, m) => `${n(0)} += ${m(0)};`,
+  result: (n) => n(0),
+};
 
-function less(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' ? a < (b as string) : num(a) < num(b);
-}
+const countColumn: AggregateCode = {
+  ...countStar,
+  add: (v, n) => `if (${v} != null) ${n(0)} += 1;`,
+};
 
-export function aggregatorOf(a: AggregateSpec): Aggregator {
-  const c = a.column;
+/** sum and avg: the running sum and how many non-NULL values made it. */
+const summed = (result: AggregateCode['result']): AggregateCode => ({
+  nums: 2,
+  add: (v, n) => `{ const v = ${v}; if (v != null) { ${n(0)} += v; ${n(1)} += 1; } }`,
+  merge: (n, _x, m) => `${n(0)} += ${m(0)}; ${n(1)} += ${m(1)};`,
+  result,
+});
+
+/**
+ * min and max: the best value so far, null before the first. `<` orders numbers, strings and Dates
+ * (by their instant) alike, so the state is the column's own value and is emitted as it is.
+ */
+const extreme = (better: (a: string, b: string) => string): AggregateCode => ({
+  nums: 0,
+  init: () => null,
+  add: (v, _n, x) =>
+    `{ const v = ${v}; if (v != null) { const o = ${x}; if (o === null || ${better('v', 'o')}) ${x} = v; } }`,
+  merge: (_n, x, _m, y) => `if (${y} !== null && (${x} === null || ${better(y, x)})) ${x} = ${y};`,
+  result: (_n, x) => x,
+});
+
+export function aggregateCode(a: AggregateSpec): AggregateCode {
   switch (a.fn) {
     case 'count':
-      return c === undefined
-        ? {
-            init: () => 0,
-            add: (s) => (s as number) + 1,
-            merge: (a, b) => (a as number) + (b as number),
-            result: (s) => s,
-          }
-        : {
-            init: () => 0,
-            add: (s, r) => (r[c] === null || r[c] === undefined ? s : (s as number) + 1),
-            merge: (a, b) => (a as number) + (b as number),
-            result: (s) => s,
-          };
+      return a.column === undefined ? countStar : countColumn;
+    case 'sum':
+      return summed((n) => `(${n(1)} === 0 ? null : ${n(0)})`);
+    case 'avg':
+      return summed((n) => `(${n(1)} === 0 ? null : ${n(0)} / ${n(1)})`);
+    case 'min':
+      return extreme((a, b) => `${a} < ${b}`);
+    case 'max':
+      return extreme((a, b) => `${b} < ${a}`);
     case 'countDistinct':
       return {
+        nums: 0,
         init: () => new Set<unknown>(),
-        add: (s, r) => {
-          const v = r[c!];
-          if (v !== null && v !== undefined)
-            (s as Set<unknown>).add(v instanceof Date ? v.getTime() : v);
-          return s;
-        },
-        merge: (a, b) => {
-          for (const v of b as Set<unknown>) (a as Set<unknown>).add(v);
-          return a;
-        },
-        result: (s) => (s as Set<unknown>).size,
+        add: (v, _n, x) =>
+          `{ const v = ${v}; if (v != null) ${x}.add(v instanceof Date ? v.getTime() : v); }`,
+        merge: (_n, x, _m, y) => `for (const v of ${y}) ${x}.add(v);`,
+        result: (_n, x) => `${x}.size`,
       };
-    case 'sum':
-      return {
-        init: () => null,
-        add: (s, r) =>
-          r[c!] === null || r[c!] === undefined
-            ? s
-            : ((s as number | null) ?? 0) + (r[c!] as number),
-        merge: (a, b) => (b === null ? a : a === null ? b : (a as number) + (b as number)),
-        result: (s) => s,
-      };
-    case 'avg':
-      return {
-        init: () => [0, 0],
-        add: (s, r) => {
-          const v = r[c!];
-          if (v === null || v === undefined) return s;
-          const st = s as [number, number];
-          st[0] += v as number;
-          st[1] += 1;
-          return st;
-        },
-        merge: (a, b) => {
-          const x = a as [number, number];
-          const y = b as [number, number];
-          return [x[0] + y[0], x[1] + y[1]];
-        },
-        result: (s) => {
-          const [sum, n] = s as [number, number];
-          return n === 0 ? null : sum / n;
-        },
-      };
-    case 'min':
-    case 'max': {
-      const better = a.fn === 'min' ? less : (x: unknown, y: unknown) => less(y, x);
-      return {
-        init: () => null,
-        add: (s, r) => {
-          const v = r[c!];
-          if (v === null || v === undefined) return s;
-          return s === null || better(v, s) ? v : s;
-        },
-        merge: (a, b) => (a === null ? b : b === null ? a : better(b, a) ? b : a),
-        result: (s) => s,
-      };
-    }
-    // `undefined`: no row yet; a NULL value is a value (Spark's first/last, ignorenulls=false).
+    // `undefined`: no row yet; a NULL value is a value.
     case 'first':
       return {
+        nums: 0,
         init: () => undefined,
-        add: (s, r) => (s === undefined ? (r[c!] ?? null) : s),
-        merge: (a, b) => (a === undefined ? b : a),
-        result: (s) => s ?? null,
+        add: (v, _n, x) => `if (${x} === undefined) ${x} = ${v} ?? null;`,
+        merge: (_n, x, _m, y) => `if (${x} === undefined) ${x} = ${y};`,
+        result: (_n, x) => `(${x} ?? null)`,
       };
     case 'last':
       return {
+        nums: 0,
         init: () => undefined,
-        add: (_s, r) => r[c!] ?? null,
-        merge: (a, b) => (b === undefined ? a : b),
-        result: (s) => s ?? null,
+        add: (v, _n, x) => `${x} = ${v} ?? null;`,
+        merge: (_n, x, _m, y) => `if (${y} !== undefined) ${x} = ${y};`,
+        result: (_n, x) => `(${x} ?? null)`,
       };
   }
 }

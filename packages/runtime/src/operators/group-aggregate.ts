@@ -1,21 +1,19 @@
 import type { AggregateNode } from '@pipekit/core';
 import type { WatermarkView } from '../graph/event-time.js';
 import type { JsonValue, Row } from '../row.js';
-import { decodeGroup, encodeGroup } from './group-codec.js';
-import { type GroupState, type GroupUpdater, groupUpdater } from './group-update.js';
+import { GroupTable } from './group-table.js';
 import { keyFunction } from './keys.js';
 import { snapshotObject } from './state-codec.js';
 import {
-  approxGroupBytes,
   eventTimeOf,
-  resultRow,
+  MAP_ENTRY_BYTES,
   type StatefulOperator,
   type StepResult,
 } from './stateful-operator.js';
 import type { StreamingEmit } from './window-aggregate.js';
 
-/** A group: its running aggregate, when it was last updated, the batch that last touched it. */
-type KeyGroup = GroupState & { at: number; tb: number };
+const AT = 0;
+const TB = 1;
 
 /** The event-time key of a grouped aggregation: a group key carrying the watermark. */
 export interface EventTimeKey {
@@ -32,12 +30,11 @@ export interface EventTimeKey {
  *   processing-time timeout of Spark's group state.
  */
 export class GroupAggregate implements StatefulOperator {
-  private readonly groups = new Map<unknown, KeyGroup>();
+  private readonly groups = new Map<unknown, number>();
+  /** Tags per slot: when it was last updated, the batch that last touched it. */
+  private readonly table: GroupTable;
   private batch = 0;
-  private readonly updater: GroupUpdater;
   private readonly keyOf: (r: Row) => unknown;
-  private readonly names: readonly string[];
-  private readonly bytesPerGroup: number;
 
   constructor(
     readonly stateId: string,
@@ -45,23 +42,19 @@ export class GroupAggregate implements StatefulOperator {
     private readonly emit: StreamingEmit,
     private readonly eventKey: EventTimeKey | null,
   ) {
-    this.updater = groupUpdater(node.aggregates);
+    this.table = new GroupTable(node.aggregates, node.keys, false, 2);
     this.keyOf = keyFunction(node.keys);
-    this.names = node.aggregates.map((a) => a.name);
-    this.bytesPerGroup = approxGroupBytes(
-      node.keys.length,
-      this.updater.fields.length + 2,
-      node.aggregates.length,
-    );
   }
 
   process(rows: readonly Row[], time: number): StepResult {
     const late: Row[] = [];
-    const touched: KeyGroup[] = [];
+    const touched: number[] = [];
     const batch = ++this.batch;
     const ek = this.emit === 'complete' ? null : this.eventKey;
     const lateLimit = ek ? ek.wm.lateWatermark : Number.NEGATIVE_INFINITY;
-    for (const r of rows) {
+    const { table, groups, keyOf } = this;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       if (ek) {
         const t = eventTimeOf(r[ek.column]);
         if (t !== null && t <= lateLimit) {
@@ -69,65 +62,61 @@ export class GroupAggregate implements StatefulOperator {
           continue;
         }
       }
-      const k = this.keyOf(r);
-      let g = this.groups.get(k);
-      if (g === undefined) {
-        g = this.updater.init(this.node.keys.map((c) => r[c] ?? null)) as KeyGroup;
-        g.at = time;
-        g.tb = 0;
-        this.groups.set(k, g);
+      const k = keyOf(r);
+      let s = groups.get(k);
+      if (s === undefined) {
+        s = table.open(r);
+        groups.set(k, s);
       }
-      this.updater.add(g, r);
-      g.at = time;
-      if (g.tb !== batch) {
-        g.tb = batch;
-        touched.push(g);
+      table.add(s, r);
+      table.setTag(s, AT, time);
+      if (table.tag(s, TB) !== batch) {
+        table.setTag(s, TB, batch);
+        touched.push(s);
       }
     }
     const out: Row[] = [];
-    if (this.emit === 'complete') for (const g of this.groups.values()) this.push(out, g);
-    else if (this.emit === 'update') for (const g of touched) this.push(out, g);
+    if (this.emit === 'complete')
+      for (const s of groups.values()) out.push(table.row(s, null, null));
+    else if (this.emit === 'update') for (const s of touched) out.push(table.row(s, null, null));
     const keyIndex = ek ? this.node.keys.indexOf(ek.column) : -1;
     const timeout = this.node.stateTimeout;
     if (ek || timeout !== undefined)
-      for (const [k, g] of this.groups) {
-        const t = keyIndex >= 0 ? eventTimeOf(g.keys[keyIndex]) : null;
+      for (const [k, s] of groups) {
+        const t =
+          keyIndex >= 0 ? eventTimeOf(table.keys[s * this.node.keys.length + keyIndex]) : null;
         if (ek && t !== null && t <= ek.wm.watermark) {
-          if (this.emit === 'append') this.push(out, g);
-          this.groups.delete(k);
-        } else if (timeout !== undefined && time - g.at >= timeout) this.groups.delete(k);
+          if (this.emit === 'append') out.push(table.row(s, null, null));
+        } else if (timeout === undefined || time - table.tag(s, AT) < timeout) continue;
+        groups.delete(k);
+        table.close(s);
       }
     return { rows: out, late };
   }
 
-  private push(out: Row[], g: KeyGroup): void {
-    out.push(resultRow(null, this.node.keys, g.keys, this.names, this.updater.results(g)));
-  }
-
   stateEntries(): number {
-    return this.groups.size;
+    return this.table.size;
   }
 
   stateBytes(): number {
-    return this.groups.size * this.bytesPerGroup;
+    return this.table.bytes() + this.table.size * MAP_ENTRY_BYTES;
   }
 
   snapshotState(): JsonValue {
-    return { groups: [...this.groups.values()].map((g) => [g.at, encodeGroup(this.updater, g)]) };
+    const groups: JsonValue[] = [];
+    for (const s of this.groups.values())
+      groups.push([this.table.tag(s, AT), this.table.encode(s)]);
+    return { groups };
   }
 
   restoreState(snapshot: JsonValue): void {
-    const s = snapshotObject(snapshot, this.stateId);
+    const snap = snapshotObject(snapshot, this.stateId);
     this.groups.clear();
-    for (const [at, j] of s.groups as readonly (readonly [number, JsonValue])[]) {
-      const g = decodeGroup(this.updater, j) as KeyGroup;
-      g.at = at;
-      g.tb = 0;
-      const row: Row = {};
-      this.node.keys.forEach((c, i) => {
-        row[c] = g.keys[i];
-      });
-      this.groups.set(this.keyOf(row), g);
+    this.table.clear();
+    for (const [time, j] of snap.groups as readonly (readonly [number, JsonValue])[]) {
+      const s = this.table.decode(j);
+      this.table.setTag(s, AT, time);
+      this.groups.set(this.table.mapKeyOf(s), s);
     }
   }
 }

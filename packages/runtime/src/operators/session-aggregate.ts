@@ -1,14 +1,12 @@
 import type { AggregateNode } from '@pipekit/core';
 import type { WatermarkView } from '../graph/event-time.js';
 import type { JsonValue, Row } from '../row.js';
-import { decodeGroup, encodeGroup } from './group-codec.js';
-import { type GroupState, type GroupUpdater, groupUpdater } from './group-update.js';
+import { GroupTable } from './group-table.js';
 import { keyFunction } from './keys.js';
 import { snapshotObject } from './state-codec.js';
 import {
-  approxGroupBytes,
   eventTimeOf,
-  resultRow,
+  MAP_ENTRY_BYTES,
   type StatefulOperator,
   type StepResult,
 } from './stateful-operator.js';
@@ -16,24 +14,21 @@ import type { StreamingEmit } from './window-aggregate.js';
 
 type SessionWindow = Extract<NonNullable<AggregateNode['window']>, { type: 'session' }>;
 
-/** One session of one key: its running aggregate, `[ws, we)`, the batch that last touched it. */
-type Session = GroupState & { ws: number; we: number; tb: number };
+const WS = 0;
+const WE = 1;
 
 /**
  * Session windows on a stream, Spark's rules: a row opens `[ts, ts + gap)`; sessions of the same
  * keys merge when they overlap or touch (a later row can bridge two); with a watermark, a row whose
  * own session `[ts, ts + gap)` ended at or before the previous batch's watermark is late, and a
  * session ending at or before the current watermark is emitted (append) and evicted. Complete mode
- * neither drops nor evicts. State: keys → sessions sorted by start.
+ * neither drops nor evicts. State: keys → the slots of their sessions, sorted by start.
  */
 export class SessionAggregate implements StatefulOperator {
-  private readonly sessions = new Map<unknown, Session[]>();
-  private entries = 0;
-  private batch = 0;
-  private readonly updater: GroupUpdater;
+  private readonly sessions = new Map<unknown, number[]>();
+  /** Tags per slot: the session's `[WS, WE)`. */
+  private readonly table: GroupTable;
   private readonly keyOf: (r: Row) => unknown;
-  private readonly names: readonly string[];
-  private readonly bytesPerSession: number;
 
   constructor(
     readonly stateId: string,
@@ -41,14 +36,8 @@ export class SessionAggregate implements StatefulOperator {
     private readonly emit: StreamingEmit,
     private readonly wm: WatermarkView | null,
   ) {
-    this.updater = groupUpdater(node.aggregates);
+    this.table = new GroupTable(node.aggregates, node.keys, true, 2);
     this.keyOf = keyFunction(node.keys);
-    this.names = node.aggregates.map((a) => a.name);
-    this.bytesPerSession = approxGroupBytes(
-      node.keys.length,
-      this.updater.fields.length + 3,
-      node.aggregates.length,
-    );
   }
 
   process(rows: readonly Row[]): StepResult {
@@ -56,8 +45,7 @@ export class SessionAggregate implements StatefulOperator {
     const late: Row[] = [];
     const lateLimit =
       this.wm && this.emit !== 'complete' ? this.wm.lateWatermark : Number.NEGATIVE_INFINITY;
-    const touched = new Set<Session>();
-    const batch = ++this.batch;
+    const touched = new Set<number>();
     for (const r of rows) {
       const t = eventTimeOf(r[column]);
       if (t === null) continue;
@@ -71,42 +59,40 @@ export class SessionAggregate implements StatefulOperator {
         list = [];
         this.sessions.set(k, list);
       }
-      const s = this.updater.init(this.node.keys.map((c) => r[c] ?? null)) as Session;
-      s.ws = t;
-      s.we = t + gap;
-      s.tb = batch;
-      this.updater.add(s, r);
+      const s = this.table.open(r);
+      this.table.setTag(s, WS, t);
+      this.table.setTag(s, WE, t + gap);
+      this.table.add(s, r);
       touched.add(this.insert(list, s, touched));
     }
     return { rows: this.output(touched), late };
   }
 
   /** Puts a one-row session in a key's sorted list, merging every session it overlaps or touches. */
-  private insert(list: Session[], s: Session, touched: Set<Session>): Session {
+  private insert(list: number[], s: number, touched: Set<number>): number {
+    const t = this.table;
     let i = 0;
-    while (i < list.length && list[i]!.we < s.ws) i++;
+    while (i < list.length && t.tag(list[i]!, WE) < t.tag(s, WS)) i++;
     let j = i;
-    while (j < list.length && list[j]!.ws <= s.we) j++;
+    while (j < list.length && t.tag(list[j]!, WS) <= t.tag(s, WE)) j++;
     if (j === i) {
       list.splice(i, 0, s);
-      this.entries++;
       return s;
     }
     // list[i..j) overlap or touch s: fold them and s in start order into one session.
-    const parts = [...list.slice(i, j), s].sort((a, b) => a.ws - b.ws);
+    const parts = [...list.slice(i, j), s].sort((a, b) => t.tag(a, WS) - t.tag(b, WS));
     const merged = parts[0]!;
     for (const p of parts.slice(1)) {
-      this.updater.merge(merged, p);
-      merged.we = Math.max(merged.we, p.we);
+      t.merge(merged, p);
+      t.setTag(merged, WE, Math.max(t.tag(merged, WE), t.tag(p, WE)));
       touched.delete(p);
+      t.close(p);
     }
-    merged.tb = s.tb;
     list.splice(i, j - i, merged);
-    this.entries -= j - i - 1;
     return merged;
   }
 
-  private output(touched: ReadonlySet<Session>): Row[] {
+  private output(touched: ReadonlySet<number>): Row[] {
     const out: Row[] = [];
     if (this.emit === 'complete') {
       for (const list of this.sessions.values()) for (const s of list) this.push(out, s);
@@ -116,11 +102,11 @@ export class SessionAggregate implements StatefulOperator {
     if (!this.wm) return out;
     const wm = this.wm.watermark;
     for (const [k, list] of this.sessions) {
-      const open: Session[] = [];
+      const open: number[] = [];
       for (const s of list) {
-        if (s.we <= wm) {
+        if (this.table.tag(s, WE) <= wm) {
           if (this.emit === 'append') this.push(out, s);
-          this.entries--;
+          this.table.close(s);
         } else open.push(s);
       }
       if (open.length === 0) this.sessions.delete(k);
@@ -129,44 +115,40 @@ export class SessionAggregate implements StatefulOperator {
     return out;
   }
 
-  private push(out: Row[], s: Session): void {
-    out.push(resultRow([s.ws, s.we], this.node.keys, s.keys, this.names, this.updater.results(s)));
+  private push(out: Row[], s: number): void {
+    const t = this.table;
+    out.push(t.row(s, new Date(t.tag(s, WS)), new Date(t.tag(s, WE))));
   }
 
   stateEntries(): number {
-    return this.entries;
+    return this.table.size;
   }
 
   stateBytes(): number {
-    return this.entries * this.bytesPerSession;
+    return this.table.bytes() + this.sessions.size * MAP_ENTRY_BYTES;
   }
 
   snapshotState(): JsonValue {
     const sessions: JsonValue[] = [];
     for (const list of this.sessions.values())
-      for (const s of list) sessions.push([s.ws, s.we, encodeGroup(this.updater, s)]);
+      for (const s of list)
+        sessions.push([this.table.tag(s, WS), this.table.tag(s, WE), this.table.encode(s)]);
     return { sessions };
   }
 
   restoreState(snapshot: JsonValue): void {
     const snap = snapshotObject(snapshot, this.stateId);
     this.sessions.clear();
-    this.entries = 0;
-    for (const e of snap.sessions as readonly (readonly [number, number, JsonValue])[]) {
-      const s = decodeGroup(this.updater, e[2]) as Session;
-      s.ws = e[0];
-      s.we = e[1];
-      s.tb = 0;
-      const row: Row = {};
-      this.node.keys.forEach((c, i) => {
-        row[c] = s.keys[i];
-      });
-      const k = this.keyOf(row);
+    this.table.clear();
+    for (const [ws, we, j] of snap.sessions as readonly (readonly [number, number, JsonValue])[]) {
+      const s = this.table.decode(j);
+      this.table.setTag(s, WS, ws);
+      this.table.setTag(s, WE, we);
+      const k = this.table.mapKeyOf(s);
       const list = this.sessions.get(k) ?? [];
       list.push(s);
-      list.sort((a, b) => a.ws - b.ws);
+      list.sort((a, b) => this.table.tag(a, WS) - this.table.tag(b, WS));
       this.sessions.set(k, list);
-      this.entries++;
     }
   }
 }

@@ -26,27 +26,7 @@ export function eventTimeOf(v: unknown): number | null {
 }
 
 /**
- * Rough bytes of one group in V8: the object and its fields, the keys and opaque-state arrays, the
- * map entry. An estimate for metrics, not a measurement (strings and sets are counted as pointers).
+ * Rough bytes a Map entry from a group's key to its slot takes in V8 (key, value, chain link, its
+ * share of the bucket array, at the load the table grows at). An estimate for metrics.
  */
-export function approxGroupBytes(keys: number, fields: number, opaque: number): number {
-  return 56 + 8 * (fields + 3) + (16 + 8 * keys) + (16 + 8 * opaque) + 40;
-}
-
-/** An output row: window columns (when windowed), the keys, then the aggregates. */
-export function resultRow(
-  window: readonly [number, number] | null,
-  keyCols: readonly string[],
-  keys: readonly unknown[],
-  names: readonly string[],
-  values: readonly unknown[],
-): Row {
-  const out: Row = {};
-  if (window) {
-    out.window_start = new Date(window[0]);
-    out.window_end = new Date(window[1]);
-  }
-  for (let i = 0; i < keyCols.length; i++) out[keyCols[i]!] = keys[i];
-  for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
-  return out;
-}
+export const MAP_ENTRY_BYTES = 40;

@@ -1,24 +1,17 @@
 import type { AggregateNode } from '@pipekit/core';
 import type { WatermarkView } from '../graph/event-time.js';
 import type { JsonValue, Row } from '../row.js';
-import { decodeGroup, encodeGroup } from './group-codec.js';
-import { type GroupState, type GroupUpdater, groupUpdater } from './group-update.js';
+import type { GroupTable } from './group-table.js';
 import { keyFunction } from './keys.js';
 import { snapshotObject } from './state-codec.js';
-import {
-  approxGroupBytes,
-  eventTimeOf,
-  type StatefulOperator,
-  type StepResult,
-} from './stateful-operator.js';
+import { eventTimeOf, type StatefulOperator, type StepResult } from './stateful-operator.js';
+import { WindowSlots } from './window-slots.js';
+import { lastWindowStart } from './windows.js';
 
 /** How a streaming aggregate emits: closed windows once, changed groups, or everything. */
 export type StreamingEmit = 'append' | 'update' | 'complete';
 
 type TimeWindow = Extract<NonNullable<AggregateNode['window']>, { type: 'tumbling' | 'sliding' }>;
-
-/** A (window, keys) group: the running aggregate, its window start, the batch that last touched it. */
-type WindowGroup = GroupState & { ws: number; tb: number };
 
 /**
  * Tumbling and sliding window aggregation on a stream, Spark's rules: windows aligned to the epoch
@@ -26,16 +19,14 @@ type WindowGroup = GroupState & { ws: number; tb: number };
  * at or before the previous batch's watermark is late (judged per window, so a sliding row can be
  * late for one window and counted in another); after the batch's rows are added, windows ending at
  * or before the current watermark are emitted (append) and evicted (append, update). Complete mode
- * neither drops nor evicts. State: window start → keys → group, so a closed window goes at once.
+ * neither drops nor evicts. State: the groups are slots of one group table, found by `WindowSlots`;
+ * a closed window's slots are freed at once and reused by the next.
  */
 export class WindowAggregate implements StatefulOperator {
-  private readonly windows = new Map<number, Map<unknown, WindowGroup>>();
-  private entries = 0;
+  private readonly slots: WindowSlots;
+  private readonly table: GroupTable;
   private batch = 0;
-  private readonly updater: GroupUpdater;
   private readonly keyOf: (r: Row) => unknown;
-  private readonly bytesPerGroup: number;
-  private readonly makeRow: ReturnType<GroupUpdater['rowMaker']>;
 
   constructor(
     readonly stateId: string,
@@ -44,133 +35,108 @@ export class WindowAggregate implements StatefulOperator {
     /** Null without a watermark on the window column: nothing is late, nothing evicted. */
     private readonly wm: WatermarkView | null,
   ) {
-    this.updater = groupUpdater(node.aggregates);
+    this.slots = new WindowSlots(node.aggregates, node.keys);
+    this.table = this.slots.table;
     this.keyOf = keyFunction(node.keys);
-    this.makeRow = this.updater.rowMaker(node.keys, true);
-    this.bytesPerGroup = approxGroupBytes(
-      node.keys.length,
-      this.updater.fields.length + 2,
-      node.aggregates.length,
-    );
   }
 
   process(rows: readonly Row[]): StepResult {
-    const { window, keys: keyCols } = this.node;
+    const { window } = this.node;
     const size = window.size;
     const slide = window.type === 'sliding' ? window.slide : size;
     const col = window.column;
     const late: Row[] = [];
     const lateLimit =
       this.wm && this.emit !== 'complete' ? this.wm.lateWatermark : Number.NEGATIVE_INFINITY;
-    const touched: WindowGroup[] = [];
+    const touched: number[] = [];
     const track = this.emit === 'update';
     const batch = ++this.batch;
-    const { add, init } = this.updater;
-    let cachedStart = Number.NaN;
-    let cached: Map<unknown, WindowGroup> | undefined;
+    const { table, keyOf, slots } = this;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       const t = eventTimeOf(r[col]);
       if (t === null) continue;
-      const k = this.keyOf(r);
+      const k = keyOf(r);
       let dropped = false;
-      for (let start = t - (((t % slide) + slide) % slide); start > t - size; start -= slide) {
+      for (let start = lastWindowStart(t, slide); start > t - size; start -= slide) {
         if (start + size <= lateLimit) {
           dropped = true;
           continue;
         }
-        if (start !== cachedStart) {
-          cachedStart = start;
-          cached = this.windows.get(start);
-          if (cached === undefined) {
-            cached = new Map();
-            this.windows.set(start, cached);
-          }
-        }
-        let g = cached!.get(k);
-        if (g === undefined) {
-          g = init(keyCols.map((c) => r[c] ?? null)) as WindowGroup;
-          g.ws = start;
-          g.tb = 0;
-          cached!.set(k, g);
-          this.entries++;
-        }
-        add(g, r);
-        if (track && g.tb !== batch) {
-          g.tb = batch;
-          touched.push(g);
-        }
+        const s = slots.slotAt(k, start, r);
+        table.add(s, r);
+        if (track && slots.touch(s, batch)) touched.push(s);
       }
       if (dropped) late.push(r);
     }
     return { rows: this.output(touched), late };
   }
 
-  private output(touched: readonly WindowGroup[]): Row[] {
+  private output(touched: readonly number[]): Row[] {
     const size = this.node.window.size;
     const out: Row[] = [];
+    const windows = this.slots.windows;
     if (this.emit === 'complete') {
-      for (const [start, groups] of this.windows) this.pushAll(out, start, groups.values());
+      for (const [start, groups] of windows) this.pushAll(out, start, groups.values());
       return out;
     }
-    if (this.emit === 'update') for (const g of touched) this.pushAll(out, g.ws, [g]);
+    if (this.emit === 'update') {
+      // Touched groups of one window share its two Dates, as in pushAll.
+      const dates = new Map<number, readonly [Date, Date]>();
+      for (const s of touched) {
+        const start = this.slots.startOf(s);
+        let d = dates.get(start);
+        if (d === undefined) {
+          d = [new Date(start), new Date(start + size)];
+          dates.set(start, d);
+        }
+        out.push(this.table.row(s, d[0], d[1]));
+      }
+    }
     if (!this.wm) return out;
     const wm = this.wm.watermark;
-    for (const [start, groups] of this.windows) {
+    for (const [start, groups] of windows) {
       if (start + size > wm) continue;
       if (this.emit === 'append') this.pushAll(out, start, groups.values());
-      this.entries -= groups.size;
-      this.windows.delete(start);
+      this.slots.evict(start);
     }
     return out;
   }
 
   /** Rows of one window's groups; they share the window's two Dates (rows are not mutated). */
-  private pushAll(out: Row[], start: number, groups: Iterable<WindowGroup>): void {
+  private pushAll(out: Row[], start: number, slots: Iterable<number>): void {
     const ws = new Date(start);
     const we = new Date(start + this.node.window.size);
-    for (const g of groups) out.push(this.makeRow(g, ws, we));
+    for (const s of slots) out.push(this.table.row(s, ws, we));
   }
 
   /** Windows held, for metrics. */
   openWindows(): number {
-    return this.windows.size;
+    return this.slots.windows.size;
   }
 
   stateEntries(): number {
-    return this.entries;
+    return this.table.size;
   }
 
   stateBytes(): number {
-    return this.entries * this.bytesPerGroup + this.windows.size * 200;
+    return this.slots.bytes();
   }
 
   snapshotState(): JsonValue {
     const windows: JsonValue[] = [];
-    for (const [start, groups] of this.windows)
-      windows.push([start, [...groups.values()].map((g) => encodeGroup(this.updater, g))]);
+    for (const [start, groups] of this.slots.windows)
+      windows.push([start, [...groups.values()].map((s) => this.table.encode(s))]);
     return { windows };
   }
 
   restoreState(snapshot: JsonValue): void {
-    const s = snapshotObject(snapshot, this.stateId);
-    this.windows.clear();
-    this.entries = 0;
-    for (const w of s.windows as readonly (readonly [number, readonly JsonValue[]])[]) {
-      const [start, groups] = w;
-      const m = new Map<unknown, WindowGroup>();
+    const snap = snapshotObject(snapshot, this.stateId);
+    this.slots.clear();
+    for (const [start, groups] of snap.windows as readonly (readonly [number, JsonValue[]])[])
       for (const j of groups) {
-        const g = decodeGroup(this.updater, j) as WindowGroup;
-        g.ws = start;
-        g.tb = 0;
-        const row: Row = {};
-        this.node.keys.forEach((c, i) => {
-          row[c] = g.keys[i];
-        });
-        m.set(this.keyOf(row), g);
-        this.entries++;
+        const s = this.table.decode(j);
+        this.slots.restore(this.table.mapKeyOf(s), start, s);
       }
-      this.windows.set(start, m);
-    }
   }
 }

