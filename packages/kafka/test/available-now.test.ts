@@ -61,9 +61,8 @@ describe('trigger availableNow on a Kafka source with a checkpoint', () => {
     // Totals over all 60 sales: the state came back from the checkpoint and grew.
     const expected: Record<string, [number, number]> = {};
     for (let i = 0; i < 60; i++) {
-      const e = (expected[`s${i % 3}`] ??= [0, 0]);
-      e[0] += 1;
-      e[1] += i;
+      const [n, sum] = expected[`s${i % 3}`] ?? [0, 0];
+      expected[`s${i % 3}`] = [n + 1, sum + i];
     }
     expect(second.totals).toEqual(expected);
 
