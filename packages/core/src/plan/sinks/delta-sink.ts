@@ -7,8 +7,9 @@ export const deltaSinkSchema = z.strictObject({
   partitionBy: z.array(z.string().min(1)).default([]),
   /** Add new nullable columns to the table's schema instead of failing. */
   mergeSchema: z.boolean().default(false),
+  /** Bytes per data file the writer aims at (default: the table's `delta.targetFileSize`). */
   targetFileSize: z.number().int().positive().optional(),
-  /** Write a log checkpoint every N commits (Delta's default is 100). */
+  /** Write a log checkpoint after each commit whose version is a multiple of N (Delta's default: 100). */
   checkpointInterval: z.number().int().positive().optional(),
   /** Table properties at creation, e.g. `{ 'delta.enableChangeDataFeed': 'true' }`. */
   properties: z.record(z.string(), z.string()).optional(),
