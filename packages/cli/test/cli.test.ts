@@ -177,7 +177,7 @@ describe('CLI errors: one paragraph, exit 2, no stack', () => {
 
 describe('pipe codegen', () => {
   it('converts a legacy config like pipe-codegen does, and fails with exit 2 on a broken one', async () => {
-    const legacy = join(repo, '..', 'shared', 'legacy', 'steps', 'customer-360.json');
+    const legacy = join(repo, 'test', 'fixtures', 'legacy', 'steps', 'customer-360.json');
     const ok = await pipe('codegen', legacy);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("from '@pipekit/core'");

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { Dialect } from './convert/ir.js';
 import { isRecord } from './convert/values.js';
 import { ConvertError } from './errors.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
 
 /** Line and column of an offset, 1-based. */
 function lineColumn(text: string, offset: number): string {
@@ -14,8 +15,9 @@ function lineColumn(text: string, offset: number): string {
 export function readConfig(file: string, text: string): unknown {
   const yaml = /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[[{]/.test(text));
   if (!yaml) {
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (e) {
       const message = (e as Error).message;
       const pos = /position (\d+)/.exec(message);
@@ -29,6 +31,17 @@ export function readConfig(file: string, text: string): unknown {
         .replace(/\s*\(line \d+ column \d+\)$/, '');
       throw new ConvertError(file, [], `invalid JSON${where}: ${reason}`);
     }
+    const dup = findDuplicateKey(text);
+    if (dup)
+      throw new ConvertError(
+        file,
+        [...dup.path, dup.key],
+        `key '${dup.key}' is written twice in one object (again at ${lineColumn(text, dup.offset)}); ` +
+          'a JSON reader keeps only the last value, so the first would be lost',
+        undefined,
+        'give each entry its own key (for aggregations: a distinct output name)',
+      );
+    return data;
   }
   const error = yamlError(text);
   if (error) throw new ConvertError(file, [], `invalid YAML${error.where}: ${error.message}`);

@@ -6,8 +6,8 @@ import type { Pipeline } from '@pipekit/core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const packageDir = resolve(here, '..');
 export const repoRoot = resolve(packageDir, '../..');
-/** The legacy configs of the issue: `shared/` sits beside the clone. */
-export const legacyDir = resolve(repoRoot, '../shared/legacy');
+/** The legacy corpus, copied into the repository so a clone alone runs the tests. */
+export const legacyDir = resolve(repoRoot, 'test/fixtures/legacy');
 export const fixturesDir = join(here, 'fixtures');
 /** Generated files are written inside the package so `@pipekit/core` and `zod` resolve from them. */
 export const generatedDir = join(here, '.generated');

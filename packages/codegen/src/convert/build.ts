@@ -10,6 +10,7 @@ import {
   type SinkSpec,
   sinks,
 } from '@pipekit/core';
+import { distinctAggregateNames } from './aggregate-names.js';
 import type { Ctx } from './context.js';
 import { inferredFields, rawKafkaColumns, usageOf } from './infer.js';
 import type { Flow, SinkKind, SourceStep, Step } from './ir.js';
@@ -90,6 +91,7 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         );
         return;
       case 'aggregate': {
+        const named = distinctAggregateNames(ctx, step);
         const s = ctx.attempt(step.path, () => {
           const input = at(step.input);
           const base = step.window
@@ -100,7 +102,7 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
             : input.groupBy(...step.keys);
           const grouped = step.window && step.keys.length > 0 ? base.groupBy(...step.keys) : base;
           const aggregates = Object.fromEntries(
-            step.aggregates.map((a) => [a.name, { fn: a.fn, column: a.column }]),
+            named.aggregates.map((a) => [a.name, { fn: a.fn, column: a.column }]),
           );
           return grouped.aggregate(aggregates, {
             ...(step.late ? { late: step.late } : {}),
