@@ -54,7 +54,10 @@ describe('aggregations whose output names collide are all kept', () => {
         transforms: [
           {
             transformType: 'aggregation',
-            parameters: { groupByColumns: 'store', aggregations: 'amount:sum,amount:max,amount:min' },
+            parameters: {
+              groupByColumns: 'store',
+              aggregations: 'amount:sum,amount:max,amount:min',
+            },
           },
         ],
         streamingConfigJson: { outputMode: 'complete' },
