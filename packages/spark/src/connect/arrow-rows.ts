@@ -24,7 +24,9 @@ export function rowsOf(responses: readonly ExecutePlanResponse[]): Row[] {
     const timestamps = new Set(
       fields.filter((f) => String(f.type).startsWith('Timestamp')).map((f) => f.name),
     );
-    const dates = new Set(fields.filter((f) => String(f.type).startsWith('Date')).map((f) => f.name));
+    const dates = new Set(
+      fields.filter((f) => String(f.type).startsWith('Date')).map((f) => f.name),
+    );
     for (const row of table) {
       const out: Row = {};
       for (const f of fields) {

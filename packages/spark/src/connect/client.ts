@@ -6,19 +6,25 @@ import {
   AnalyzePlanRequestSchema,
   type AnalyzePlanResponse,
   AnalyzePlanResponseSchema,
-  type ExecutePlanResponse,
   ExecutePlanRequestSchema,
+  type ExecutePlanResponse,
   ExecutePlanResponseSchema,
   type Plan,
-  PlanSchema,
+  type PlanSchema,
   ReleaseSessionRequestSchema,
   ReleaseSessionResponseSchema,
 } from '../gen/spark/connect/base_pb.js';
-import { SparkError } from './spark-error.js';
 import type { SparkRemote } from './remote.js';
+import { SparkError } from './spark-error.js';
 
 /** A plan to run: `{ opType: { case: 'root', value: relation } }` or a command. */
 export type PlanInit = MessageInitShape<typeof PlanSchema>;
+
+/** What to analyze: `{ case: 'explain', value: { plan, explainMode } }`, `{ case: 'schema', ... }`. */
+export type AnalyzeInit = Exclude<
+  MessageInitShape<typeof AnalyzePlanRequestSchema>,
+  AnalyzePlanRequest
+>['analyze'];
 
 const service = '/spark.connect.SparkConnectService';
 const clientType = 'pipekit/0.1.0';
@@ -83,11 +89,9 @@ export class SparkConnectClient {
     return out;
   }
 
-  async analyze(
-    analyze: Omit<MessageInitShape<typeof AnalyzePlanRequestSchema>, 'sessionId' | 'userContext'>,
-  ): Promise<AnalyzePlanResponse> {
+  async analyze(analyze: AnalyzeInit): Promise<AnalyzePlanResponse> {
     const request: AnalyzePlanRequest = create(AnalyzePlanRequestSchema, {
-      ...analyze,
+      analyze,
       sessionId: this.sessionId,
       userContext: this.userContext(),
       clientType,
