@@ -109,7 +109,6 @@ async function run(
     {};
   const queries: RunningQuery[] = [];
   try {
-    for (const statement of prepared.sessionSql) await session.sql(statement);
     for (const job of prepared.jobs) {
       if (job.kind === 'write') {
         await session.command(job.command);

@@ -11,16 +11,13 @@ import {
 import { relationsOf } from '../lower/lower-relations.js';
 import { type SinkJob, sinkJob } from '../lower/lower-sinks.js';
 import { envSecrets, type SecretResolver } from '../lower/secrets.js';
-import { generatorFunctions } from '../lower/sources/generate-sql.js';
 import { sparkIssues } from './spark-issues.js';
 
-/** A plan made ready for Spark: one job per sink, and the SQL the session needs first. */
+/** A plan made ready for Spark: one job per sink. */
 export interface SparkPlan {
   readonly plan: Plan;
   readonly facts: PlanFacts;
   readonly jobs: readonly SinkJob[];
-  /** Statements to run in the session before any job (the generator's functions). */
-  readonly sessionSql: readonly string[];
 }
 
 /**
@@ -84,6 +81,5 @@ export function planForSpark(plan: Plan, secrets: SecretResolver = envSecrets): 
       queryNameOf(s, plan, sinks),
     );
   });
-  const generates = plan.nodes.some((n) => n.kind === 'source' && n.source.type === 'generate');
-  return { plan, facts, jobs, sessionSql: generates ? generatorFunctions : [] };
+  return { plan, facts, jobs };
 }

@@ -1,23 +1,54 @@
 import type { GeneratedColumn } from '@pipekit/core';
 import { formatSqlString } from '@pipekit/core';
 
-// The local runtime's generator (runtime/src/connectors/generate-values.ts) written in Spark SQL,
-// so that one seed gives the same rows on both engines: 32-bit unsigned values live in BIGINTs,
-// and a 32-bit multiply is done in 16-bit halves so no BIGINT product overflows.
+// The local runtime's generator (runtime/src/connectors/generate-values.ts) in Spark SQL, so that
+// one seed gives the same rows on both engines. 32-bit unsigned values live in BIGINTs, and a
+// 32-bit multiply is done in 16-bit halves so no BIGINT product overflows. Each step of the hash
+// binds its value to a lambda variable: written out, an expression that uses its input twice
+// doubles at every step, and the optimizer would write it out when it pushes a filter down.
 
 const mask = '4294967295';
 
-/** The session functions the expressions below call, created once per session. */
-export const generatorFunctions: readonly string[] = [
-  `CREATE OR REPLACE TEMPORARY FUNCTION pipekit_imul32(a BIGINT, b BIGINT) RETURNS BIGINT RETURN
-     (((a & 65535) * b) + shiftleft((shiftright(a, 16) * b) & 65535, 16)) & ${mask}`,
-  `CREATE OR REPLACE TEMPORARY FUNCTION pipekit_xorshift(h BIGINT, n INT) RETURNS BIGINT RETURN
-     h ^ shiftright(h, n)`,
-  `CREATE OR REPLACE TEMPORARY FUNCTION pipekit_mix32(x BIGINT) RETURNS BIGINT RETURN
-     pipekit_xorshift(pipekit_imul32(pipekit_xorshift(pipekit_imul32(pipekit_xorshift(x & ${mask}, 16), 2246822507), 13), 3266489909), 16)`,
-];
+/** Columns computed together (each from columns of earlier stages), in order. */
+export type Stage = ReadonlyArray<readonly [name: string, sql: string]>;
 
-/** murmur3's finaliser on a 32-bit value, as the runtime's `mix` (for constants worked out here). */
+function imul(a: string, b: number): string {
+  return `(((${a} & 65535) * ${b}) + shiftleft((shiftright(${a}, 16) * ${b}) & 65535, 16)) & ${mask}`;
+}
+
+/** `body` with `value` bound to the variable `name`, evaluated once. */
+function bind(value: string, name: string, body: string): string {
+  return `element_at(transform(array(${value}), ${name} -> ${body}), 1)`;
+}
+
+/** murmur3's finaliser of the 32-bit value `input`, as the runtime's `mix`. */
+export function mixSql(input: string): string {
+  return bind(
+    `(${input}) & ${mask}`,
+    'm0',
+    bind(
+      'm0 ^ shiftright(m0, 16)',
+      'm1',
+      bind(
+        imul('m1', 0x85ebca6b),
+        'm2',
+        bind(
+          'm2 ^ shiftright(m2, 13)',
+          'm3',
+          bind(imul('m3', 0xc2b2ae35), 'm4', 'm4 ^ shiftright(m4, 16)'),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Stage lists run side by side: stage i of each list is computed together. */
+export function together(lists: readonly Stage[][]): Stage[] {
+  const n = Math.max(0, ...lists.map((l) => l.length));
+  return Array.from({ length: n }, (_, i) => lists.flatMap((l) => l[i] ?? []));
+}
+
+/** The runtime's `mix`, for the constants worked out here. */
 function mix(x: number): number {
   let h = x | 0;
   h ^= h >>> 16;
@@ -28,28 +59,35 @@ function mix(x: number): number {
   return h >>> 0;
 }
 
+/** The stage that makes `h`, the runtime's `rowHash(seed, row)`, from the BIGINT column `row`. */
+export function rowHashStages(seed: number, row: string, h: string): Stage[] {
+  const seeded = mixSql(`${seed >>> 0} ^ (${row} & ${mask})`);
+  return [[[h, mixSql(`${seeded} ^ shiftright(${row}, 32) ^ 2654435769`)]]];
+}
+
 /** A double literal that reads back as exactly this number. */
 function double(n: number): string {
   return `${String(n)}D`;
 }
 
-/** The row hash of `row` (a BIGINT expression < 2^32) under `seed`, as the runtime's `rowHash`. */
-export function rowHashSql(seed: number, row: string): string {
-  const s = (seed >>> 0).toString();
-  return `pipekit_mix32(pipekit_mix32(${s} ^ (${row} & ${mask})) ^ shiftright(${row}, 32) ^ 2654435769)`;
+/** The hashes one column draws from the row's hash: `unit` always, `unit2` for event times. */
+export function columnHashStages(c: GeneratedColumn, index: number, h: string): Stage[][] {
+  if (c.kind === 'sequence') return [];
+  const salt = mix(0x27d4eb2f + Math.imul(index + 1, 0x165667b1));
+  const unit: Stage = [[`__u${index}`, mixSql(`${h} ^ ${salt}`)]];
+  if (c.kind !== 'eventTime' || c.outOfOrderShare === 0) return [[unit]];
+  return [[unit], [[[`__v${index}`, mixSql(`${h} ^ ${(salt ^ 0x5bd1e995) >>> 0}`)]]]];
 }
 
-/** The SQL of one generated column from the row number and the row's hash (columns `row`, `h`). */
+/** A generated column's value from the row number and its hashes (see `columnHashStages`). */
 export function generatedColumnSql(
   c: GeneratedColumn,
-  columnIndex: number,
+  index: number,
   msPerRow: number,
   row: string,
-  h: string,
 ): string {
-  const salt = mix(0x27d4eb2f + Math.imul(columnIndex + 1, 0x165667b1));
-  const unit = `(pipekit_mix32(${h} ^ ${salt}) / 4294967296D)`;
-  const unit2 = `(pipekit_mix32(${h} ^ ${(salt ^ 0x5bd1e995) >>> 0}) / 4294967296D)`;
+  const unit = `(__u${index} / 4294967296D)`;
+  const unit2 = `(__v${index} / 4294967296D)`;
   switch (c.kind) {
     case 'sequence':
       return row;
@@ -75,8 +113,7 @@ export function generatedColumnSql(
     case 'boolean':
       return `(${unit} < ${double(c.probability)})`;
     case 'eventTime': {
-      const start = Date.parse(c.start);
-      const t = `(${start} + floor(${row} * ${double(msPerRow)}))`;
+      const t = `(${Date.parse(c.start)} + floor(${row} * ${double(msPerRow)}))`;
       const shifted =
         c.outOfOrderShare > 0
           ? `CASE WHEN ${unit} < ${double(c.outOfOrderShare)} THEN ${t} - floor(${unit2} * ${double(c.maxDelay)}) ELSE ${t} END`
