@@ -1,9 +1,10 @@
 import type { Plan } from '@pipekit/core';
 import type { MetricsListener, Row } from '@pipekit/runtime';
 import { defaultRemote } from '../connect/remote.js';
-import type { SecretResolver } from '../lower/secrets.js';
+import { envSecrets, type SecretResolver } from '../lower/secrets.js';
 import { SparkSession } from '../session/spark-session.js';
 import type { StreamingQuery } from '../session/streaming-query.js';
+import { withJdbcBounds } from './jdbc-bounds.js';
 import { queryNodes, toQueryProgress } from './progress.js';
 import { planForSpark } from './spark-plan.js';
 
@@ -101,7 +102,8 @@ async function run(
   signal: AbortSignal,
 ): Promise<SparkRunResult> {
   const remote = options.remote ?? process.env.PIPEKIT_SPARK_REMOTE ?? defaultRemote;
-  const prepared = planForSpark(plan, options.secrets);
+  const secrets = options.secrets ?? envSecrets;
+  planForSpark(plan, secrets); // refuses what Spark cannot run, before a connection is made
   const session = SparkSession.connect(remote);
   const pollMs = options.pollMs ?? 1000;
   const memory = new Map<string, Row[]>();
@@ -109,6 +111,7 @@ async function run(
     {};
   const queries: RunningQuery[] = [];
   try {
+    const prepared = planForSpark(await withJdbcBounds(plan, session, secrets), secrets);
     for (const job of prepared.jobs) {
       if (job.kind === 'write') {
         await session.command(job.command);
