@@ -66,10 +66,12 @@ export function convertEtl(ctx: Ctx, data: unknown): Flow {
   const columns = source.step.fields?.map((f) => f.name) ?? null;
 
   if (sc.watermark) {
-    const delay = duration(ctx, sc.watermark.delayThreshold, [
-      ...scPath('watermark'),
-      'delayThreshold',
-    ]);
+    const delay = duration(
+      ctx,
+      sc.watermark.delayThreshold,
+      [...scPath('watermark'), 'delayThreshold'],
+      { allowZero: true },
+    );
     current = add({
       kind: 'watermark',
       input: current,

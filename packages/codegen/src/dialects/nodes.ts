@@ -123,7 +123,7 @@ function node(
       kind: 'watermark',
       input: current,
       column: w.column,
-      delay: duration(ctx, w.delay, [...at, 'input', 'watermark', 'delay']),
+      delay: duration(ctx, w.delay, [...at, 'input', 'watermark', 'delay'], { allowZero: true }),
       path: [...at, 'input', 'watermark'],
     });
   }
