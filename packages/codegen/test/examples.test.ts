@@ -17,6 +17,7 @@ import {
   writeGenerated,
   writeGeneratedTsconfig,
 } from './helpers.js';
+import { runtimeProblems } from './validate.js';
 
 const legacy = configsIn(legacyDir).filter((c) => c.file !== 'README.md');
 const fixtures = configsIn(fixturesDir);
@@ -30,6 +31,7 @@ async function roundTrip(file: string, path: string, snapshotDir: string, outDir
   const pipeline = await evaluate(writeGenerated(join(outDir, outName(file)), code));
   expect(pipeline.plan).toEqual(conversion.plan);
   expect(validatePlan(pipeline.plan)).toEqual([]);
+  expect(runtimeProblems(pipeline.plan)).toBe('');
   expect(JSON.parse(JSON.stringify(pipeline.plan))).toEqual(pipeline.plan);
 }
 

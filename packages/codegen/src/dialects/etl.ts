@@ -194,18 +194,17 @@ export function convertEtl(ctx: Ctx, data: unknown): Flow {
   if (separate) {
     const last = aggregates[aggregates.length - 1]!;
     const lateRows = add({ kind: 'lateRows', input: last, path: scPath('lateDataConfig') });
-    const checkpoint =
-      sc.checkpointLocation === undefined
-        ? {}
-        : { checkpoint: `${sc.checkpointLocation.replace(/\/+$/, '')}-late` };
+    // The side output is written in the main query's micro-batches: same trigger, same checkpoint
+    // (the query's, set on the main sink). A trigger or checkpoint of its own would make it
+    // another query, which cannot see the late rows of this one.
     add({
       kind: 'sink',
       input: lateRows,
       path: [...scPath('lateDataConfig'), 'separatePath'],
       sink: { type: 'delta', path: separate.path },
-      query: { ...checkpoint },
+      query: query.trigger === undefined ? {} : { trigger: query.trigger },
       comments: [
-        'Late rows (lateDataConfig SeparateStream) go to their own Delta table, with a checkpoint of their own.',
+        "Late rows (lateDataConfig SeparateStream) go to their own Delta table, written in the main query's micro-batches (its trigger and checkpoint).",
       ],
     });
   }

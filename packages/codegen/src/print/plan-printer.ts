@@ -187,6 +187,18 @@ export class PlanPrinter {
     const fields = this.declaredFields(n);
     if (!fields) return;
     const note = this.annotations.schemas.get(n.id);
+    // A source read again by another query has the same columns: it reuses their constant.
+    const same = this.plan.nodes.find(
+      (o): o is PlanNodeOf<'source'> =>
+        o.kind === 'source' &&
+        this.schemaConsts.has(o.id) &&
+        this.annotations.schemas.get(o.id)?.name === note?.name &&
+        isDeepStrictEqual(this.declaredFields(o), fields),
+    );
+    if (same) {
+      this.schemaConsts.set(n.id, this.schemaConsts.get(same.id)!);
+      return;
+    }
     const name = this.scope.claim(note?.name ?? typeName(n.source.type));
     this.schemaConsts.set(n.id, name);
     this.usesZod = true;
