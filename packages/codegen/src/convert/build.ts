@@ -14,6 +14,7 @@ import { distinctAggregateNames } from './aggregate-names.js';
 import type { Ctx } from './context.js';
 import { inferredFields, rawKafkaColumns, usageOf } from './infer.js';
 import { type Flow, inputsOf, type SinkKind, type SourceStep, type Step } from './ir.js';
+import { joinForm } from './join-form.js';
 import { type LooseStream, openSource } from './loose.js';
 import { zodObject } from './zod-fields.js';
 
@@ -117,11 +118,18 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         return;
       }
       case 'join': {
-        const on = { left: [...step.on.left], right: [...step.on.right] };
+        const left = at(step.left);
+        const right = at(step.right);
+        const form = joinForm(ctx, flow, i, step, left.node, right.node);
+        const [l, r] = form.swapped ? [right, left] : [left, right];
         const s = ctx.attempt(step.path, () =>
-          at(step.left).join(at(step.right), { on, type: step.joinType }),
+          l.join(r, {
+            on: form.on,
+            type: form.joinType,
+            ...(form.lookup === undefined ? {} : { lookup: form.lookup }),
+          }),
         );
-        streams.set(i, noted(s, step));
+        streams.set(i, noted(s, step, { comments: [...form.comments] }));
         return;
       }
       case 'hint': {

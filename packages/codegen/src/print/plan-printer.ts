@@ -13,6 +13,7 @@ import {
   type PlanVisitor,
   parseSqlExpression,
   printSql,
+  referencedColumns,
   type Schema,
   sinkOutputModes,
   visitNode,
@@ -368,9 +369,38 @@ export class PlanPrinter {
     const text = original !== undefined && sameTree(original, node) ? original : printSql(node);
     this.notes.push({
       nodeId: id,
-      message: `the condition \`${text}\` is kept as sql\`...\`: no typed expression gives the same tree`,
+      message: `the condition \`${text}\` is kept as sql\`...\`: ${this.untypedReason(id, node)}`,
     });
     return `sql\`${text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')}\``;
+  }
+
+  /** Why a condition has no typed form here: the real reason, for the warning. */
+  private untypedReason(id: string, node: ExprNode): string {
+    const input = nodeInputs(this.byId.get(id)!)[0];
+    const schema = input === undefined ? null : (this.schemas.get(input) ?? null);
+    const unknown = referencedColumns(node).filter(
+      (c) => schema !== null && !schema.fields.some((f) => f.name === c),
+    );
+    if (schema !== null && unknown.length > 0)
+      return `the type of column ${unknown.map((c) => `'${c}'`).join(', ')} is not known here (no column of that name comes out of the step before)`;
+    const sources = this.untypedSources(input ?? '');
+    const why = 'no typed builder call gives the same tree';
+    return sources.length === 0
+      ? why
+      : `${why}, even with col() and fn() (its column types are unknown: ${sources.join(', ')} declare${sources.length === 1 ? 's' : ''} no schema)`;
+  }
+
+  /** The sources upstream of a node whose columns are not declared, by name. */
+  private untypedSources(id: string): string[] {
+    const n = this.byId.get(id);
+    if (!n) return [];
+    if (n.kind === 'source') {
+      if (this.declaredFields(n) !== null || n.source.type === 'generate') return [];
+      const s = n.source as { table?: string; topic?: string; path?: string };
+      return [`the ${n.source.type} source '${n.name ?? s.table ?? s.topic ?? s.path ?? n.id}'`];
+    }
+    if (n.kind === 'aggregate') return [];
+    return [...new Set(nodeInputs(n).flatMap((i) => this.untypedSources(i)))];
   }
 
   /** Whether the typed API sees this stream's rows as `Record<string, unknown>` (a source without a declared schema). */
