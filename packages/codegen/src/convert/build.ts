@@ -16,6 +16,7 @@ import { inferredFields, rawKafkaColumns, usageOf } from './infer.js';
 import { type Flow, inputsOf, type SinkKind, type SourceStep, type Step } from './ir.js';
 import { joinForm } from './join-form.js';
 import { type LooseStream, openSource } from './loose.js';
+import { outputModeAlternatives, outputModeIssue, outputModeMessage } from './output-modes.js';
 import { zodObject } from './zod-fields.js';
 
 /** What the printer needs beyond the plan, keyed by plan node id. */
@@ -161,6 +162,17 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         try {
           out = input.to(spec, { ...step.query });
         } catch (e) {
+          const mode = outputModeIssue(e);
+          if (mode && step.outputModePath && step.query.outputMode)
+            ctx.fail(
+              step.outputModePath,
+              [
+                outputModeMessage(e as PipekitError, mode),
+                outputModeAlternatives(type, step.query.outputMode),
+              ]
+                .filter((x) => x !== undefined)
+                .join('. '),
+            );
           // A plan check fails at a node before the sink: the error names that node's step.
           planError(ctx, e, [...numberNodes([input.node]).keys()], notes, step.path);
         }

@@ -20,7 +20,8 @@ export function isBoundedNode(node: BuilderNode): boolean {
 
 /** Whether the input is a source read with `cache` (Spark kept it in memory: read once). */
 function cached(node: BuilderNode): boolean {
-  if (node.op.kind === 'source') return node.op.source.type === 'postgres' && node.op.source.cache === true;
+  if (node.op.kind === 'source')
+    return node.op.source.type === 'postgres' && node.op.source.cache === true;
   if (node.op.kind === 'hint' && node.op.hint.type === 'cache') return true;
   return node.inputs.length === 1 && cached(node.inputs[0]!);
 }

@@ -190,7 +190,11 @@ export function convertEtl(ctx: Ctx, data: unknown): Flow {
   current = validation(ctx, top.validation, current, add);
   const query = queryOf(ctx, sc, batch);
   const sink = load(ctx, top.load, current, query, sc);
-  add(sink);
+  add(
+    sc.outputMode === undefined
+      ? sink
+      : { ...sink, outputModePath: ['streamingConfigJson', 'outputMode'] },
+  );
   if (separate) {
     const last = aggregates[aggregates.length - 1]!;
     const lateRows = add({ kind: 'lateRows', input: last, path: scPath('lateDataConfig') });

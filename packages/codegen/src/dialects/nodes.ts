@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fileFormat } from '../convert/common.js';
 import type { Ctx } from '../convert/context.js';
 import { ddlFields } from '../convert/fields.js';
-import type { Flow, QueryDraft, Ref, Step } from '../convert/ir.js';
+import type { Flow, QueryDraft, Ref, SinkStep, Step } from '../convert/ir.js';
 import { kafkaClient, kafkaClientKeys } from '../convert/kafka-options.js';
 import { typeName, variableName } from '../convert/names.js';
 import {
@@ -135,16 +135,19 @@ function node(
       : { checkpoint: streaming.checkpoint_location }),
     ...(streaming.query_name === undefined ? {} : { queryName: streaming.query_name }),
   };
-  add(
-    output(
-      ctx,
-      n.output,
-      [...at, 'output'],
-      current,
-      query,
-      inPipeline ? variableName(n.name) : undefined,
-    ),
+  const sink = output(
+    ctx,
+    n.output,
+    [...at, 'output'],
+    current,
+    query,
+    inPipeline ? variableName(n.name) : undefined,
   );
+  const modePath: IssuePath =
+    own.output_mode === undefined
+      ? ['streaming', 'output_mode']
+      : [...at, 'streaming', 'output_mode'];
+  add(streaming.output_mode === undefined ? sink : { ...sink, outputModePath: modePath });
   return n.name;
 }
 
@@ -345,7 +348,7 @@ function output(
   input: Ref,
   query: QueryDraft,
   variable: string | undefined,
-): Step {
+): SinkStep {
   const o = ctx.parse(outputSchema, raw, at, keys(outputSchema));
   const op: IssuePath = [...at, 'options'];
   const base = {

@@ -204,8 +204,12 @@ export function convertSteps(ctx: Ctx, data: unknown): Flow {
         });
         return;
       }
-      default:
-        add(loadStep(ctx, st.method, cfg, at, input(path), path));
+      default: {
+        const sink = loadStep(ctx, st.method, cfg, at, input(path), path);
+        add(
+          cfg.outputMode === undefined ? sink : { ...sink, outputModePath: [...at, 'outputMode'] },
+        );
+      }
     }
   });
 
