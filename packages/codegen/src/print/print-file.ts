@@ -3,6 +3,7 @@ import { IndentationText, Project, QuoteKind } from 'ts-morph';
 import type { Conversion } from '../convert/convert.js';
 import type { ConvertWarning } from '../errors.js';
 import { dialectNames } from '../read-config.js';
+import { formatTypeScript } from './format.js';
 import { PlanPrinter } from './plan-printer.js';
 import { wrap } from './wrap.js';
 
@@ -44,7 +45,7 @@ function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
   return `/**\n${wrapped.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
 }
 
-/** The TypeScript file for a conversion, built and formatted with ts-morph. */
+/** The TypeScript file for a conversion: built with ts-morph, formatted by Biome with the repository's settings. */
 export function printFile(c: Conversion): PrintedFile {
   const printer = new PlanPrinter(c.plan, c.annotations);
   const statements = printer.print();
@@ -62,7 +63,7 @@ export function printFile(c: Conversion): PrintedFile {
   });
   if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
   file.addStatements(statements);
-  const code = `${blankLinesBetween(file.getFullText().trim())}\n`;
+  const code = formatTypeScript(`${blankLinesBetween(file.getFullText().trim())}\n`);
   project.removeSourceFile(file);
   return { code, warnings };
 }
