@@ -4,11 +4,15 @@
  * means, and that configs no faithful plan exists for are refused at the right key, in words that
  * say why and what would do.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, PlanNode, PlanNodeOf } from '@pipekit/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConvertError, convertConfig, generate } from '../src/index.js';
-import { fixturesDir, read } from './helpers.js';
+import { evaluate, fixturesDir, read, writeGenerated } from './helpers.js';
+import { onFiles, rowSet, runCollecting, writeBatchFiles } from './run-on-files.js';
 
 const refusedDir = join(fixturesDir, '..', 'refused');
 
@@ -77,6 +81,55 @@ describe('a late-data side output runs in the main query', () => {
       kind: 'sideOutput',
       output: 'late',
     });
+  });
+});
+
+describe('a converted late-data side output runs', () => {
+  const work = mkdtempSync(join(tmpdir(), 'pipekit-codegen-late-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('one query, one checkpoint: closed windows to the load, late rows to the side table', async () => {
+    const file = 'etl/late-separate-files.json';
+    const { code, conversion } = generate(file, read(join(fixturesDir, file)));
+    const pipeline = await evaluate(writeGenerated(join('runs', 'late-separate-files.ts'), code));
+    expect(pipeline.plan).toEqual(conversion.plan);
+    const at = (t: string) => `2026-01-01T${t}Z`;
+    const input = writeBatchFiles(join(work, 'in'), [
+      [{ door: 'a', opened: true, at: at('00:00:01') }],
+      // Moves the watermark (5 minutes' delay) past the end of [00:00, 01:00).
+      [{ door: 'a', opened: true, at: at('02:00:00') }],
+      // On time, as in Spark: the watermark that judges a batch's rows is the one of the batch
+      // before (rule 7 of test/spark-parity/README.md), still before 01:00. [00:00, 01:00) closes.
+      [{ door: 'b', opened: true, at: at('00:30:00') }],
+      // Late: its hour was closed by the batch before.
+      [{ door: 'c', opened: true, at: at('00:40:00') }],
+    ]);
+    const plan = onFiles(pipeline.plan, input, join(work, 'checkpoint'));
+    const [main, side] = plan.nodes.filter((n) => n.kind === 'sink').map((n) => n.id);
+    const batches = await runCollecting(plan);
+    expect(new Set(batches.map((b) => b.queryId)).size).toBe(1);
+    const all = (id: string) => batches.flatMap((b) => [...(b.rows.get(id) ?? [])]);
+    expect(rowSet(all(main!))).toEqual(
+      rowSet([
+        {
+          window_start: at('00:00:00.000'),
+          window_end: at('01:00:00.000'),
+          door: 'a',
+          openings: 1,
+        },
+        {
+          window_start: at('00:00:00.000'),
+          window_end: at('01:00:00.000'),
+          door: 'b',
+          openings: 1,
+        },
+      ]),
+    );
+    expect(rowSet(all(side!))).toEqual(
+      rowSet([{ door: 'c', opened: true, at: new Date(at('00:40:00')) }]),
+    );
+    // The late row reaches the side table in the batch that read it.
+    expect(batches.findIndex((b) => (b.rows.get(side!) ?? []).length > 0)).toBe(3);
   });
 });
 

@@ -9,21 +9,15 @@
  * both hand each batch to a collecting sink (Spark's `foreachBatch`, pipekit's memory sink) instead
  * of the config's Delta/Postgres/Kafka/console load, whose writing is tested with each connector.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Plan, type PlanNode, validatePlan } from '@pipekit/core';
-import {
-  createLogger,
-  defaultConnectors,
-  type QueryProgress,
-  type Row,
-  runPipeline,
-  type SinkBatch,
-} from '@pipekit/runtime';
+import { validatePlan } from '@pipekit/core';
+import type { Row } from '@pipekit/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../src/index.js';
 import { evaluate, fixturesDir, writeGenerated } from './helpers.js';
+import { onFiles, rowSet, runCollecting, writeBatchFiles } from './run-on-files.js';
 import { runtimeProblems } from './validate.js';
 
 const dir = join(fixturesDir, 'spark-oracle');
@@ -47,40 +41,6 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 const work = mkdtempSync(join(tmpdir(), 'pipekit-codegen-oracle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The input batches as files 000.json, 001.json, … (as oracle.py writes them for Spark). */
-function writeInput(name: string): string {
-  const input = readJson<{ batches: Row[][] }>(join(dir, 'inputs', `${name}.json`));
-  const at = join(work, name);
-  mkdirSync(at, { recursive: true });
-  input.batches.forEach((rows, i) => {
-    const text = rows.map((r) => JSON.stringify(r)).join('\n');
-    writeFileSync(join(at, `${String(i).padStart(3, '0')}.json`), text ? `${text}\n` : '');
-  });
-  return at;
-}
-
-/**
- * The converted plan, reading the input directory one file a batch, writing to collecting sinks,
- * checkpointing into the test's own directory (never the config's).
- */
-function onInput(plan: Plan, inputDir: string, checkpoint: string): Plan {
-  const nodes = plan.nodes.map((n): PlanNode => {
-    if (n.kind === 'source') {
-      if (n.source.type !== 'file') throw new Error(`${n.id}: the oracle reads files only`);
-      return { ...n, source: { ...n.source, path: inputDir, maxFilesPerTrigger: 1 } };
-    }
-    if (n.kind === 'sink')
-      return {
-        ...n,
-        sink: { type: 'memory', name: n.id },
-        trigger: { type: 'availableNow' },
-        ...(n.checkpoint === undefined ? {} : { checkpoint }),
-      };
-    return n;
-  });
-  return { ...plan, nodes };
-}
-
 async function runConverted(name: string) {
   const file = `${name}.json`;
   const { code, conversion } = generate(file, readFileSync(join(dir, 'configs', file), 'utf8'));
@@ -90,44 +50,20 @@ async function runConverted(name: string) {
   expect(pipeline.plan).toEqual(conversion.plan);
   expect(validatePlan(pipeline.plan)).toEqual([]);
   expect(runtimeProblems(pipeline.plan)).toBe('');
-  const plan = onInput(pipeline.plan, writeInput(name), join(work, `${name}.checkpoint`));
-  const written = new Map<number, readonly Row[]>();
-  const connectors = defaultConnectors().registerSink('memory', () => ({
-    writeBatch: (b: SinkBatch) => {
-      written.set(b.batchId, b.rows);
-    },
-    close: () => {},
-  }));
-  const reports: QueryProgress[] = [];
-  const run = runPipeline(
-    { plan, udfs: new Map() },
-    {
-      connectors,
-      logger: createLogger({ level: 'error' }),
-      metrics: [{ onProgress: (r) => reports.push(r) }],
-    },
+  const input = readJson<{ batches: Row[][] }>(join(dir, 'inputs', `${name}.json`));
+  const plan = onFiles(
+    pipeline.plan,
+    writeBatchFiles(join(work, name), input.batches),
+    join(work, `${name}.checkpoint`),
   );
-  await run.result;
+  const sinkIds = plan.nodes.filter((n) => n.kind === 'sink').map((n) => n.id);
+  expect(sinkIds).toHaveLength(1);
+  const batches = await runCollecting(plan);
   return {
     plan,
-    batches: reports.map((r) => ({
-      batchId: r.batchId,
-      watermark: r.nodes.find((n) => n.kind === 'watermark')?.watermark ?? null,
-      rows: written.get(r.batchId) ?? [],
-    })),
+    batches: batches.map((b) => ({ ...b, rows: b.rows.get(sinkIds[0]!) ?? [] })),
   };
 }
-
-/** A row as the fixtures hold it: times as ISO strings, keys in a fixed order. */
-function plain(r: Row): string {
-  const o: Record<string, unknown> = {};
-  for (const k of Object.keys(r).sort()) {
-    const v = r[k];
-    o[k] = v instanceof Date ? v.toISOString() : v;
-  }
-  return JSON.stringify(o);
-}
-const rowSet = (rows: readonly Row[]) => rows.map(plain).sort();
 
 describe('converted legacy configs compute what Spark computed', () => {
   it('covers at least six windowed or aggregating configs of two dialects', () => {
