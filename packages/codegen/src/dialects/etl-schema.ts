@@ -151,6 +151,9 @@ export const etlSinks = {
   }),
 };
 
+/** The parts of a config object a schema knows, for "unknown option" errors. */
+export const keys = (s: z.ZodObject) => Object.keys(s.shape);
+
 export const streamingConfigSchema = z.strictObject({
   checkpointLocation: name.optional(),
   queryName: name.optional(),
@@ -202,3 +205,5 @@ export const errorHandlingSchema = z.strictObject({
     .optional(),
   failFast: boolLike.optional(),
 });
+
+export type StreamingConfig = z.output<typeof streamingConfigSchema>;
