@@ -23,10 +23,6 @@ export const segment = (
   code: typeof code === 'string' ? () => code : code,
 });
 
-export function statement(prefix: string, chain: Chain): string {
-  return `${commentLines(chain.leading, 0)}${prefix}${render(chain, 0, prefix.length)};`;
-}
-
 /** A chain on one line when it is short, else one call a line. */
 export function render(chain: Chain, indent: number, lead: number): string {
   const inline = chain.segments.every((s) => s.comments.length === 0) && chain.segments.length <= 2;
@@ -50,7 +46,7 @@ export function render(chain: Chain, indent: number, lead: number): string {
   return `${chain.head}\n${lines.join('\n')}`;
 }
 
-function commentLines(comments: readonly string[], indent: number): string {
+export function commentLines(comments: readonly string[], indent: number): string {
   return comments
     .flatMap((c) => wrap(c, lineWidth - indent - 3))
     .map((c) => `${pad(indent)}// ${c.trim()}\n`)

@@ -10,12 +10,13 @@ import {
 import type { Annotations } from '../convert/build.js';
 import { NameScope, typeName, variableName } from '../convert/names.js';
 import { fieldCode, propertyKey, quote } from '../convert/zod-fields.js';
-import { type Chain, render, type Segment, segment, statement } from './chain.js';
+import { type Chain, render, type Segment, segment } from './chain.js';
 import { Code, callCode, fits, importsOf, valueCode } from './code.js';
 import { ConditionPrinter, type PrintNote } from './conditions.js';
 import { nodeSegments } from './node-segments.js';
 import { PlanFacts } from './plan-facts.js';
 import { policyValue, sourceOptions } from './specs.js';
+import type { TopStatement } from './statements.js';
 
 /**
  * Stage two: a plan as builder code. A visitor over plan nodes writes each node as the builder
@@ -31,7 +32,7 @@ export class PlanPrinter {
   private readonly scope = new NameScope(['source', 'pipeline', 'sinks', 'secret', 'z', 'r']);
   readonly imports = new Set<string>();
   readonly notes: PrintNote[] = [];
-  readonly statements: string[] = [];
+  readonly statements: TopStatement[] = [];
   usesZod = false;
 
   constructor(
@@ -50,13 +51,18 @@ export class PlanPrinter {
   }
 
   /** The file's statements after the imports. */
-  print(): string[] {
+  print(): TopStatement[] {
     for (const n of this.plan.nodes) if (n.kind === 'source') this.schemaConst(n);
     for (const n of this.plan.nodes) {
       if (!this.needsVariable(n)) continue;
       const name = this.scope.claim(this.variableFor(n));
       const chain = this.chain(n.id);
-      this.statements.push(statement(`const ${name} = `, chain));
+      this.statements.push({
+        kind: 'const',
+        name,
+        comments: chain.leading,
+        initializer: render(chain, 0, `const ${name} = `.length),
+      });
       this.vars.set(n.id, name);
     }
     const sinkIds = this.plan.nodes.filter((n) => n.kind === 'sink').map((n) => n.id);
@@ -69,7 +75,12 @@ export class PlanPrinter {
       this.plan.name === (first.queryName ?? 'pipeline') &&
       policies === null;
     if (plain) {
-      this.statements.push(statement('export default ', this.chain(first.id)));
+      const chain = this.chain(first.id);
+      this.statements.push({
+        kind: 'exportDefault',
+        comments: chain.leading,
+        expression: render(chain, 0, 'export default '.length),
+      });
       return this.statements;
     }
     this.imports.add('pipeline');
@@ -87,12 +98,16 @@ export class PlanPrinter {
         : chain;
       return render(inline, 2, 0);
     });
-    const head = `export default pipeline(${quote(this.plan.name)}, [`;
-    const tail = policies ? `], ${valueCode(policies, 0, 3)});` : ']);';
+    const head = `pipeline(${quote(this.plan.name)}, [`;
+    const tail = policies ? `], ${valueCode(policies, 0, 3)})` : '])';
     const flat = `${head}${items.join(', ')}${tail}`;
-    this.statements.push(
-      fits(flat, 0) ? flat : `${head}\n${items.map((i) => `  ${i},`).join('\n')}\n${tail}`,
-    );
+    this.statements.push({
+      kind: 'exportDefault',
+      comments: [],
+      expression: fits(`export default ${flat};`, 0)
+        ? flat
+        : `${head}\n${items.map((i) => `  ${i},`).join('\n')}\n${tail}`,
+    });
     return this.statements;
   }
 
@@ -153,15 +168,20 @@ export class PlanPrinter {
       for (const h of c.helpers) this.imports.add(h);
       return `${propertyKey(f.name)}: ${c.code}`;
     });
-    const flat = `const ${name} = z.object({ ${entries.join(', ')} });`;
-    const body =
-      fits(flat, 0) && entries.length <= 3
-        ? flat
-        : `const ${name} = z.object({\n${entries.map((e) => `  ${e},`).join('\n')}\n});`;
-    const comment = note?.inferred
-      ? '// Inferred from how the config uses these columns (it declares no schema): check names and types.\n'
-      : '';
-    this.statements.push(comment + body);
+    const flat = `z.object({ ${entries.join(', ')} })`;
+    this.statements.push({
+      kind: 'const',
+      name,
+      comments: note?.inferred
+        ? [
+            'Inferred from how the config uses these columns (it declares no schema): check names and types.',
+          ]
+        : [],
+      initializer:
+        fits(`const ${name} = ${flat};`, 0) && entries.length <= 3
+          ? flat
+          : `z.object({\n${entries.map((e) => `  ${e},`).join('\n')}\n})`,
+    });
   }
 
   /** The chain that ends with node `id`, starting at a variable or a source. */

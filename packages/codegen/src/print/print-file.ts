@@ -5,6 +5,7 @@ import type { ConvertWarning } from '../errors.js';
 import { dialectNames } from '../read-config.js';
 import { formatTypeScript } from './format.js';
 import { PlanPrinter } from './plan-printer.js';
+import { addStatements } from './statements.js';
 import { wrap } from './wrap.js';
 
 export interface PrintedFile {
@@ -56,13 +57,13 @@ export function printFile(c: Conversion): PrintedFile {
   }));
   const warnings = [...c.warnings, ...printNotes];
   const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
-  file.addStatements(header(c, warnings));
   file.addImportDeclaration({
+    leadingTrivia: `${header(c, warnings)}\n`,
     moduleSpecifier: '@pipekit/core',
     namedImports: [...printer.imports].sort(byName),
   });
   if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
-  file.addStatements(statements);
+  addStatements(file, statements);
   const code = formatTypeScript(`${blankLinesBetween(file.getFullText().trim())}\n`);
   project.removeSourceFile(file);
   return { code, warnings };
