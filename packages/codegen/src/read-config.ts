@@ -60,16 +60,25 @@ export function readConfig(file: string, text: string): unknown {
     return data;
   }
   const error = yamlError(text);
+  if (error?.atEnd)
+    throw new ConvertError(
+      file,
+      [],
+      `invalid YAML: unexpected end of file${error.where}: ${error.message}`,
+      undefined,
+      'the file is cut short: complete it (or copy it again from its source)',
+    );
   if (error) throw new ConvertError(file, [], `invalid YAML${error.where}: ${error.message}`);
   return parseDocument(text, { uniqueKeys: true }).toJS();
 }
 
-function yamlError(text: string): { where: string; message: string } | undefined {
+function yamlError(text: string): { where: string; message: string; atEnd: boolean } | undefined {
   const error = parseDocument(text, { prettyErrors: true, uniqueKeys: true }).errors[0];
   if (!error) return undefined;
   const pos = error.linePos?.[0];
   return {
     where: pos ? ` at line ${pos.line}, column ${pos.col}` : '',
+    atEnd: error.pos[0] >= text.trimEnd().length,
     message: (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
   };
 }

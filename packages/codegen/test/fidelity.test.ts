@@ -265,3 +265,51 @@ describe('typed expressions after a join with a source of unknown columns', () =
     );
   });
 });
+
+describe('messages say what was found, what was expected, and where', () => {
+  it.each([
+    [
+      'etl/port-as-text.json',
+      ['extract', 'connectionParams', 'port'],
+      'expected a whole number, found the string "5432x"',
+    ],
+    [
+      'etl/wrong-type.json',
+      ['transforms', 0, 'parameters', 'aggregations'],
+      'expected a string, found an array',
+    ],
+  ])('%s', (file, path, words) => {
+    const e = refusal(file);
+    expect(e.path).toEqual(path);
+    expect(e.message).toContain(words);
+    expect(e.message).not.toContain('is missing');
+    expect(e.message).not.toMatch(/: Invalid input$/m);
+  });
+
+  it.each([
+    [
+      'steps/lookup-postgres-refresh.json',
+      700,
+      /^cut\.json: invalid JSON: unexpected end of file at line \d+, column \d+: the (object|string) opened at line \d+, column \d+ is never closed\n/,
+    ],
+    [
+      '../refused/nodes/negative-watermark.yaml',
+      75,
+      /^cut\.yaml: invalid YAML: unexpected end of file at line \d+, column \d+: /,
+    ],
+  ])(
+    'a copy of %s cut after %d characters (inside an object): unexpected end of file, and where',
+    (file, length, want) => {
+      const text = read(join(fixturesDir, file)).slice(0, length);
+      const name = `cut${file.slice(file.lastIndexOf('.'))}`;
+      let error: unknown;
+      try {
+        convertConfig(name, text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConvertError);
+      expect((error as ConvertError).message).toMatch(want);
+    },
+  );
+});
