@@ -313,3 +313,33 @@ describe('messages say what was found, what was expected, and where', () => {
     },
   );
 });
+
+describe('a stream of files watches a directory', () => {
+  const steps = (path: string) =>
+    JSON.stringify({
+      name: 'p',
+      mode: 'streaming',
+      steps: [
+        { type: 'extract', method: 'fromS3', config: { path } },
+        { type: 'load', method: 'toDeltaLake', config: { path: '/out' } },
+      ],
+    });
+  const sourceOf = (c: ReturnType<typeof convertConfig>) => nodesOf(c.plan, 'source')[0]!.source;
+
+  it('a glob of one directory by extension becomes the directory, with a comment', () => {
+    const c = convertConfig('s.json', steps('s3a://landing/in/*.json'));
+    expect(sourceOf(c)).toMatchObject({ type: 'file', path: 's3a://landing/in/', watch: true });
+    expect(c.warnings).toEqual([]);
+  });
+
+  it('any other glob is kept, with a warning at the path', () => {
+    const c = convertConfig('s.json', steps('s3a://landing/dt=*/part-*.json'));
+    expect(sourceOf(c)).toMatchObject({ path: 's3a://landing/dt=*/part-*.json' });
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({
+        path: ['steps', 0, 'config', 'path'],
+        message: expect.stringContaining('a pipekit file stream watches one directory'),
+      }),
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import type { IssuePath, Trigger } from '@pipekit/core';
 import { z } from 'zod';
-import { fileFormat } from '../convert/common.js';
+import { fileFormat, watchedPath } from '../convert/common.js';
 import type { Ctx } from '../convert/context.js';
 import { ddlFields } from '../convert/fields.js';
 import type { Flow, QueryDraft, Ref, SinkStep, Step } from '../convert/ir.js';
@@ -274,8 +274,9 @@ function input(ctx: Ctx, raw: Record<string, unknown>, at: IssuePath, nodeName: 
     case 'file_stream': {
       const o = ctx.parse(fileOptions, i.options, op, keys(fileOptions));
       const format = fileFormat(ctx, o.format, needPath(), [...at, 'path'], [...op, 'format']);
+      const watched = watchedPath(ctx, needPath(), format, [...at, 'path']);
       const options = {
-        path: needPath(),
+        path: watched.path,
         format,
         watch: true,
         ...(o.maxFilesPerTrigger === undefined ? {} : { maxFilesPerTrigger: o.maxFilesPerTrigger }),
@@ -286,6 +287,7 @@ function input(ctx: Ctx, raw: Record<string, unknown>, at: IssuePath, nodeName: 
         options,
         inference: format === 'parquet' ? 'whenTyped' : 'records',
         schemaName: typeName(needPath()),
+        comments: watched.comments,
       };
     }
     case 'rate': {

@@ -1,6 +1,6 @@
 import type { IssuePath } from '@pipekit/core';
 import type { z } from 'zod';
-import { fileFormat } from '../../convert/common.js';
+import { fileFormat, watchedPath } from '../../convert/common.js';
 import { missingBrokers, postgresConnection } from '../../convert/connections.js';
 import type { Ctx } from '../../convert/context.js';
 import { fieldList } from '../../convert/fields.js';
@@ -157,8 +157,11 @@ function files(x: ExtractCtx, e: Extract<ExtractConfig, { sourceType: 's3' }>): 
   const { ctx, at, base, sc, batch, notFor } = x;
   const format = fileFormat(ctx, e.format, e.path, [...at, 'path'], [...at, 'format']);
   notFor('maxRecordsPerTrigger');
+  const watched = batch
+    ? { path: e.path, comments: [] }
+    : watchedPath(ctx, e.path, format, [...at, 'path']);
   const options = {
-    path: e.path,
+    path: watched.path,
     format,
     ...(batch ? {} : { watch: true }),
     ...(sc.maxFilesPerTrigger === undefined ? {} : { maxFilesPerTrigger: sc.maxFilesPerTrigger }),
@@ -168,6 +171,7 @@ function files(x: ExtractCtx, e: Extract<ExtractConfig, { sourceType: 's3' }>): 
     type: 'file',
     options,
     inference: format === 'parquet' ? 'whenTyped' : 'records',
+    comments: watched.comments,
   };
 }
 
