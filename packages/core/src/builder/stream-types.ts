@@ -22,11 +22,18 @@ import type {
   RowOf,
   ScalarKeys,
   SchemaInput,
-  Simplify,
   TimeKeys,
 } from '../schema/row-type.js';
 import type { AggregateResult, AggregatesFor } from './aggregates.js';
 import type { BuilderNode, Udf } from './graph.js';
+import type {
+  DropColumns,
+  Entries,
+  FromEntries,
+  JoinedRow,
+  PickColumns,
+  WithColumn,
+} from './step-rows.js';
 
 /**
  * What a stream is, for the output modes it allows: plain rows; an aggregation without a watermark
@@ -74,7 +81,10 @@ export type Predicate<R> =
 export type Projection<R> = Keys<R> | ExprOf<unknown>;
 type ProjectionType<R, P> =
   P extends Keys<R> ? R[P] : P extends SqlExpr ? unknown : P extends ExprOf<infer T> ? T : never;
-export type ProjectedRow<R, P> = Simplify<{ -readonly [N in keyof P]: ProjectionType<R, P[N]> }>;
+/** The row of `select({...})`: one column per entry, from a column name or an expression. */
+export type ProjectedRow<R, P> = FromEntries<
+  { [N in Extract<keyof P, string>]-?: [N, ProjectionType<R, P[N]>] }[Extract<keyof P, string>]
+>;
 
 export interface MapOptions<S extends SchemaInput | undefined = undefined> {
   /** The UDF's name in the plan and in `explain`; the function's own name when absent. */
@@ -103,17 +113,6 @@ type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
   : O extends readonly (infer K)[]
     ? K
     : O;
-type MaybeNull<T, Yes extends boolean> = Yes extends true ? { [K in keyof T]: T[K] | null } : T;
-
-/** The row of a join: left columns, then right columns but its keys (renamed `x_right` when both sides have `x`). */
-export type JoinedRow<L, R, RK, J extends JoinType> = Simplify<
-  MaybeNull<Pick<L, Keys<L>>, J extends 'right' | 'full' ? true : false> &
-    MaybeNull<
-      { [P in Exclude<Keys<R>, RK> as P extends Keys<L> ? `${P}_right` : P]: R[P] },
-      J extends 'left' | 'full' ? true : false
-    >
->;
-
 export interface WindowOptions<R> {
   /** The event-time column; the watermark's column when absent. */
   readonly column?: TimeKeys<R>;
@@ -126,11 +125,18 @@ export interface AggregateOptions {
   readonly stateTimeout?: DurationInput;
 }
 
-type WindowColumns = { window_start: Date; window_end: Date };
+type WindowEntries = ['window_start', Date] | ['window_end', Date];
 
-export type AggregatedRow<R extends Row, C extends string, A, Windowed extends boolean> = Simplify<
-  (Windowed extends true ? WindowColumns : {}) &
-    Pick<R, Extract<C, keyof R>> & { -readonly [N in keyof A]: AggregateResult<R, A[N]> }
+/** The row of an aggregation: the window's bounds (when windowed), the group keys, the aggregates. */
+export type AggregatedRow<
+  R extends Row,
+  C extends string,
+  A,
+  Windowed extends boolean,
+> = FromEntries<
+  | (Windowed extends true ? WindowEntries : never)
+  | Extract<Entries<R>, [C, unknown]>
+  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
 >;
 
 type AggKind<W extends string> = [W] extends [never] ? 'aggregated' : 'aggregatedWithWatermark';
@@ -175,7 +181,7 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   /** Keeps these columns, in this order. */
   select<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<Simplify<Pick<R, C>>, Extract<W, C>, K>;
+  ): Stream<PickColumns<R, C>, Extract<W, C>, K>;
   /** New columns from names (rename) and expressions: `.select((r) => ({ user: 'userId', total: r.amount.times(2) }))`. */
   select<const P extends Record<string, Projection<R>>>(
     projection: P | ((r: Cols<R>) => P),
@@ -184,10 +190,10 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   withColumn<const N extends string, T>(
     name: N,
     value: ExprOf<T> | ((r: Cols<R>) => ExprOf<T>),
-  ): Stream<Simplify<Omit<R, N> & { [P in N]: T }>, Exclude<W, N>, K>;
+  ): Stream<WithColumn<R, N, T>, Exclude<W, N>, K>;
   drop<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
+  ): Stream<DropColumns<R, C>, Exclude<W, C>, K>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
   map<O extends Row>(
     fn: (row: R) => O,
@@ -230,6 +236,9 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   /** Writes to a sink given as data (`sinks.delta({...})`). */
   to(sink: SinkSpec, query?: QueryOptions): Pipeline;
 }
+
+/** The row type of a stream, as `z.infer` gives a schema's: `type Revenue = InferRow<typeof revenue>`. */
+export type InferRow<S> = S extends Stream<infer R, infer _W, infer _K> ? R : never;
 
 /** A stream whose last step holds state and may see late rows: `lateRows()` is their side output. */
 export interface LateAwareStream<
@@ -278,4 +287,4 @@ export interface Pipeline {
   readonly sinkNodes: readonly BuilderNode[];
 }
 
-export type { FieldInput };
+export type { DropColumns, Entries, FieldInput, FromEntries, JoinedRow, PickColumns, WithColumn };
