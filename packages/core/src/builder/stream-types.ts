@@ -3,6 +3,7 @@ import type { DurationInput } from '../duration/duration.js';
 import type { Cols } from '../expr/cols.js';
 import type { SqlExpr } from '../expr/sql-tag.js';
 import type { ExprOf } from '../expr/typed-expr.js';
+import type { CheckedJoinOn } from '../plan/join-keys.js';
 import type { JoinType } from '../plan/nodes/stateful-nodes.js';
 import type { Plan } from '../plan/plan.js';
 import type { PolicyInput } from '../plan/policy.js';
@@ -95,17 +96,22 @@ export interface MapOptions<S extends SchemaInput | undefined = undefined> {
   readonly badRecords?: PolicyInput;
 }
 
-export interface JoinOptions<L, R, J extends JoinType> {
-  /** A key column both sides share, several, or `{ left: [...], right: [...] }`. */
-  readonly on:
-    | (Keys<L> & Keys<R>)
-    | readonly (Keys<L> & Keys<R>)[]
-    | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
+/** How a join matches, besides its keys. */
+export interface JoinSettings<J extends JoinType> {
+  /** `'inner'` (default), `'left'`, `'right'` or `'full'`; the side that may have no match gets nullable columns. */
   readonly type?: J;
   /** Stream–stream join: match rows at most this far apart in event time (state is cleaned by the watermark). */
   readonly within?: DurationInput;
   /** Stream–static join: the right side is a table, loaded once or again every `refresh`. */
   readonly lookup?: boolean | { readonly refresh?: DurationInput };
+}
+
+export interface JoinOptions<L, R, J extends JoinType> extends JoinSettings<J> {
+  /** A key column both sides share, several, or `{ left: [...], right: [...] }`; key types must compare. */
+  readonly on:
+    | (Keys<L> & Keys<R>)
+    | readonly (Keys<L> & Keys<R>)[]
+    | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
 }
 
 type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
@@ -221,9 +227,13 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   ): WindowedStream<R, W>;
   /** Groups by these columns; with none, the whole stream is one group (as Spark's `groupBy()`). */
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, false>;
+  /**
+   * Joins with another stream on key columns of comparable types (string with string, numbers with
+   * numbers, times with times): `.join(users, { on: 'userId', type: 'left', lookup: true })`.
+   */
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
     right: Stream<R2, string, StreamKind>,
-    options: JoinOptions<R, R2, J> & { readonly on: O },
+    options: JoinSettings<J> & { readonly on: CheckedJoinOn<R, R2, O> },
   ): Stream<JoinedRow<R, R2, RightKeys<O>, J>, W, K>;
   /** Hint: keep this stream's rows in memory for several readers (legacy `cache`). */
   cache(): Stream<R, W, K>;
