@@ -3,7 +3,15 @@
  * that the runtime executes, `explain` draws and `parsePlan` reads back.
  */
 
-export type { Aggregate, AggregatesFor } from './builder/aggregates.js';
+export type {
+  Aggregate,
+  AggregateBuilder,
+  AggregateColumns,
+  AggregateMistake,
+  AggregatesFor,
+  AggregatesInput,
+  CheckedAggregates,
+} from './builder/aggregates.js';
 export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
 export type { Gen } from './builder/generators.js';
 export { gen } from './builder/generators.js';

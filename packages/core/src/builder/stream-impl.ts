@@ -9,7 +9,7 @@ import type { SinkSpec } from '../plan/sinks/sink-spec.js';
 import type { WindowSpec } from '../plan/window-spec.js';
 import type { SchemaInput } from '../schema/row-type.js';
 import { toSchema } from '../schema/to-schema.js';
-import type { Aggregate } from './aggregates.js';
+import { type Aggregate, aggregateBuilder } from './aggregates.js';
 import type { BuilderNode, NodeOp, Udf } from './graph.js';
 import { sinksOf, toSink } from './sink-builders.js';
 import { step } from './step.js';
@@ -252,7 +252,11 @@ export class GroupedImpl {
     return new GroupedImpl(this.input, keys, this.windowSpec);
   }
 
-  aggregate(aggregates: Record<string, Aggregate>, options: AggregateOptions = {}) {
+  aggregate(
+    input: Record<string, Aggregate> | ((a: typeof aggregateBuilder) => Record<string, Aggregate>),
+    options: AggregateOptions = {},
+  ) {
+    const aggregates = typeof input === 'function' ? input(aggregateBuilder) : input;
     const op: NodeOp = {
       kind: 'aggregate',
       keys: [...this.keys],

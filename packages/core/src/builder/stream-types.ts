@@ -25,7 +25,7 @@ import type {
   SchemaInput,
   TimeKeys,
 } from '../schema/row-type.js';
-import type { AggregateResult, AggregatesFor } from './aggregates.js';
+import type { Aggregate, AggregateResult, AggregatesInput } from './aggregates.js';
 import type { BuilderNode, Udf } from './graph.js';
 import type {
   DropColumns,
@@ -160,8 +160,13 @@ export interface GroupedStream<
       ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
       : [options?: WindowOptions<R>]
   ): Windowed extends true ? never : GroupedStream<R, C, W, true>;
-  aggregate<const A extends AggregatesFor<R>>(
-    aggregates: A,
+  /**
+   * One row per group (and window) with these aggregates: `aggregate({ n: count(), revenue:
+   * sum('amount') })`, or `aggregate((a) => ({ revenue: a.sum('amount') }))`, where an editor
+   * completes each function's columns.
+   */
+  aggregate<const A extends Record<string, Aggregate>>(
+    aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
   ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W>>;
 }
@@ -169,8 +174,9 @@ export interface GroupedStream<
 /** After `window`: group by keys, or aggregate over the whole window. */
 export interface WindowedStream<R extends Row, W extends string> {
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true>;
-  aggregate<const A extends AggregatesFor<R>>(
-    aggregates: A,
+  /** One row per window with these aggregates (see `GroupedStream.aggregate`). */
+  aggregate<const A extends Record<string, Aggregate>>(
+    aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
   ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W>>;
 }

@@ -1,6 +1,6 @@
 import type { Issue } from '../errors/pipekit-error.js';
 import { type Field, formatDataType, isNumericType, type Schema } from '../schema/data-type.js';
-import type { Keys } from '../schema/row-type.js';
+import type { Keys, ValueKind } from '../schema/row-type.js';
 
 /**
  * Join keys must be comparable: a string key never equals a numeric one, so such a join matches
@@ -9,17 +9,8 @@ import type { Keys } from '../schema/row-type.js';
  */
 
 /** The kind of values a key holds, for comparability: equal kinds compare. */
-export type KeyKind<T> = [NonNullable<T>] extends [never]
-  ? 'null'
-  : [NonNullable<T>] extends [string]
-    ? 'string'
-    : [NonNullable<T>] extends [number | bigint]
-      ? 'numeric'
-      : [NonNullable<T>] extends [Date]
-        ? 'timestamp'
-        : [NonNullable<T>] extends [boolean]
-          ? 'boolean'
-          : 'not a key type';
+export type KeyKind<T> =
+  ValueKind<T> extends 'string' | 'number' | 'time' | 'boolean' ? ValueKind<T> : 'not a key type';
 
 type PairError<LN extends string, LT, RN extends string, RT> =
   KeyKind<LT> extends KeyKind<RT>

@@ -40,4 +40,4 @@ type Message = import('../../src/plan/join-keys.js').JoinOnErrors<
   InferRow<typeof numericUsers>,
   'userId'
 >;
-expectTypeOf<Message>().toEqualTypeOf<'join keys are not comparable: left userId is string, right userId is numeric (cast one side with withColumn)'>();
+expectTypeOf<Message>().toEqualTypeOf<'join keys are not comparable: left userId is string, right userId is number (cast one side with withColumn)'>();
