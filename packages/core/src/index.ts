@@ -8,12 +8,13 @@ export type {
   AggregateBuilder,
   AggregateColumns,
   AggregateMistake,
+  AggregateResult,
   AggregatesFor,
   AggregatesInput,
   CheckedAggregates,
 } from './builder/aggregates.js';
 export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
-export type { Gen } from './builder/generators.js';
+export type { Gen, GeneratedRow } from './builder/generators.js';
 export { gen } from './builder/generators.js';
 export type { BuilderNode, Udf } from './builder/graph.js';
 export type { PipelineOptions } from './builder/pipeline-impl.js';
@@ -30,6 +31,7 @@ export * from './expr/index.js';
 export { type SqlExpr, sql } from './expr/sql-tag.js';
 export { type Expr, type ExprOf, expr, type Operand, toNode } from './expr/typed-expr.js';
 export { isBoundedSource } from './plan/bounded.js';
+export type { CheckedJoinOn, JoinOnErrors, KeyKind } from './plan/join-keys.js';
 export { badRecordSchema, checkNode } from './plan/node-schema.js';
 export * from './plan/nodes/sink-node.js';
 export * from './plan/nodes/source-node.js';

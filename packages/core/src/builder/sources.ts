@@ -58,7 +58,7 @@ function build<Spec extends z.ZodType>(
     ...rest
   } = options as CommonSourceOptions<SchemaInput> & Record<string, unknown>;
   const spec = parseOptions(schema, { ...rest, type }, `source.${type}(...)`) as z.output<Spec>;
-  const declared = rowSchema === undefined ? null : toSchema(rowSchema);
+  const declared = rowSchema === undefined ? null : toSchema(rowSchema, `source.${type}(...)`);
   const common: CommonSourceOptions<unknown> = {
     ...(badRecords === undefined ? {} : { badRecords }),
     ...(name === undefined ? {} : { name }),

@@ -87,7 +87,7 @@ export class StreamImpl {
     const op: NodeOp = {
       kind: 'map',
       udf: options.name ?? (fn.name || 'udf'),
-      schema: options.schema === undefined ? null : toSchema(options.schema),
+      schema: options.schema === undefined ? null : toSchema(options.schema, '.map(...)'),
       ...(options.badRecords === undefined ? {} : { badRecords: toPolicy(options.badRecords) }),
     };
     return new BadRecordsAwareImpl(step(op, [this.node], fn));

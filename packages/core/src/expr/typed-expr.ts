@@ -1,3 +1,4 @@
+import { PipekitError } from '../errors/pipekit-error.js';
 import type { DataType } from '../schema/data-type.js';
 import { parseSparkType } from '../schema/ddl.js';
 import type { BinaryOp, ExprNode, LiteralNode, LiteralValue } from './expr-node.js';
@@ -237,7 +238,14 @@ export class ExprImpl {
     });
   }
   cast(to: string) {
-    const type: DataType = parseSparkType(to);
+    let type: DataType;
+    try {
+      type = parseSparkType(to);
+    } catch (e) {
+      throw new PipekitError(`.cast('${to}') is not valid`, [
+        { path: ['to'], message: (e as Error).message },
+      ]);
+    }
     return new ExprImpl({ kind: 'cast', operand: this.node, to: type });
   }
   round(scale?: number) {
