@@ -20,6 +20,7 @@ export type { BuilderNode, Udf } from './builder/graph.js';
 export type { PipelineOptions } from './builder/pipeline-impl.js';
 export { pipeline } from './builder/pipeline-impl.js';
 export { sinks } from './builder/sink-builders.js';
+export type * from './builder/sink-options.js';
 export { source } from './builder/sources.js';
 export type * from './builder/stream-types.js';
 export * from './duration/duration.js';

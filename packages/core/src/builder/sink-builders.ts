@@ -10,9 +10,9 @@ import { availableNow, continuous, type OutputMode, triggerSchema } from '../pla
 import type { BuilderNode } from './graph.js';
 import { parseOptions } from './options.js';
 import { PipelineImpl } from './pipeline-impl.js';
+import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { isBounded, streamKind } from './stream-facts.js';
-import type { QueryOptions } from './stream-types.js';
 
 const queryKeys = ['trigger', 'outputMode', 'checkpoint', 'queryName'] as const;
 

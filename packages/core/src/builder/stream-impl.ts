@@ -12,9 +12,10 @@ import { toSchema } from '../schema/to-schema.js';
 import { type Aggregate, aggregateBuilder } from './aggregates.js';
 import type { BuilderNode, NodeOp, Udf } from './graph.js';
 import { sinksOf, toSink } from './sink-builders.js';
+import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { watermarkColumn } from './stream-facts.js';
-import type { AggregateOptions, MapOptions, QueryOptions } from './stream-types.js';
+import type { AggregateOptions, MapOptions } from './stream-types.js';
 
 type Callback = (r: unknown) => unknown;
 

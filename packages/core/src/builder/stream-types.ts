@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { DurationInput } from '../duration/duration.js';
 import type { Cols } from '../expr/cols.js';
 import type { SqlExpr } from '../expr/sql-tag.js';
@@ -7,14 +6,7 @@ import type { CheckedJoinOn } from '../plan/join-keys.js';
 import type { JoinType } from '../plan/nodes/stateful-nodes.js';
 import type { Plan } from '../plan/plan.js';
 import type { PolicyInput } from '../plan/policy.js';
-import type { ConsoleSinkSpec } from '../plan/sinks/console-sink.js';
-import type { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
-import type { fileSinkSchema } from '../plan/sinks/file-sink.js';
-import type { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
-import type { memorySinkSchema } from '../plan/sinks/memory-sink.js';
-import type { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
-import type { SinkOutputModes, SinkSpec, SinkType } from '../plan/sinks/sink-spec.js';
-import type { OutputMode, Trigger } from '../plan/trigger.js';
+import type { SinkSpec } from '../plan/sinks/sink-spec.js';
 import type { WindowSpec } from '../plan/window-spec.js';
 import type {
   FieldInput,
@@ -27,6 +19,7 @@ import type {
 } from '../schema/row-type.js';
 import type { Aggregate, AggregateResult, AggregatesInput } from './aggregates.js';
 import type { BuilderNode, Udf } from './graph.js';
+import type { QueryOptions, Sinks } from './sink-options.js';
 import type {
   DropColumns,
   Entries,
@@ -42,35 +35,6 @@ import type {
  * the watermark passes it).
  */
 export type StreamKind = 'rows' | 'aggregated' | 'aggregatedWithWatermark';
-
-export type ModesOfKind<K extends StreamKind> = K extends 'rows'
-  ? 'append' | 'update'
-  : K extends 'aggregated'
-    ? 'update' | 'complete'
-    : OutputMode;
-
-/** Where a sink's query keeps its progress and how often it runs. */
-export interface QueryOptions<M extends OutputMode = OutputMode> {
-  readonly trigger?: Trigger;
-  /** Allowed values depend on the sink and on the stream: a compile error names the ones that fit. */
-  readonly outputMode?: M;
-  /** A directory for offsets, commits and state; needed for exactly-once restarts. */
-  readonly checkpoint?: string;
-  readonly queryName?: string;
-}
-
-type SinkOptions<Spec, K extends StreamKind, T extends SinkType> = Omit<Spec, 'type'> &
-  QueryOptions<Extract<ModesOfKind<K>, SinkOutputModes[T][number]>>;
-
-/** The sinks a stream can write to; each call finishes a query and gives a runnable `Pipeline`. */
-export interface Sinks<K extends StreamKind> {
-  delta(options: SinkOptions<z.input<typeof deltaSinkSchema>, K, 'delta'>): Pipeline;
-  kafka(options: SinkOptions<z.input<typeof kafkaSinkSchema>, K, 'kafka'>): Pipeline;
-  postgres(options: SinkOptions<z.input<typeof postgresSinkSchema>, K, 'postgres'>): Pipeline;
-  file(options: SinkOptions<z.input<typeof fileSinkSchema>, K, 'file'>): Pipeline;
-  console(options?: SinkOptions<Partial<ConsoleSinkSpec>, K, 'console'>): Pipeline;
-  memory(options: SinkOptions<z.input<typeof memorySinkSchema>, K, 'memory'>): Pipeline;
-}
 
 /** A filter condition: a typed expression, a callback over the typed columns, or `sql\`...\``. */
 export type Predicate<R> =
@@ -248,7 +212,8 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   coalesce(partitions: number): Stream<R, W, K>;
   /** Names this stream in the plan and in `explain`. */
   as(name: string): Stream<R, W, K>;
-  readonly sink: Sinks<K>;
+  /** Writes the stream to a sink: `.sink.delta({ path, checkpoint })`; its options are typed by the row. */
+  readonly sink: Sinks<R, K>;
   /** Writes to a sink given as data (`sinks.delta({...})`). */
   to(sink: SinkSpec, query?: QueryOptions): Pipeline;
 }

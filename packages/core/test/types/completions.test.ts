@@ -69,6 +69,18 @@ describe('completion', () => {
     ]);
   });
 
+  it('in sink options that name columns offers the row as it is', () => {
+    const perUser = `p.groupBy('userId', 'eventType').aggregate({ n: sum('amount') })`;
+    expect(completionsAt(`${perUser}.sink.delta({ path: 'x', partitionBy: ['|'] });`)).toEqual([
+      'eventType',
+      'n',
+      'userId',
+    ]);
+    expect(
+      completionsAt(`p.select('userId', 'vip').sink.kafka({ brokers: [], topic: 't', key: '|' });`),
+    ).toEqual(['userId', 'vip']);
+  });
+
   it('after a chain offers the row as it is at that step', () => {
     const chain = `p.withColumn('tax', (r) => r.amount.times(0.2)).drop('vip').select('userId', 'tax')`;
     expect(completionsAt(`${chain}.filter((r) => r.|);`)).toEqual(['tax', 'userId']);
