@@ -41,7 +41,7 @@ export type ModeMistake<M extends OutputMode, K extends StreamKind, T extends Si
       ? never
       : M extends 'complete'
         ? 'complete output needs an aggregation: use append or update'
-        : 'append of an aggregation needs a watermark, so a window is final when it is written: add .watermark(column, delay) before it, or use update or complete'
+        : 'append of an aggregation needs a watermark on its window column or on one of its keys, so a result is final when it is written: add .watermark(column, delay) and window or group by that column, or use update or complete'
     : `a ${T} sink cannot take ${M}: it takes ${Join<SinkOutputModes[T]>}`;
 
 /** Where a sink's query keeps its progress and how often it runs. */
@@ -125,18 +125,23 @@ type NoMode<
   T extends SinkType,
 > = `a ${T} sink takes ${Join<SinkOutputModes[T]>}, and ${K extends 'aggregated' ? 'an aggregation without a watermark can only be written as update or complete: add .watermark(column, delay) before it' : 'this stream cannot be written in those modes'}`;
 
-/** A sink's arguments: its options, or the reason it cannot be used on this stream. */
+/**
+ * A sink's arguments: its options, or the reason it cannot be used on this stream. Distributed over
+ * the stream kind, so a stream of any kind (`Stream<R, string, StreamKind>`) takes every form.
+ */
 export type SinkArgs<
   R,
   K extends StreamKind,
   T extends SinkType,
   M extends OutputMode,
   Optional extends boolean = false,
-> = [Extract<ModesOfKind<K>, SinkModes<T>>] extends [never]
-  ? [options: NoMode<K, T>]
-  : Optional extends true
-    ? [options?: SinkOptions<R, K, T, M>]
-    : [options: SinkOptions<R, K, T, M>];
+> = K extends StreamKind
+  ? [Extract<ModesOfKind<K>, SinkModes<T>>] extends [never]
+    ? [options: NoMode<K, T>]
+    : Optional extends true
+      ? [options?: SinkOptions<R, K, T, M>]
+      : [options: SinkOptions<R, K, T, M>]
+  : never;
 
 /** The sinks a stream can write to; each call finishes a query and gives a runnable `Pipeline`. */
 export interface Sinks<R, K extends StreamKind> {

@@ -83,10 +83,29 @@ type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
   : O extends readonly (infer K)[]
     ? K
     : O;
-export interface WindowOptions<R> {
-  /** The event-time column; the watermark's column when absent. */
-  readonly column?: TimeKeys<R>;
+export interface WindowOptions<C extends string> {
+  /** The event-time column: the watermark's column (the default), or any time column when there is no watermark. */
+  readonly column?: C;
 }
+
+/** Why a window's column does not fit: it must be the one that carries the watermark. */
+type WindowColumnMistake<C extends string, W extends string> = [W] extends [never]
+  ? never
+  : C extends W
+    ? never
+    : `the window's column ${C} has no watermark (it is on ${W}): window on ${W}, or put .watermark('${C}', delay) before the window`;
+
+/**
+ * A window's options: without a watermark the column must be given (any time column); with one,
+ * the column is the watermark's, so a window is final once the watermark passes it.
+ */
+export type WindowArgs<R, W extends string, C extends string> = [W] extends [never]
+  ? [options: { readonly column: C & TimeKeys<R> }]
+  : [
+      options?: WindowOptions<
+        [WindowColumnMistake<C, W>] extends [never] ? C : WindowColumnMistake<C, W>
+      >,
+    ];
 
 export interface AggregateOptions {
   /** What happens to rows behind the watermark for a closed window: the pipeline's policy when absent. */
@@ -109,7 +128,17 @@ export type AggregatedRow<
   | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
 >;
 
-type AggKind<W extends string> = [W] extends [never] ? 'aggregated' : 'aggregatedWithWatermark';
+/**
+ * An aggregation can append only when its results become final: its window is on the watermark's
+ * column, or (without a window) the watermark's column is one of its keys, as in Spark.
+ */
+type AggKind<W extends string, C extends string, Windowed extends boolean> = [W] extends [never]
+  ? 'aggregated'
+  : Windowed extends true
+    ? 'aggregatedWithWatermark'
+    : W extends C
+      ? 'aggregatedWithWatermark'
+      : 'aggregated';
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
 export interface GroupedStream<
@@ -118,12 +147,13 @@ export interface GroupedStream<
   W extends string,
   Windowed extends boolean,
 > {
-  window(
-    spec: WindowSpec,
-    ...options: [W] extends [never]
-      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
-      : [options?: WindowOptions<R>]
-  ): Windowed extends true ? never : GroupedStream<R, C, W, true>;
+  /** Windows the groups in event time (once): `.groupBy('userId').window(tumbling('10 minutes'))`. */
+  window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
+    spec: Windowed extends true
+      ? 'this aggregation is already windowed: one window() per aggregation'
+      : WindowSpec,
+    ...options: Windowed extends true ? [] : WindowArgs<R, W, T>
+  ): GroupedStream<R, C, W, true>;
   /**
    * One row per group (and window) with these aggregates: `aggregate({ n: count(), revenue:
    * sum('amount') })`, or `aggregate((a) => ({ revenue: a.sum('amount') }))`, where an editor
@@ -132,7 +162,7 @@ export interface GroupedStream<
   aggregate<const A extends Record<string, Aggregate>>(
     aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W>>;
+  ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W, C, Windowed>>;
 }
 
 /** After `window`: group by keys, or aggregate over the whole window. */
@@ -142,14 +172,15 @@ export interface WindowedStream<R extends Row, W extends string> {
   aggregate<const A extends Record<string, Aggregate>>(
     aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W>>;
+  ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W, never, true>>;
 }
 
 /**
  * A stream of rows of type `R`. `W` is the column carrying the watermark (never when none);
  * `K` what the stream is, for the output modes its sinks allow.
  */
-export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'> {
+export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'>
+  extends RowsOf<R> {
   /** @internal the step this stream ends with. */
   readonly node: BuilderNode;
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
@@ -189,11 +220,13 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     delay: DurationInput,
     options?: { idleTimeout?: DurationInput },
   ): Stream<R, C, K>;
-  window(
+  /**
+   * Event-time windows, then `groupBy` or `aggregate`: `.window(tumbling('10 minutes'))` on the
+   * watermark's column, or `.window(session('30 minutes'), { column: 'ts' })` without a watermark.
+   */
+  window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
     spec: WindowSpec,
-    ...options: [W] extends [never]
-      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
-      : [options?: WindowOptions<R>]
+    ...options: WindowArgs<R, W, T>
   ): WindowedStream<R, W>;
   /** Groups by these columns; with none, the whole stream is one group (as Spark's `groupBy()`). */
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, false>;
@@ -202,7 +235,7 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
    * numbers, times with times): `.join(users, { on: 'userId', type: 'left', lookup: true })`.
    */
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
-    right: Stream<R2, string, StreamKind>,
+    right: RowsOf<R2>,
     options: JoinSettings<J> & { readonly on: CheckedJoinOn<R, R2, O> },
   ): Stream<JoinedRow<R, R2, RightKeys<O>, J>, W, K>;
   /** Hint: keep this stream's rows in memory for several readers (legacy `cache`). */
@@ -218,8 +251,19 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   to(sink: SinkSpec, query?: QueryOptions): Pipeline;
 }
 
+declare const rowType: unique symbol;
+
+/**
+ * Anything that carries rows of type R (every stream does, as a phantom): what `join` takes on its
+ * right. Why not `Stream<R, string, StreamKind>`: the compiler would compare the two streams' whole
+ * method trees, where a watermark changes what later steps allow, and refuse streams fine to join.
+ */
+export interface RowsOf<R> {
+  readonly [rowType]?: R;
+}
+
 /** The row type of a stream, as `z.infer` gives a schema's: `type Revenue = InferRow<typeof revenue>`. */
-export type InferRow<S> = S extends Stream<infer R, infer _W, infer _K> ? R : never;
+export type InferRow<S> = S extends RowsOf<infer R> ? R : never;
 
 /** A stream whose last step holds state and may see late rows: `lateRows()` is their side output. */
 export interface LateAwareStream<

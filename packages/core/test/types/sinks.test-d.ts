@@ -56,7 +56,7 @@ expectTypeOf<
 >().toEqualTypeOf<'complete output needs an aggregation: use append or update'>();
 expectTypeOf<
   ModeMistake<'append', 'aggregated', 'memory'>
->().toEqualTypeOf<'append of an aggregation needs a watermark, so a window is final when it is written: add .watermark(column, delay) before it, or use update or complete'>();
+>().toEqualTypeOf<'append of an aggregation needs a watermark on its window column or on one of its keys, so a result is final when it is written: add .watermark(column, delay) and window or group by that column, or use update or complete'>();
 expectTypeOf<
   ModeMistake<'update', 'aggregatedWithWatermark', 'delta'>
 >().toEqualTypeOf<'a delta sink cannot take update: it takes append, complete'>();
