@@ -54,7 +54,7 @@ export type ProjectedRow<R, P> = FromEntries<
 export interface MapOptions<S extends SchemaInput | undefined = undefined> {
   /** The UDF's name in the plan and in `explain`; the function's own name when absent. */
   readonly name?: string;
-  /** The output row type, when the plan should know it (for sinks that create tables). */
+  /** The output row type, when the plan should know it (for sinks that create tables). Default: unknown. */
   readonly schema?: S;
   /** What happens to a row when the function throws. */
   readonly badRecords?: PolicyInput;
@@ -67,7 +67,12 @@ export interface JoinSettings<J extends JoinType> {
   /** Stream–stream join: match rows at most this far apart in event time (state is cleaned by the watermark). */
   readonly within?: DurationInput;
   /** Stream–static join: the right side is a table, loaded once or again every `refresh`. */
-  readonly lookup?: boolean | { readonly refresh?: DurationInput };
+  readonly lookup?:
+    | boolean
+    | {
+        /** Reload the right side this often: `{ refresh: '1 hour' }`. Default: loaded once. */
+        readonly refresh?: DurationInput;
+      };
 }
 
 export interface JoinOptions<L, R, J extends JoinType> extends JoinSettings<J> {
@@ -100,7 +105,12 @@ type WindowColumnMistake<C extends string, W extends string> = [W] extends [neve
  * the column is the watermark's, so a window is final once the watermark passes it.
  */
 export type WindowArgs<R, W extends string, C extends string> = [W] extends [never]
-  ? [options: { readonly column: C & TimeKeys<R> }]
+  ? [
+      options: {
+        /** The event-time column (needed: there is no watermark): `{ column: 'eventTime' }`. */
+        readonly column: C & TimeKeys<R>;
+      },
+    ]
   : [
       options?: WindowOptions<
         [WindowColumnMistake<C, W>] extends [never] ? C : WindowColumnMistake<C, W>
@@ -167,6 +177,7 @@ export interface GroupedStream<
 
 /** After `window`: group by keys, or aggregate over the whole window. */
 export interface WindowedStream<R extends Row, W extends string> {
+  /** Groups each window's rows by these columns: `.window(tumbling('1 minute')).groupBy('userId')`. */
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true>;
   /** One row per window with these aggregates (see `GroupedStream.aggregate`). */
   aggregate<const A extends Record<string, Aggregate>>(
@@ -181,7 +192,10 @@ export interface WindowedStream<R extends Row, W extends string> {
  */
 export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'>
   extends RowsOf<R> {
-  /** @internal the step this stream ends with. */
+  /**
+   * @internal the step this stream ends with (for the builders; hidden from the published types,
+   * so editors do not offer it).
+   */
   readonly node: BuilderNode;
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
   filter(predicate: Predicate<R>): Stream<R, W, K>;
@@ -198,6 +212,7 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     name: N,
     value: ExprOf<T> | ((r: Cols<R>) => ExprOf<T>),
   ): Stream<WithColumn<R, N, T>, Exclude<W, N>, K>;
+  /** Removes these columns: `.drop('debug', 'raw')`. */
   drop<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
   ): Stream<DropColumns<R, C>, Exclude<W, C>, K>;
@@ -208,7 +223,10 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   ): BadRecordsAwareStream<O, K>;
   map<const S extends SchemaInput>(
     fn: (row: R) => RowOf<S>,
-    options: MapOptions<S> & { schema: S },
+    options: MapOptions<S> & {
+      /** The output row type: a zod object, a Spark DDL string, or a field list. */
+      schema: S;
+    },
   ): BadRecordsAwareStream<RowOf<S>, K>;
   /** Rows of all the streams; they must have the same columns. */
   union(...others: Stream<R, string, K>[]): Stream<R, W, K>;
@@ -218,7 +236,10 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   watermark<const C extends TimeKeys<R>>(
     column: C,
     delay: DurationInput,
-    options?: { idleTimeout?: DurationInput },
+    options?: {
+      /** A source idle this long no longer holds the watermark back. Default: it always does. */
+      idleTimeout?: DurationInput;
+    },
   ): Stream<R, C, K>;
   /**
    * Event-time windows, then `groupBy` or `aggregate`: `.window(tumbling('10 minutes'))` on the
@@ -236,12 +257,16 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
    */
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
     right: RowsOf<R2>,
-    options: JoinSettings<J> & { readonly on: CheckedJoinOn<R, R2, O> },
+    options: JoinSettings<J> & {
+      /** A key column both sides share, several, or `{ left: [...], right: [...] }`; key types must compare. */
+      readonly on: CheckedJoinOn<R, R2, O>;
+    },
   ): Stream<JoinedRow<R, R2, RightKeys<O>, J>, W, K>;
   /** Hint: keep this stream's rows in memory for several readers (legacy `cache`). */
   cache(): Stream<R, W, K>;
   /** Hint kept in the plan for engines with partitions. */
   repartition(partitions: number, ...columns: Keys<R>[]): Stream<R, W, K>;
+  /** Hint kept in the plan for engines with partitions: fewer partitions without a shuffle. */
   coalesce(partitions: number): Stream<R, W, K>;
   /** Names this stream in the plan and in `explain`. */
   as(name: string): Stream<R, W, K>;
@@ -272,7 +297,7 @@ export interface LateAwareStream<
   K extends StreamKind,
   In extends Row,
 > extends Stream<R, W, K> {
-  /** The rows this step found behind the watermark; needs `late: 'sideOutput'`. */
+  /** The rows this step found behind the watermark, as a stream; needs `late: 'sideOutput'`. */
   lateRows(): Stream<In, never, 'rows'>;
 }
 
@@ -297,6 +322,7 @@ export type BadRecord = {
  */
 export interface BadRecordsAwareStream<R extends Row, K extends StreamKind = 'rows'>
   extends Stream<R, never, K> {
+  /** The records this step refused (with the reason), as a stream; needs `badRecords: 'sideOutput'`. */
   badRecords(): Stream<BadRecord, never, 'rows'>;
 }
 
@@ -305,10 +331,13 @@ export type SourceStream<R extends Row> = BadRecordsAwareStream<R, 'rows'>;
 
 /** A finished pipeline: the plan (plain JSON) and the JavaScript functions its `map` steps need. */
 export interface Pipeline {
+  /** The pipeline's name: the query name, or `pipeline(...)`'s. */
   readonly name: string;
+  /** The plan: plain JSON that `pipe run` executes and `pipe explain` draws. */
   readonly plan: Plan;
+  /** The JavaScript functions of its `map` steps, by the name the plan gives them. */
   readonly udfs: ReadonlyMap<string, Udf>;
-  /** @internal the sink steps, for `pipeline(...)` to merge. */
+  /** The sink steps, for `pipeline(...)` to merge and the code generator to number; not for pipelines. */
   readonly sinkNodes: readonly BuilderNode[];
 }
 

@@ -41,6 +41,7 @@ export type DurationString =
   | `processingTime=${Part}`
   | `interval ${Part}`;
 
+/** The longest duration accepted: 365 days, in milliseconds. */
 export const maxDurationMs = 365 * 24 * 60 * 60 * 1000;
 
 const unitMs: Record<string, number> = {
@@ -100,6 +101,7 @@ export function tryParseDuration(text: string): { ms: number } | { error: string
   return { ms: Math.round(total) };
 }
 
+/** A duration string in milliseconds: `parseDuration('10 minutes')` is 600000; throws a RangeError saying why not. */
 export function parseDuration(text: string): number {
   const r = tryParseDuration(text);
   if ('error' in r) throw new RangeError(r.error);

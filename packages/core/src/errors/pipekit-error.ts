@@ -20,6 +20,7 @@ export function formatPath(path: IssuePath): string {
   return out;
 }
 
+/** Issues as people read them, one a line: `nodes[2].window.size: must be positive (fix)`. */
 export function formatIssues(issues: readonly Issue[]): string {
   return issues
     .map((i) => {

@@ -4,10 +4,18 @@ import { parseOrThrow } from '../errors/zod-issues.js';
 
 /** When a sink's query runs a micro-batch; Spark's triggers. */
 export const triggerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('processingTime'), interval: durationSchema }),
+  z.strictObject({
+    type: z.literal('processingTime'),
+    /** Milliseconds between micro-batches. */
+    interval: durationSchema,
+  }),
   z.strictObject({ type: z.literal('once') }),
   z.strictObject({ type: z.literal('availableNow') }),
-  z.strictObject({ type: z.literal('continuous'), checkpointInterval: durationSchema.optional() }),
+  z.strictObject({
+    type: z.literal('continuous'),
+    /** Milliseconds between commits of progress. */
+    checkpointInterval: durationSchema.optional(),
+  }),
 ]);
 
 export type Trigger = z.output<typeof triggerSchema>;
@@ -46,5 +54,6 @@ export function continuous(checkpointInterval?: DurationInput): Trigger {
   );
 }
 
+/** The output modes a sink's query can have. */
 export const outputModes = ['append', 'update', 'complete'] as const;
 export type OutputMode = (typeof outputModes)[number];

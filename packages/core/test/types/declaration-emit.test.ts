@@ -1,8 +1,9 @@
 /**
  * Users export pipelines and streams from modules built with `declaration: true`: every type a
  * stream's inferred type names must be exported by @pipekit/core, or TypeScript refuses the export
- * (TS2742 "cannot be named without a reference to ..."). Checked as users get the package: its
- * declarations emitted into a temporary node_modules, resolved through its `exports`.
+ * (TS2742 "cannot be named without a reference to ..."); internal members are not theirs to see.
+ * Checked as users get the package: its declarations emitted (with `stripInternal`, as the build
+ * does) into a temporary node_modules, resolved through its `exports`.
  */
 import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const core = fileURLToPath(new URL('../..', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'pipekit-declaration-emit-'));
@@ -38,6 +39,7 @@ function installCore(): void {
   const emitted = ts.createProgram(build.fileNames, options).emit();
   expect(messages(emitted.diagnostics)).toEqual([]);
   cpSync(join(core, 'package.json'), join(pkg, 'package.json'));
+  ts.sys.writeFile(join(project, 'package.json'), '{ "type": "module" }\n');
   const zod = dirname(createRequire(join(core, 'package.json')).resolve('zod/package.json'));
   symlinkSync(realpathSync(zod), join(project, 'node_modules', 'zod'));
 }
@@ -54,24 +56,37 @@ export const perUser = generated.groupBy('user').aggregate({ n: count(), total: 
 export const pipeline = revenue.sink.memory({ name: 'out' });
 `;
 
+const compilerOptions = (): ts.CompilerOptions => ({
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  skipLibCheck: true,
+  declaration: true,
+  emitDeclarationOnly: true,
+  outDir: join(project, 'out'),
+  types: [],
+});
+
 describe('declaration emit of a user module', () => {
+  beforeAll(installCore, 120_000);
+
+  it('hides the internal `node` of a stream from users', () => {
+    const file = join(project, 'internal.ts');
+    ts.sys.writeFile(
+      file,
+      `import { source } from '@pipekit/core';\nexport const n = source.generate({}).node;\n`,
+    );
+    const program = ts.createProgram([file], compilerOptions());
+    expect(messages(program.getSemanticDiagnostics())).toEqual([
+      expect.stringMatching(/^TS2339: Property 'node' does not exist on type/),
+    ]);
+  });
+
   it('names every type an exported stream has through @pipekit/core', { timeout: 120_000 }, () => {
-    installCore();
     const file = join(project, 'pipeline.ts');
-    const options: ts.CompilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      skipLibCheck: true,
-      declaration: true,
-      emitDeclarationOnly: true,
-      outDir: join(project, 'out'),
-      types: [],
-    };
-    ts.sys.writeFile(join(project, 'package.json'), '{ "type": "module" }\n');
     ts.sys.writeFile(file, userModule);
-    const program = ts.createProgram([file], options);
+    const program = ts.createProgram([file], compilerOptions());
     const emitted = program.emit();
     expect(messages([...program.getSemanticDiagnostics(), ...emitted.diagnostics])).toEqual([]);
   });
