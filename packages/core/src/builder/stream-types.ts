@@ -229,7 +229,7 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     },
   ): BadRecordsAwareStream<RowOf<S>, K>;
   /** Rows of all the streams; they must have the same columns. */
-  union(...others: Stream<R, string, K>[]): Stream<R, W, K>;
+  union(...others: RowsOf<R>[]): Stream<R, W, K>;
   /** Drops rows whose key columns were seen before (within the watermark on streams, as Spark's dropDuplicates). */
   dedupe<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<R, W, K>;
   /** Event time: results for a time are final once max(event time) − delay has passed it. */
@@ -280,8 +280,9 @@ declare const rowType: unique symbol;
 
 /**
  * Anything that carries rows of type R (every stream does, as a phantom): what `join` takes on its
- * right. Why not `Stream<R, string, StreamKind>`: the compiler would compare the two streams' whole
- * method trees, where a watermark changes what later steps allow, and refuse streams fine to join.
+ * right and `union` takes. Why not `Stream<R, string, StreamKind>`: the compiler would compare the
+ * streams' whole method trees, where a watermark changes what later steps allow, and refuse streams
+ * that are fine to combine.
  */
 export interface RowsOf<R> {
   readonly [rowType]?: R;

@@ -1,4 +1,4 @@
-/** Join keys are typed: only columns of comparable types join, and the error names both sides. */
+/** Join keys are typed (only comparable types join, the error names both sides); joins and unions compare rows only. */
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import { epochMillis, type InferRow, source } from '../../src/index.js';
@@ -41,3 +41,12 @@ type Message = import('../../src/plan/join-keys.js').JoinOnErrors<
   'userId'
 >;
 expectTypeOf<Message>().toEqualTypeOf<'join keys are not comparable: left userId is string, right userId is number (cast one side with withColumn)'>();
+
+// streams whose watermarks differ still join and union (only their rows are compared)
+const marked = p.watermark('eventTime', '1 minute');
+marked.join(users, { on: 'userId' });
+p.join(marked, { on: 'userId' });
+p.union(marked.filter((r) => r.amount.gt(1)));
+marked.union(p);
+// @ts-expect-error a union of streams with other columns
+p.union(users);
