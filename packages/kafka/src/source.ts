@@ -3,6 +3,7 @@ import { type KafkaSourceSpec, PipekitError } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
 import type { KafkaAdmin, KafkaClient, RetryOptions } from './client.js';
 import { RangeFetcher } from './fetcher.js';
+import type { KafkaEndpoint } from './kafka-errors.js';
 import {
   asPartitionOffsets,
   minOffsets,
@@ -20,6 +21,10 @@ type Watermarks = Record<string, Record<string, { low: number; high: number }>>;
 export interface KafkaReaderOptions {
   readonly client: KafkaClient;
   readonly retry: RetryOptions;
+  /** The brokers and user, for errors a person reads; the spec's brokers when absent. */
+  readonly endpoint?: KafkaEndpoint;
+  /** The client for admin calls: one that tries each call once (`singleTry`); `client` when absent. */
+  readonly adminClient?: KafkaClient;
 }
 
 /**
@@ -37,6 +42,7 @@ export class KafkaReader implements SourceReader {
   private endBound: PartitionOffsets | null = null;
   private availableNowBound: PartitionOffsets | null = null;
   private lows = new Map<string, number>();
+  private readonly endpoint: KafkaEndpoint;
 
   constructor(
     private readonly spec: KafkaSourceSpec,
@@ -45,12 +51,14 @@ export class KafkaReader implements SourceReader {
   ) {
     // Spark's default: a fresh group per query; name one (groupId) to watch lag with Kafka tools.
     const groupId = spec.groupId ?? `pipekit-${ctx.nodeId}-${randomUUID().slice(0, 8)}`;
+    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeId };
     this.fetcher = new RangeFetcher(opts.client, {
       groupId,
       logger: ctx.logger,
       stallTimeoutMs: Math.max(opts.retry.maxRetryTimeMs, 30_000),
       signal: ctx.signal,
       retry: opts.retry,
+      endpoint: this.endpoint,
     });
     this.decode = recordDecoder(spec, ctx);
   }
@@ -128,8 +136,14 @@ export class KafkaReader implements SourceReader {
       'fetching Kafka offsets',
       async () => {
         if (!this.admin) {
-          const a = this.opts.client.admin();
-          await a.connect();
+          // One try a connect: a broker that is down is one retry line, not kafkajs' eight.
+          const a = (this.opts.adminClient ?? this.opts.client).admin();
+          try {
+            await a.connect();
+          } catch (e) {
+            await a.disconnect().catch(() => {});
+            throw e;
+          }
           this.admin = a;
         }
         const admin = this.admin;
@@ -144,7 +158,18 @@ export class KafkaReader implements SourceReader {
         }
         return out;
       },
-      { retry: this.opts.retry, logger: this.ctx.logger, signal: this.ctx.signal },
+      {
+        retry: this.opts.retry,
+        logger: this.ctx.logger,
+        signal: this.ctx.signal,
+        endpoint: this.endpoint,
+        // A broken admin client is made again on the next attempt.
+        onError: async () => {
+          const a = this.admin;
+          this.admin = null;
+          await a?.disconnect().catch(() => {});
+        },
+      },
     );
   }
 

@@ -50,7 +50,7 @@ async function readAll(topic: string) {
   );
   const r = new KafkaReader(kafkaSpecOf(node), sourceContext(node), {
     client: client(),
-    retry: { maxRetryTimeMs: 20_000, initialRetryTimeMs: 200 },
+    retry: { maxRetryTimeMs: 20_000, initialRetryTimeMs: 200, maxRetryWaitMs: 5_000 },
   });
   try {
     const start = await r.initialOffset();

@@ -23,7 +23,7 @@ export * from './connector.js';
 export { defaultConnectors, registerBuiltins } from './connectors/builtins.js';
 export { formatTable } from './connectors/console-sink.js';
 export { continuousBatchRows, continuousPollMs } from './driver/trigger-loop.js';
-export { PipelineFailure } from './errors.js';
+export { nodeLabel, operatorOf, PipelineFailure } from './errors.js';
 export type { Batch, Epoch } from './graph/batch.js';
 export {
   type CompiledPipeline,
@@ -33,7 +33,8 @@ export {
   type RunnablePipeline,
 } from './graph/compile-plan.js';
 export { connectorTypes, loadConnectorPackages } from './load-connectors.js';
-export { createLogger, redactPaths } from './logger.js';
+export { humanLogLine, humanLogStream } from './logging/human-log-line.js';
+export { createLogger, type LoggerSettings, redactPaths } from './logging/logger.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
 export {
   type MetricsListener,
@@ -43,6 +44,17 @@ export {
 } from './metrics/node-metrics.js';
 export { ProgressLine, progressText } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export {
+  ConnectorFailure,
+  type ConnectorFailureDetails,
+  type ConnectorProblem,
+  checkOf,
+  formatWait,
+  type RetryContext,
+  type RetryPolicy,
+  retryWaits,
+  withRetry,
+} from './retry/index.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
 export {
   type PipelineRun,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { SinkNode } from '@pipekit/core';
+import type { PlanNode, SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
 import { QueryCheckpoint } from './checkpoint/query-checkpoint.js';
@@ -12,7 +12,9 @@ import {
   type SourceReader,
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
+import { nodeErrors } from './driver/node-errors.js';
 import { runTriggerLoop } from './driver/trigger-loop.js';
+import { failureOf, nodeLabel } from './errors.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
 import {
@@ -21,13 +23,14 @@ import {
   type QueryPlan,
   type RunnablePipeline,
 } from './graph/compile-plan.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './logging/logger.js';
 import {
   type MetricsListener,
   NodeMetrics,
   nodeProgress,
   type QueryProgress,
 } from './metrics/node-metrics.js';
+import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
 
 export interface RunOptions {
@@ -124,30 +127,44 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   const writers = new Map<string, SinkWriter>();
   const deadLetters = new Map<string, SinkWriter>();
   const checkpointDir = st.checkpoints.get(q.id) ?? null;
+  const labelOf = (id: string) => {
+    const n = compiled.info.get(id)?.node;
+    return n ? nodeLabel(n) : id;
+  };
   const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
     nodeId,
     queryId: q.id,
     checkpoint: checkpointDir,
     outputMode,
     scheduler,
-    logger: logger.child({ node: nodeId }),
+    logger: logger.child({ node: labelOf(nodeId) }),
     memory: st.memory,
     stdout: st.options.stdout ?? process.stdout,
   });
+  const named = <T>(n: PlanNode, make: () => MaybePromise<T>): Promise<T> =>
+    Promise.resolve()
+      .then(make)
+      .catch((e: unknown) => {
+        throw failureOf(compiled.plan.name, n, e);
+      });
   for (const s of q.sources) {
-    const reader = await registry.source(s.source.type)(s.source as never, {
-      nodeId: s.id,
-      schema: s.schema,
-      toRow: rowCoercer(s.schema, s.id),
-      scheduler,
-      logger: logger.child({ node: s.id }),
-      signal,
-    });
+    const reader = await named(s, () =>
+      registry.source(s.source.type)(s.source as never, {
+        nodeId: s.id,
+        schema: s.schema,
+        toRow: rowCoercer(s.schema, s.id),
+        scheduler,
+        logger: logger.child({ node: labelOf(s.id) }),
+        signal,
+      }),
+    );
     closables.push(reader);
     readers.set(s.id, reader);
   }
   for (const k of q.sinks) {
-    const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
+    const writer = await named(k, () =>
+      registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode)),
+    );
     closables.push(writer);
     writers.set(k.id, writer);
   }
@@ -265,7 +282,11 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     if (checkpoint) sinkQueryId = checkpoint.metadata.id;
     const r = await runTriggerLoop({
       trigger: q.trigger,
-      sources: q.sources.map((s) => ({ id: s.id, reader: readers.get(s.id)! })),
+      // Errors of the loop's calls (offsets, planning, commits) name the source node too.
+      sources: q.sources.map((s) => ({
+        id: s.id,
+        reader: nodeErrors(readers.get(s.id)!, (e) => failureOf(compiled.plan.name, s, e)),
+      })),
       scheduler,
       signal,
       runBatch,
