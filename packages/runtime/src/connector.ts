@@ -21,6 +21,16 @@ export interface ReadLimits {
   readonly maxRows?: number;
 }
 
+/**
+ * What a source has beyond a planned batch: Spark's `latestOffset` against the batch's `endOffset`,
+ * in rows, and the source's own option that capped the batch (`batchSize`,
+ * `maxOffsetsPerTrigger`, `maxFilesPerTrigger`), null when nothing capped it.
+ */
+export interface SourceBacklog {
+  readonly rows: number;
+  readonly limitedBy: string | null;
+}
+
 /** The rows of one planned batch, and the records of it that could not be read. */
 export interface ReadResult {
   readonly rows: readonly Row[];
@@ -74,6 +84,12 @@ export interface SourceReader {
    * if more data keeps arriving (Spark's `SupportsTriggerAvailableNow`). Optional.
    */
   prepareForAvailableNow?(): MaybePromise<void>;
+  /**
+   * Rows available beyond `end` (the batch just planned) and the option that capped the batch:
+   * for progress and the warning when a source falls behind its trigger. Optional; null when the
+   * source cannot tell cheaply.
+   */
+  backlog?(end: Offset): MaybePromise<SourceBacklog | null>;
   close(): MaybePromise<void>;
 }
 

@@ -35,15 +35,25 @@ export {
 export { connectorTypes, loadConnectorPackages } from './load-connectors.js';
 export { humanLogLine, humanLogStream } from './logging/human-log-line.js';
 export { createLogger, type LoggerSettings, redactPaths } from './logging/logger.js';
+export { BatchProgress, describeSource } from './metrics/batch-progress.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
-export {
-  type MetricsListener,
-  NodeMetrics,
-  type NodeProgress,
-  type QueryProgress,
-} from './metrics/node-metrics.js';
-export { ProgressLine, progressText } from './metrics/progress-line.js';
+export { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+export { ProgressLine } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export {
+  compact,
+  type EventTimeProgress,
+  eventTimeProgress,
+  FallingBehindWatch,
+  type NodeProgress,
+  type ProgressWarning,
+  perSecond,
+  progressJson,
+  progressText,
+  type QueryProgress,
+  type SourceProgress,
+  span,
+} from './progress/index.js';
 export {
   ConnectorFailure,
   type ConnectorFailureDetails,

@@ -9,6 +9,7 @@ import {
   type ConnectorRegistry,
   MemoryStore,
   type SinkWriter,
+  type SourceBacklog,
   type SourceReader,
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
@@ -24,12 +25,9 @@ import {
   type RunnablePipeline,
 } from './graph/compile-plan.js';
 import { createLogger } from './logging/logger.js';
-import {
-  type MetricsListener,
-  NodeMetrics,
-  nodeProgress,
-  type QueryProgress,
-} from './metrics/node-metrics.js';
+import { BatchProgress } from './metrics/batch-progress.js';
+import { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+import { FallingBehindWatch } from './progress/falling-behind.js';
 import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
 
@@ -239,6 +237,13 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     },
   });
   const queryMetrics = q.nodes.map((n) => st.metrics.get(n.id)!);
+  const batchProgress = new BatchProgress(
+    compiled.plan.name,
+    q,
+    (id) => st.metrics.get(id)!,
+    scheduler.now(),
+  );
+  const behind = new FallingBehindWatch();
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
@@ -255,17 +260,22 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     st.buffered -= inFlight;
     inFlight = 0;
     const durationMs = performance.now() - started;
-    const progress: QueryProgress = {
-      pipeline: compiled.plan.name,
-      queryId: q.id,
-      batchId: epoch.batchId,
-      timestamp: new Date(epoch.time).toISOString(),
-      durationMs: Math.round(durationMs * 1000) / 1000,
+    const backlogs = new Map<string, SourceBacklog | null>();
+    for (const s of q.sources) {
+      const range = epoch.reads.get(s.id);
+      const reader = readers.get(s.id)!;
+      if (range && reader.backlog)
+        backlogs.set(s.id, await Promise.resolve(reader.backlog(range.end)).catch(() => null));
+    }
+    const progress = batchProgress.record({
+      epoch,
+      durationMs,
       numInputRows,
-      processedRowsPerSecond: durationMs > 0 ? Math.round((numInputRows * 1000) / durationMs) : 0,
       bufferedRows: st.buffered,
-      nodes: queryMetrics.map((m) => nodeProgress(m, durationMs)),
-    };
+      backlogs,
+      now: scheduler.now(),
+    });
+    for (const w of behind.check(progress)) logger.child({ node: w.about }).warn(w.text);
     logger.debug(
       {
         queryId: q.id,
@@ -353,7 +363,9 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       logger,
       signal: controller.signal,
       memory,
-      metrics: new Map(compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind)])),
+      metrics: new Map(
+        compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind, nodeLabel(n))]),
+      ),
       sinkStats: new Map(
         compiled.plan.nodes
           .filter((n) => n.kind === 'sink')

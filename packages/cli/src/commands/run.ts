@@ -68,6 +68,9 @@ function summary(r: RunResult, plan: Plan, seconds: number): string {
   return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n`;
 }
 
+/** How often progress goes to stderr as a JSON line when stderr is not a terminal. */
+export const progressLogEveryMs = 30_000;
+
 interface Ran {
   readonly r: RunResult;
   readonly plan: Plan;
@@ -86,6 +89,8 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
   const metrics: MetricsListener[] = [];
   if (o.json) metrics.push(new JsonLinesMetrics(io.stdout));
   else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
+  // Off a terminal (a service's log): the same record as a JSON line every so often.
+  else metrics.push(new JsonLinesMetrics(io.stderr, progressLogEveryMs));
   let prom: PrometheusMetrics | undefined;
   if (o.metricsPort !== undefined) {
     prom = new PrometheusMetrics();

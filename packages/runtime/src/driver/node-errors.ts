@@ -22,6 +22,7 @@ export function nodeErrors(reader: SourceReader, wrap: (e: unknown) => unknown):
       }
     };
   const prepare = reader.prepareForAvailableNow;
+  const backlog = reader.backlog;
   return {
     initialOffset: guard(() => reader.initialOffset()),
     planBatch: guard((start, limits) => reader.planBatch(start, limits)),
@@ -29,6 +30,7 @@ export function nodeErrors(reader: SourceReader, wrap: (e: unknown) => unknown):
     commit: guard((end) => reader.commit(end)),
     isExhausted: guard((offset) => reader.isExhausted(offset)),
     ...(prepare ? { prepareForAvailableNow: guard(() => prepare.call(reader)) } : {}),
+    ...(backlog ? { backlog: guard((end) => backlog.call(reader, end)) } : {}),
     close: guard(() => reader.close()),
   };
 }

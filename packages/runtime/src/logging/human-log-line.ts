@@ -42,6 +42,8 @@ export function humanLogLine(record: Readonly<Record<string, unknown>>): string 
  * record as a JSON line; a line that is not JSON passes as it is.
  */
 export function humanLogStream(out: NodeJS.WritableStream): { write(line: string): void } {
+  // On a terminal the progress line is drawn in place: clear it first, the next batch redraws it.
+  const clear = (out as { isTTY?: boolean }).isTTY === true ? '\r\x1b[2K' : '';
   return {
     write(line: string) {
       let record: Record<string, unknown>;
@@ -51,7 +53,7 @@ export function humanLogStream(out: NodeJS.WritableStream): { write(line: string
         out.write(line);
         return;
       }
-      out.write(humanLogLine(record));
+      out.write(`${clear}${humanLogLine(record)}`);
     },
   };
 }
