@@ -43,9 +43,14 @@ export class ConnectorFailure extends Error {
   }
 }
 
-/** The `check` of the first `ConnectorFailure` in an error's cause chain, if any. */
+/**
+ * The `check` of the first error in a cause chain that has one: a `ConnectorFailure`, or any
+ * connector error with a string `check` (a connector package need not extend the runtime's class).
+ */
 export function checkOf(e: unknown): string | null {
-  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++)
-    if (c instanceof ConnectorFailure && c.check) return c.check;
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
+    const check = (c as { check?: unknown }).check;
+    if (typeof check === 'string' && check !== '') return check;
+  }
   return null;
 }
