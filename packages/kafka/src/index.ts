@@ -106,7 +106,7 @@ export function registerConnectors(
       client: makeClient(config),
       adminClient: makeClient(singleTry(config)),
       retry,
-      endpoint: kafkaEndpoint(spec, ctx.nodeId, secrets),
+      endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),
     });
   });
   const producerThread = options.client === undefined && options.producerThread !== false;
@@ -125,7 +125,7 @@ export function registerConnectors(
       adminClient: makeClient(singleTry(config)),
       retry,
       transactional,
-      endpoint: kafkaEndpoint(spec, ctx.nodeId, secrets),
+      endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),
     });
   });
 }

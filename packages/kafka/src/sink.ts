@@ -60,7 +60,7 @@ export class KafkaWriter implements SinkWriter {
     private readonly opts: KafkaWriterOptions,
   ) {
     this.compression = spec.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeId };
+    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeName ?? ctx.nodeId };
   }
 
   async writeBatch(batch: SinkBatch): Promise<void> {

@@ -51,7 +51,7 @@ export class KafkaReader implements SourceReader {
   ) {
     // Spark's default: a fresh group per query; name one (groupId) to watch lag with Kafka tools.
     const groupId = spec.groupId ?? `pipekit-${ctx.nodeId}-${randomUUID().slice(0, 8)}`;
-    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeId };
+    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeName ?? ctx.nodeId };
     this.fetcher = new RangeFetcher(opts.client, {
       groupId,
       logger: ctx.logger,

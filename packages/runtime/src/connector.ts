@@ -102,6 +102,8 @@ export type ToRowResult =
 export interface SourceContext {
   /** The plan node id, for bad records and logs. */
   readonly nodeId: string;
+  /** How people know the node: its `.as()` name, else the id (for messages). */
+  readonly nodeName?: string;
   /** The declared record type; null when the plan does not know it. */
   readonly schema: Schema | null;
   /**
@@ -181,6 +183,8 @@ export class MemoryStore {
 export interface SinkContext {
   /** The sink (or the dead-letter policy's) node id. */
   readonly nodeId: string;
+  /** How people know the node: its `.as()` name, else the id (for messages). */
+  readonly nodeName?: string;
   readonly queryId: string;
   /**
    * The query's checkpoint directory, null without one. A sink that can write transactionally

@@ -131,6 +131,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   };
   const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
     nodeId,
+    nodeName: labelOf(nodeId),
     queryId: q.id,
     checkpoint: checkpointDir,
     outputMode,
@@ -149,6 +150,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     const reader = await named(s, () =>
       registry.source(s.source.type)(s.source as never, {
         nodeId: s.id,
+        nodeName: labelOf(s.id),
         schema: s.schema,
         toRow: rowCoercer(s.schema, s.id),
         scheduler,
