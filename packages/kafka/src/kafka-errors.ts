@@ -67,6 +67,14 @@ export function describeKafkaError(e: unknown, end: KafkaEndpoint): ConnectorPro
       retryable: false,
     };
   }
+  const type = String(root.type ?? top.type ?? '');
+  if (type === 'ILLEGAL_SASL_STATE' || type === 'UNSUPPORTED_SASL_MECHANISM')
+    return {
+      endpoint: broker,
+      text: `broker ${broker} does not take ${end.mechanism ?? 'SASL'} authentication on this listener (${message})`,
+      check: `the sasl option of ${end.node} against the broker's listeners: is ${broker} a SASL_PLAINTEXT or SASL_SSL port, with this mechanism enabled?`,
+      retryable: false,
+    };
   if (refusedCodes.has(code) || /ECONNREFUSED/.test(message))
     return {
       endpoint: broker,
