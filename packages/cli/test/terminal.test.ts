@@ -129,6 +129,32 @@ describe('a rate source that cannot keep up with its trigger', () => {
   }, 60_000);
 });
 
+describe('Delta paths', () => {
+  it('a source path without a table: the node, the path, what to check', async () => {
+    const path = join(tmp, 'no-table-here');
+    const r = await runPipe(['run', fixture('delta-missing.pipeline.ts')], {
+      env: { DELTA_PATH: path },
+    });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([
+      `pipe: pipeline failed: pipeline 'delta-missing', node 'orders' (delta source): ${path}: not a Delta table (directory does not exist)`,
+      `  check the path: '${path}' holds no Delta table (no _delta_log); a sink creates one, a source needs one`,
+    ]);
+  });
+
+  it('a sink path that cannot be created: says to check the directory and permissions', async () => {
+    const path = '/proc/no-such/table';
+    const r = await runPipe(['run', fixture('delta-unwritable.pipeline.ts')], {
+      env: { DELTA_PATH: path },
+    });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([
+      `pipe: pipeline failed: pipeline 'delta-unwritable', node 'sink_1' (delta sink): ${path}: cannot create directory: No such file or directory (os error 2)`,
+      `  check that the directory exists and this user may read and write it, and that the disk has room (path '${path}')`,
+    ]);
+  });
+});
+
 describe('names', () => {
   it('an unnamed pipeline is drawn under its file name, nodes under their .as() names', async () => {
     const out = join(tmp, 'behind.svg');
