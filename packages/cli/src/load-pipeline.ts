@@ -91,10 +91,14 @@ export function pipelineNameOf(file: string): string {
  */
 function namedAfter(file: string, list: readonly RunnablePipeline[]): RunnablePipeline[] {
   const stem = pipelineNameOf(file);
-  const unnamed = list.filter((p) => p.plan.name === defaultPipelineName).length;
+  // A sink's queryName names the pipeline too: `queryName: 'pipeline'` keeps the old default.
+  const isUnnamed = (p: RunnablePipeline) =>
+    p.plan.name === defaultPipelineName &&
+    !p.plan.nodes.some((n) => n.kind === 'sink' && n.queryName !== undefined);
+  const unnamed = list.filter(isUnnamed).length;
   let n = 0;
   return list.map((p) => {
-    if (p.plan.name !== defaultPipelineName) return p;
+    if (!isUnnamed(p)) return p;
     n++;
     const name = unnamed > 1 && n > 1 ? `${stem}-${n}` : stem;
     return { ...p, plan: { ...p.plan, name } };
