@@ -110,12 +110,36 @@ export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Retr
 }
 
 /**
- * The settings of a client that tries each call once: pipekit's admin calls (offsets, commit
- * markers) use one, so while a broker is down each attempt fails at once and is one retry line,
- * instead of kafkajs' eight tries (and sixteen log lines) inside it.
+ * The settings of a client that tries to connect once: pipekit probes the brokers with one before
+ * it connects its clients, so while a broker is down each attempt fails at once and is one retry
+ * line, instead of kafkajs' eight tries inside it. (Only for connecting: kafkajs' own operations
+ * need its retries, e.g. a metadata refresh inside a coordinator lookup.)
  */
 export function singleTry(config: KafkaConfig): KafkaConfig {
   return { ...config, retry: { ...config.retry, retries: 0 } };
+}
+
+/** Whether the brokers answer, tried once with `probe` (a `singleTry` client); throws if not. */
+export async function probeBrokers(probe: KafkaClient | undefined): Promise<void> {
+  if (!probe) return;
+  const admin = probe.admin();
+  try {
+    await admin.connect();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** An admin client of `client`, connected; disconnected again when connecting fails. */
+export async function connectedAdmin(client: KafkaClient): Promise<KafkaAdmin> {
+  const admin = client.admin();
+  try {
+    await admin.connect();
+  } catch (e) {
+    await admin.disconnect().catch(() => {});
+    throw e;
+  }
+  return admin;
 }
 
 function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | undefined {

@@ -104,7 +104,7 @@ export function registerConnectors(
     });
     return new KafkaReader(spec, ctx, {
       client: makeClient(config),
-      adminClient: makeClient(singleTry(config)),
+      probeClient: makeClient(singleTry(config)),
       retry,
       endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),
     });
@@ -122,7 +122,7 @@ export function registerConnectors(
     const transactional = mode === 'always' || (mode === 'auto' && checkpointOf(ctx) !== null);
     return new KafkaWriter(spec, ctx, {
       client: producerThread ? withProducerThread(client, config, ctx.logger) : client,
-      adminClient: makeClient(singleTry(config)),
+      probeClient: makeClient(singleTry(config)),
       retry,
       transactional,
       endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),

@@ -1,7 +1,14 @@
 import type { KafkaSinkSpec } from '@pipekit/core';
 import type { Row, SinkBatch, SinkContext, SinkWriter } from '@pipekit/runtime';
 import { CompressionTypes, type Message, Partitioners, type Sender } from 'kafkajs';
-import type { KafkaAdmin, KafkaClient, KafkaProducer, RetryOptions } from './client.js';
+import {
+  connectedAdmin,
+  type KafkaAdmin,
+  type KafkaClient,
+  type KafkaProducer,
+  probeBrokers,
+  type RetryOptions,
+} from './client.js';
 import type { KafkaEndpoint } from './kafka-errors.js';
 import { withRetry } from './retry.js';
 import { messageEncoder, sizeOf } from './serialize.js';
@@ -22,8 +29,8 @@ export interface KafkaWriterOptions {
   readonly transactional: boolean;
   /** The brokers and user, for errors a person reads; the spec's brokers when absent. */
   readonly endpoint?: KafkaEndpoint;
-  /** The client for admin calls: one that tries each call once (`singleTry`); `client` when absent. */
-  readonly adminClient?: KafkaClient;
+  /** A client that tries to connect once (`singleTry`), to probe the brokers before connecting. */
+  readonly probeClient?: KafkaClient;
 }
 
 /** The producer's `transactional.id`: stable per query and sink, so a restarted run fences the old one. */
@@ -196,27 +203,19 @@ export class KafkaWriter implements SinkWriter {
     return last;
   }
 
-  /**
-   * The admin client, connected with one try a call: a broker that is down fails an attempt at
-   * once (one retry line) instead of after kafkajs' own eight tries.
-   */
+  /** The admin client (for the transactional commit marker), connected. */
   private async connectAdmin(): Promise<KafkaAdmin> {
     if (this.admin) return this.admin;
-    const a = (this.opts.adminClient ?? this.opts.client).admin();
-    try {
-      await a.connect();
-    } catch (e) {
-      await a.disconnect().catch(() => {});
-      throw e;
-    }
-    this.admin = a;
-    return a;
+    await probeBrokers(this.opts.probeClient);
+    this.admin = await connectedAdmin(this.opts.client);
+    return this.admin;
   }
 
   private async connect(): Promise<KafkaProducer> {
     if (this.producer) return this.producer;
-    // Reach the cluster quickly first; the producer's own connect retries for long.
-    await this.connectAdmin();
+    // One quick try first: a broker that is down fails the attempt at once (one retry line)
+    // instead of after the producer's own eight tries.
+    await probeBrokers(this.opts.probeClient);
     const transactional = this.opts.transactional;
     const p = this.opts.client.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -239,8 +238,5 @@ export class KafkaWriter implements SinkWriter {
     const p = this.producer;
     this.producer = null;
     if (p) await p.disconnect().catch(() => {});
-    const a = this.admin;
-    this.admin = null;
-    if (a) await a.disconnect().catch(() => {});
   }
 }

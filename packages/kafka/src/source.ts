@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { type KafkaSourceSpec, PipekitError } from '@pipekit/core';
-import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
-import type { KafkaAdmin, KafkaClient, RetryOptions } from './client.js';
+import type {
+  Offset,
+  ReadLimits,
+  ReadResult,
+  SourceBacklog,
+  SourceContext,
+  SourceReader,
+} from '@pipekit/runtime';
+import {
+  connectedAdmin,
+  type KafkaAdmin,
+  type KafkaClient,
+  probeBrokers,
+  type RetryOptions,
+} from './client.js';
 import { RangeFetcher } from './fetcher.js';
 import type { KafkaEndpoint } from './kafka-errors.js';
 import {
@@ -23,8 +36,8 @@ export interface KafkaReaderOptions {
   readonly retry: RetryOptions;
   /** The brokers and user, for errors a person reads; the spec's brokers when absent. */
   readonly endpoint?: KafkaEndpoint;
-  /** The client for admin calls: one that tries each call once (`singleTry`); `client` when absent. */
-  readonly adminClient?: KafkaClient;
+  /** A client that tries to connect once (`singleTry`), to probe the brokers before connecting. */
+  readonly probeClient?: KafkaClient;
 }
 
 /**
@@ -42,6 +55,8 @@ export class KafkaReader implements SourceReader {
   private endBound: PartitionOffsets | null = null;
   private availableNowBound: PartitionOffsets | null = null;
   private lows = new Map<string, number>();
+  /** The latest offsets (within the run's bounds) when the last batch was planned. */
+  private latest: PartitionOffsets | null = null;
   private readonly endpoint: KafkaEndpoint;
 
   constructor(
@@ -80,11 +95,28 @@ export class KafkaReader implements SourceReader {
     if (this.endBound) end = minOffsets(end, this.endBound);
     if (this.availableNowBound) end = minOffsets(end, this.availableNowBound);
     end = maxOffsets(end, begin);
+    // What exists now, for the backlog in progress (Spark's latestOffset).
+    this.latest = end;
     const cap = limits.allAvailable
       ? limits.maxRows
       : Math.min(this.spec.maxOffsetsPerTrigger ?? Infinity, limits.maxRows ?? Infinity);
     if (cap !== undefined && Number.isFinite(cap)) end = rateLimit(begin, end, cap);
     return rangesOf(begin, end).length === 0 ? null : end;
+  }
+
+  /**
+   * Records the broker had beyond `end` when the batch was planned (no broker call), and
+   * `maxOffsetsPerTrigger` when that is what capped the batch.
+   */
+  backlog(end: Offset): SourceBacklog | null {
+    if (this.latest === null) return null;
+    const to = asPartitionOffsets(end);
+    let rows = 0;
+    for (const [topic, parts] of Object.entries(this.latest))
+      for (const [p, latest] of Object.entries(parts))
+        rows += Math.max(0, latest - (to[topic]?.[p] ?? latest));
+    const capped = rows > 0 && this.spec.maxOffsetsPerTrigger !== undefined;
+    return { rows, limitedBy: capped ? 'maxOffsetsPerTrigger' : null };
   }
 
   async readBatch(start: Offset, end: Offset): Promise<ReadResult> {
@@ -136,15 +168,9 @@ export class KafkaReader implements SourceReader {
       'fetching Kafka offsets',
       async () => {
         if (!this.admin) {
-          // One try a connect: a broker that is down is one retry line, not kafkajs' eight.
-          const a = (this.opts.adminClient ?? this.opts.client).admin();
-          try {
-            await a.connect();
-          } catch (e) {
-            await a.disconnect().catch(() => {});
-            throw e;
-          }
-          this.admin = a;
+          // One quick try first: a broker that is down is one retry line, not kafkajs' eight tries.
+          await probeBrokers(this.opts.probeClient);
+          this.admin = await connectedAdmin(this.opts.client);
         }
         const admin = this.admin;
         const out: Watermarks = {};

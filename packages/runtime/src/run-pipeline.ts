@@ -266,8 +266,10 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     for (const s of q.sources) {
       const range = epoch.reads.get(s.id);
       const reader = readers.get(s.id)!;
-      if (range && reader.backlog)
-        backlogs.set(s.id, await Promise.resolve(reader.backlog(range.end)).catch(() => null));
+      const backlog = reader.backlog;
+      // Progress only: a source that cannot tell its backlog now does not fail the batch.
+      if (range && backlog)
+        backlogs.set(s.id, await (async () => backlog.call(reader, range.end))().catch(() => null));
     }
     const progress = batchProgress.record({
       epoch,
