@@ -46,6 +46,15 @@ export interface RetryPolicy {
 
 export const defaultRetry: RetryPolicy = { timeoutMs: 60_000, delayMs: 250 };
 
+/** The cause of a failed attempt without what the line says anyway (the server, the hint). */
+function causeText(e: unknown, where: string | undefined): string {
+  const text = e instanceof Error ? e.message : String(e);
+  if (where === undefined) return text;
+  return text
+    .replace(`cannot connect to PostgreSQL at ${where}: `, '')
+    .replace(/ \((is the server running|check ).*\)$/, '');
+}
+
 /** What a retry says to a person: the operation and the server (never the password). */
 export interface RetryReport {
   readonly logger: Logger;
@@ -59,8 +68,8 @@ export interface RetryReport {
  * Runs `attempt` until it succeeds, a non-transient error comes, the attempts that fit in
  * `policy.timeoutMs` (pauses doubling from `delayMs` up to 2 s) are used up, or `signal` aborts.
  * `attempt` must be safe to repeat (the sink's is: a committed batch is skipped; the source's: a
- * read is replayable). With `report`, each retry is one line (`lost the connection to PostgreSQL
- * at db:5432/shop as app (Connection terminated) (attempt 2 of 31, next in 0.5 s)`) and giving up
+ * read is replayable). With `report`, each retry is one line (`PostgreSQL at db:5432/shop as
+ * app: Connection terminated unexpectedly (attempt 2 of 33, next in 0.5 s)`) and giving up
  * after retries is a `ConnectorFailure` saying what to check; a first failure that will not pass
  * is thrown as it is.
  */
@@ -82,11 +91,11 @@ export async function withRetry<T>(
       return await attempt();
     } catch (e) {
       const wait = waits[tries - 1];
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = causeText(e, report?.where);
       if (!isTransient(e) || wait === undefined || signal?.aborted) {
         if (tries === 1 || !report) throw e;
         throw new ConnectorFailure(
-          `${report.what} failed after ${tries} attempts in ${formatWait(Date.now() - started)}: lost the connection to PostgreSQL at ${report.where} (${reason})`,
+          `${report.what} failed after ${tries} attempts in ${formatWait(Date.now() - started)}: PostgreSQL at ${report.where}: ${reason}`,
           {
             endpoint: report.where,
             check: `that the PostgreSQL server at ${report.where} is running and reachable (its log says why it went away)`,
@@ -105,7 +114,7 @@ export async function withRetry<T>(
             endpoint: report.where,
           },
         },
-        `lost the connection to PostgreSQL at ${report.where} (${reason}) (attempt ${tries} of ${waits.length + 1}, next in ${formatWait(wait)})`,
+        `PostgreSQL at ${report.where}: ${reason} (attempt ${tries} of ${waits.length + 1}, next in ${formatWait(wait)})`,
       );
       await onRetry(e);
       await new Promise((r) => setTimeout(r, wait));
