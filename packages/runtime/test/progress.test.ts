@@ -2,13 +2,14 @@ import { count, every, gen, source, tumbling } from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
 import {
   FallingBehindWatch,
+  JsonLinesMetrics,
   progressJson,
   progressText,
   type QueryProgress,
   runPipeline,
   type SourceProgress,
 } from '../src/index.js';
-import { memoryLogger, progressLog, VirtualClock } from './helpers.js';
+import { memoryLogger, progressLog, textSink, VirtualClock } from './helpers.js';
 
 const source1: SourceProgress = {
   id: 'generate_1',
@@ -66,6 +67,24 @@ describe('progress renderers (pure functions of the record)', () => {
       eventTime: { lagMs: 12_000, watermarkDelayMs: 5_000 },
       sources: [{ name: 'clicks', backlogRows: 360_000, limitedBy: 'batchSize' }],
     });
+  });
+});
+
+describe('JSON progress off a terminal', () => {
+  it('at most one line a period per query, the first one period after the start', () => {
+    let now = 0;
+    const out = textSink();
+    const periodic = new JsonLinesMetrics(out.stream, 30_000, () => now);
+    for (let i = 0; i < 100; i++) {
+      periodic.onProgress(record(i));
+      now += 1_000;
+    }
+    const ids = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { batchId: number }).batchId);
+    expect(ids).toEqual([30, 60, 90]);
   });
 });
 
