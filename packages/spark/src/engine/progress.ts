@@ -1,5 +1,10 @@
 import { nodeInputs, type PlanFacts, type PlanNode, type SinkNode } from '@pipekit/core';
-import type { NodeProgress, QueryProgress } from '@pipekit/runtime';
+import {
+  eventTimeProgress,
+  type NodeProgress,
+  type QueryProgress,
+  type SourceProgress,
+} from '@pipekit/runtime';
 import type { SparkProgress } from '../session/streaming-query.js';
 
 /** The nodes a sink's query runs, in plan order. */
@@ -49,6 +54,7 @@ export function toQueryProgress(
   queryId: string,
   nodes: readonly PlanNode[],
   totals: Map<string, { rowsIn: number; rowsOut: number }>,
+  triggerIntervalMs: number | null,
 ): QueryProgress {
   const durationMs = p.batchDuration ?? p.durationMs?.triggerExecution ?? 0;
   const perSecond = (rows: number) => (durationMs > 0 ? Math.round((rows * 1000) / durationMs) : 0);
@@ -84,17 +90,36 @@ export function toQueryProgress(
     }
     return node(n.id, n.kind);
   });
+  const sourceNodes = nodes.filter((n) => n.kind === 'source');
+  const sources = p.sources.map(
+    (sp, i): SourceProgress => ({
+      id: sourceNodes[i]?.id ?? `source_${i + 1}`,
+      name: sourceNodes[i]?.name ?? sourceNodes[i]?.id ?? sp.description,
+      description: sp.description,
+      numInputRows: sp.numInputRows,
+      inputRowsPerSecond: Math.round(sp.inputRowsPerSecond ?? 0),
+      processedRowsPerSecond: Math.round(sp.processedRowsPerSecond ?? 0),
+      backlogRows: null,
+      limitedBy: null,
+    }),
+  );
+  const parse = (t: string | undefined) => (t === undefined ? null : Date.parse(t));
+  const hasWatermark = nodes.some((n) => n.kind === 'watermark');
   return {
     pipeline,
     queryId,
     batchId: p.batchId,
     timestamp: p.timestamp,
     durationMs,
-    numInputRows: p.sources.reduce((n, s) => n + s.numInputRows, 0),
-    processedRowsPerSecond: Math.round(
-      p.sources.reduce((n, s) => n + (s.processedRowsPerSecond ?? 0), 0),
-    ),
+    triggerIntervalMs,
+    numInputRows: sources.reduce((n, s) => n + s.numInputRows, 0),
+    inputRowsPerSecond: sources.reduce((n, s) => n + s.inputRowsPerSecond, 0),
+    processedRowsPerSecond: sources.reduce((n, s) => n + s.processedRowsPerSecond, 0),
     bufferedRows: 0,
+    sources,
+    eventTime: hasWatermark
+      ? eventTimeProgress(Date.now(), parse(p.eventTime?.max), parse(p.eventTime?.watermark))
+      : null,
     nodes: out,
   };
 }

@@ -152,7 +152,9 @@ async function run(
         q.lastBatch = p.batchId;
         q.batches++;
         q.rowsWritten += Math.max(0, p.sink.numOutputRows);
-        const progress = toQueryProgress(p, plan.name, q.id, nodes, q.totals);
+        const trigger = prepared.jobs.find((j) => j.sink.id === q.sinkId)!.sink.trigger;
+        const interval = trigger.type === 'processingTime' ? trigger.interval : null;
+        const progress = toQueryProgress(p, plan.name, q.id, nodes, q.totals, interval);
         for (const m of options.metrics ?? []) m.onProgress(progress);
       }
     };
