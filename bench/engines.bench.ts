@@ -97,7 +97,7 @@ async function timeLocal(plan: Plan): Promise<number> {
   registerDelta(connectors);
   registerKafka(connectors);
   const t = performance.now();
-  await runPipeline(plan, { connectors, logger }).result;
+  await runPipeline({ plan, udfs: new Map() }, { connectors, logger }).result;
   return (performance.now() - t) / 1000;
 }
 
