@@ -475,13 +475,15 @@ export function compilePlan(
     const info = infos.get(node.id)!;
     issues.push(...visitNode(check, node, { info, pipeline, infos, registry, emit }));
   }
-  issues.push(
-    ...policyIssues(
-      { info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit },
-      plan.policies.badRecords,
-      [],
-    ).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })),
-  );
+  // The pipeline-wide policies: a dead-letter sink of either needs its connector too.
+  for (const which of ['badRecords', 'late'] as const)
+    issues.push(
+      ...policyIssues(
+        { info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit },
+        plan.policies[which],
+        [],
+      ).map((i) => ({ ...i, path: ['policies', which, 'sink'] })),
+    );
   const queries = queriesOf(plan, infos, emit, issues);
   if (issues.length > 0) throw new PipekitError(`pipeline '${plan.name}' cannot run`, issues);
   return { plan, udfs: pipeline.udfs, info: infos, queries, aggregateEmit: emit };
