@@ -50,6 +50,11 @@ const lines: PlanVisitor<string[], Plan> = {
   hint: (n) => ['hint', n.hint.type],
   watermark: (n) => ['watermark', `${n.column} − ${formatDuration(n.delay)}`],
   dedupe: (n) => ['dedupe', clip(n.columns.join(', '))],
+  expect: (n) => [
+    'expect',
+    ...n.rules.slice(0, 4).map((r) => clip(`${r.name} → ${r.onFailure.type}`)),
+    ...(n.rules.length > 4 ? [`+${n.rules.length - 4} more`] : []),
+  ],
   aggregate: (n) => [
     'aggregate',
     ...(n.window ? [`${n.window.type} window on ${n.window.column}`] : []),

@@ -5,6 +5,19 @@
 
 export type { Aggregate, AggregatesFor } from './builder/aggregates.js';
 export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
+export {
+  between,
+  type Expectation,
+  type ExpectOptions,
+  expectation,
+  inSet,
+  matches,
+  notNull,
+  type OnFailureInput,
+  type RuleOptions,
+  rule,
+  unique,
+} from './builder/expectations.js';
 export type { Gen } from './builder/generators.js';
 export { gen } from './builder/generators.js';
 export type { BuilderNode, Udf } from './builder/graph.js';
@@ -23,6 +36,7 @@ export { type SqlExpr, sql } from './expr/sql-tag.js';
 export { type Expr, type ExprOf, expr, type Operand, toNode } from './expr/typed-expr.js';
 export { isBoundedSource } from './plan/bounded.js';
 export { badRecordSchema, checkNode } from './plan/node-schema.js';
+export * from './plan/nodes/expect-node.js';
 export * from './plan/nodes/sink-node.js';
 export * from './plan/nodes/source-node.js';
 export * from './plan/nodes/stateful-nodes.js';

@@ -18,6 +18,9 @@ export function connectorTypes(plan: Plan): { sources: Set<string>; sinks: Set<s
           ? n.late
           : undefined;
     if (own?.type === 'deadLetter') sinks.add(own.sink.type);
+    if (n.kind === 'expect')
+      for (const r of n.rules)
+        if (r.onFailure.type === 'deadLetter') sinks.add(r.onFailure.sink.type);
   }
   return { sources, sinks };
 }

@@ -23,11 +23,18 @@ import {
 } from './graph/compile-plan.js';
 import { createLogger } from './logger.js';
 import {
+  type ExpectationProgress,
+  expectationProgress,
+  type RuleCounters,
+  ruleCounters,
+} from './metrics/expectation-metrics.js';
+import {
   type MetricsListener,
   NodeMetrics,
   nodeProgress,
   type QueryProgress,
 } from './metrics/node-metrics.js';
+import { deadLetterGroups, expectationSinkKey } from './quality/dead-letter-groups.js';
 import { rowCoercer } from './schema/coerce.js';
 
 export interface RunOptions {
@@ -76,6 +83,8 @@ export interface RunResult {
   readonly maxBufferedRows: number;
   /** Per-node counters at the end of the run. */
   readonly nodes: readonly NodeMetrics[];
+  /** Per expectation rule: rows passed and failed over the run (`passed`/`failed`: the last batch). */
+  readonly expectations: readonly ExpectationProgress[];
 }
 
 /** A pipeline being run. */
@@ -96,6 +105,8 @@ interface RunState {
   readonly signal: AbortSignal;
   readonly memory: MemoryStore;
   readonly metrics: Map<string, NodeMetrics>;
+  /** The counters of each expect node's rules. */
+  readonly expectations: ReadonlyMap<string, readonly RuleCounters[]>;
   readonly sinkStats: Map<string, SinkStats>;
   /** Each checkpointed query's directory. */
   readonly checkpoints: ReadonlyMap<string, string>;
@@ -167,6 +178,16 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       closables.push(w);
       deadLetters.set(key, w);
     }
+    // Expectations: a writer per dead-letter sink of an expect step.
+    if (n.kind === 'expect')
+      for (const g of deadLetterGroups(n.rules)) {
+        const w = await registry.sink(g.sink.type)(
+          g.sink as never,
+          sinkCtx(`${n.id}.expect.deadLetter.${g.index}`, 'append'),
+        );
+        closables.push(w);
+        deadLetters.set(expectationSinkKey(n.id, g.index), w);
+      }
     // Late rows of streaming stateful nodes: their own late policy or the pipeline's.
     const ownLate = n.kind === 'aggregate' || n.kind === 'dedupe' ? n.late : undefined;
     const late = ownLate ?? compiled.plan.policies.late;
@@ -196,6 +217,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       writers,
       deadLetters,
       metrics: (id) => st.metrics.get(id)!,
+      expectations: (id) => st.expectations.get(id) ?? [],
       sinkStats: (id) => st.sinkStats.get(id)!,
       logger,
       clock,
@@ -222,10 +244,12 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     },
   });
   const queryMetrics = q.nodes.map((n) => st.metrics.get(n.id)!);
+  const queryRules = q.nodes.flatMap((n) => st.expectations.get(n.id) ?? []);
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
     for (const m of queryMetrics) m.resetBatch();
+    for (const c of queryRules) c.resetBatch();
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       pending = { remaining: sinks$.length, resolve, reject };
@@ -248,6 +272,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       processedRowsPerSecond: durationMs > 0 ? Math.round((numInputRows * 1000) / durationMs) : 0,
       bufferedRows: st.buffered,
       nodes: queryMetrics.map((m) => nodeProgress(m, durationMs)),
+      ...(queryRules.length > 0 ? { expectations: queryRules.map(expectationProgress) } : {}),
     };
     logger.debug(
       {
@@ -333,6 +358,7 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       signal: controller.signal,
       memory,
       metrics: new Map(compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind)])),
+      expectations: ruleCounters(compiled.plan),
       sinkStats: new Map(
         compiled.plan.nodes
           .filter((n) => n.kind === 'sink')
@@ -370,6 +396,7 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       badRecords: nodes.reduce((a, m) => a + m.badRecords, 0),
       maxBufferedRows: st.maxBuffered,
       nodes,
+      expectations: [...st.expectations.values()].flat().map(expectationProgress),
     };
   })();
   return { result, memory, stop };

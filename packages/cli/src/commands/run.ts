@@ -56,6 +56,16 @@ function where(plan: Plan, id: string): string {
   return ` → ${s.type} ${target}`;
 }
 
+/** One line per expectation rule: `  expect_1 notNull(userId): 998 passed, 2 failed (drop)`. */
+function expectationSummary(r: RunResult): string {
+  return r.expectations
+    .map(
+      (e) =>
+        `  ${e.node} ${e.rule}: ${e.totalPassed.toLocaleString('en-US')} passed, ${e.totalFailed.toLocaleString('en-US')} failed (${e.onFailure})\n`,
+    )
+    .join('');
+}
+
 function summary(r: RunResult, plan: Plan, seconds: number): string {
   const sinks = Object.entries(r.sinks)
     .map(
@@ -65,7 +75,7 @@ function summary(r: RunResult, plan: Plan, seconds: number): string {
     .join('\n');
   const batches = r.queries.reduce((a, q) => a + q.batches, 0);
   const read = r.nodes.filter((n) => n.kind === 'source').reduce((a, n) => a + n.rowsIn, 0);
-  return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n`;
+  return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n${expectationSummary(r)}`;
 }
 
 /** `pipe run <file> [--once] [--json] [--metrics-port N]`. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   checkNode,
+  type ExpectationRule,
   type ExprNode,
   type Field,
   formatDuration,
@@ -22,7 +23,14 @@ import { NameScope, typeName, variableName } from '../convert/names.js';
 import { fieldCode, propertyKey, quote } from '../convert/zod-fields.js';
 import { Code, callCode, fits, importsOf, lineWidth, valueCode } from './code.js';
 import { ExprPrinter } from './expr.js';
-import { policyValue, sinkOptions, sinkValue, sourceOptions, triggerValue } from './specs.js';
+import {
+  onFailureValue,
+  policyValue,
+  sinkOptions,
+  sinkValue,
+  sourceOptions,
+  triggerValue,
+} from './specs.js';
 import { wrap } from './wrap.js';
 
 /** One `.method(...)` of a chain, with the comments shown above it. */
@@ -470,6 +478,42 @@ export class PlanPrinter {
     return `.sink.${callCode(n.sink.type, args, indent, 6)}`;
   }
 
+  /**
+   * `.expect('name', condition, { onFailure })` for one condition; several rules as
+   * `.expect(rule(...), unique(...))`, so the plan keeps one expect step with all its rules.
+   */
+  private expectCall(n: PlanNodeOf<'expect'>, indent: number): string {
+    const options = (r: ExpectationRule, name: boolean): Record<string, unknown> => ({
+      ...(name ? { name: r.name } : {}),
+      ...(r.onFailure.type === 'warn' ? {} : { onFailure: onFailureValue(r.onFailure) }),
+    });
+    const only = n.rules.length === 1 ? n.rules[0] : undefined;
+    if (only?.check.type === 'predicate') {
+      const opts = options(only, false);
+      importsOf(opts, this.imports);
+      const cond = new Code(this.condition(n.id, only.check.predicate, 'filter'));
+      const args = Object.keys(opts).length === 0 ? [only.name, cond] : [only.name, cond, opts];
+      return `.${callCode('expect', args, indent, 1)}`;
+    }
+    const rules = n.rules.map((r) => {
+      if (r.check.type === 'unique') {
+        this.imports.add('unique');
+        const cols = r.check.columns;
+        const opts = options(r, r.name !== `unique(${cols.join(', ')})`);
+        importsOf(opts, this.imports);
+        const args = Object.keys(opts).length === 0 ? [cols] : [cols, opts];
+        return new Code((i) => callCode('unique', args, i));
+      }
+      this.imports.add('rule');
+      const opts = options(r, false);
+      importsOf(opts, this.imports);
+      const cond = new Code(this.condition(n.id, r.check.predicate, 'filter'));
+      const args = Object.keys(opts).length === 0 ? [r.name, cond] : [r.name, cond, opts];
+      return new Code((i) => callCode('rule', args, i));
+    });
+    return `.${callCode('expect', rules, indent, 1)}`;
+  }
+
   private readonly visitor: PlanVisitor<Segment[]> = {
     source: () => [],
     filter: (n) => [segment((i) => this.filterCall(n, i))],
@@ -521,6 +565,7 @@ export class PlanPrinter {
       return [segment((i) => `.${callCode('watermark', args, i, 1)}`)];
     },
     dedupe: (n) => [segment(`.dedupe(${n.columns.map(quote).join(', ')})`)],
+    expect: (n) => [segment((i) => this.expectCall(n, i))],
     aggregate: (n) => {
       const out: Segment[] = [];
       if (n.window) {

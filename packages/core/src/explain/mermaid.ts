@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration/duration.js';
 import { printSql } from '../expr/sql-printer.js';
+import type { ExpectationRule } from '../plan/nodes/expect-node.js';
 import type { Plan } from '../plan/plan.js';
 import type { PlanNode, PlanVisitor } from '../plan/plan-node.js';
 import { nodeInputs, visitNode } from '../plan/plan-node.js';
@@ -12,6 +13,19 @@ function policyText(p: Policy): string {
     : p.type === 'sideOutput'
       ? 'side output'
       : p.type;
+}
+
+/** `amount is positive: amount > 0 → drop`; the SQL is left out when the name already is it. */
+function ruleText(r: ExpectationRule): string {
+  const check =
+    r.check.type === 'unique'
+      ? `unique per batch (${r.check.columns.join(', ')})`
+      : printSql(r.check.predicate);
+  const mode =
+    r.onFailure.type === 'deadLetter'
+      ? `dead-letter to ${r.onFailure.sink.type}`
+      : r.onFailure.type;
+  return `${r.name}${r.name === check ? '' : `: ${check}`} → ${mode}`;
 }
 
 function triggerText(t: Trigger): string {
@@ -51,6 +65,7 @@ const label: PlanVisitor<string, Plan> = {
   hint: (n) => (n.hint.type === 'cache' ? 'cache' : `${n.hint.type}(${n.hint.partitions})`),
   watermark: (n) => `watermark ${n.column} − ${formatDuration(n.delay)}`,
   dedupe: (n) => `dedupe ${n.columns.join(', ')}`,
+  expect: (n) => `expect<br/>${n.rules.map(ruleText).join('<br/>')}`,
   aggregate: (n, plan) => {
     const w = n.window;
     const win = !w

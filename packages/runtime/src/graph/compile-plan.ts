@@ -162,6 +162,12 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
       });
     return issues;
   },
+  expect: (n, ctx) =>
+    n.rules.flatMap((r, i) =>
+      r.onFailure.type === 'deadLetter'
+        ? sinkIssues(ctx, r.onFailure.sink.type, ['rules', i, 'onFailure', 'sink', 'type'])
+        : [],
+    ),
   union: () => [],
   hint: () => [],
   watermark: () => [],

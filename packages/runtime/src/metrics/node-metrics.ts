@@ -1,3 +1,5 @@
+import type { ExpectationProgress } from './expectation-metrics.js';
+
 /** Counters of one plan node, over the whole run and for the batch in flight. */
 export class NodeMetrics {
   rowsIn = 0;
@@ -72,6 +74,8 @@ export interface QueryProgress {
   /** Rows read from sources and not yet written by every sink when the batch ended (0 when idle). */
   readonly bufferedRows: number;
   readonly nodes: readonly NodeProgress[];
+  /** Per expectation rule (only when the query has expect steps). */
+  readonly expectations?: readonly ExpectationProgress[];
 }
 
 export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {

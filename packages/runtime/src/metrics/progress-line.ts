@@ -1,3 +1,4 @@
+import { expectationText } from './expectation-metrics.js';
 import type { MetricsListener, QueryProgress } from './node-metrics.js';
 
 function compact(n: number): string {
@@ -12,6 +13,7 @@ export function progressText(p: QueryProgress): string {
   const written = sinks.reduce((a, n) => a + n.totalRowsOut, 0);
   const bad = p.nodes.reduce((a, n) => a + n.badRecords, 0);
   const state = p.nodes.reduce((a, n) => a + n.stateRows, 0);
+  const expectations = expectationText(p.expectations ?? []);
   const wm = p.nodes.find((n) => n.watermark !== null)?.watermark;
   return [
     `${p.queryId}: batch ${p.batchId}`,
@@ -19,6 +21,7 @@ export function progressText(p: QueryProgress): string {
     `written ${compact(written)}`,
     ...(state > 0 ? [`state ${compact(state)}`] : []),
     ...(bad > 0 ? [`bad ${compact(bad)}`] : []),
+    ...(expectations ? [expectations] : []),
     ...(wm ? [`watermark ${wm}`] : []),
   ].join(' | ');
 }

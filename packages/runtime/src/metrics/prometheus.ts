@@ -73,7 +73,15 @@ export class PrometheusMetrics implements MetricsListener {
     registers: [this.registry],
   });
 
+  private readonly expectationRows = new Counter({
+    name: 'pipekit_expectation_rows_total',
+    help: 'Rows checked by an expectation rule, by result (passed or failed)',
+    labelNames: ['pipeline', 'query', 'node', 'rule', 'on_failure', 'result'],
+    registers: [this.registry],
+  });
+
   onProgress(p: QueryProgress): void {
+    this.countExpectations(p);
     this.batches.inc({ pipeline: p.pipeline, query: p.queryId });
     this.duration.observe({ pipeline: p.pipeline, query: p.queryId }, p.durationMs / 1000);
     for (const n of p.nodes) {
@@ -86,6 +94,20 @@ export class PrometheusMetrics implements MetricsListener {
       this.deadLettered.set(l, n.deadLettered);
       this.state.set(l, n.stateRows);
       if (n.watermark !== null) this.watermark.set(l, Date.parse(n.watermark) / 1000);
+    }
+  }
+
+  private countExpectations(p: QueryProgress): void {
+    for (const e of p.expectations ?? []) {
+      const l = {
+        pipeline: p.pipeline,
+        query: p.queryId,
+        node: e.node,
+        rule: e.rule,
+        on_failure: e.onFailure,
+      };
+      this.expectationRows.inc({ ...l, result: 'passed' }, e.passed);
+      this.expectationRows.inc({ ...l, result: 'failed' }, e.failed);
     }
   }
 
