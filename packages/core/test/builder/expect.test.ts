@@ -62,15 +62,26 @@ describe('.expect(...)', () => {
           },
           onFailure: { type: 'deadLetter', sink: dlq },
         },
-        { name: 'unique(id)', check: { type: 'unique', columns: ['id'] }, onFailure: { type: 'fail' } },
+        {
+          name: 'unique(id)',
+          check: { type: 'unique', columns: ['id'] },
+          onFailure: { type: 'fail' },
+        },
       ],
     });
-    expect(second).toMatchObject({ kind: 'expect', rules: [{ name: 'big', onFailure: { type: 'warn' } }] });
+    expect(second).toMatchObject({
+      kind: 'expect',
+      rules: [{ name: 'big', onFailure: { type: 'warn' } }],
+    });
     // The plan reads back through its zod schema unchanged.
     expect(parsePlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
     // Secret columns are marked in the schema.
     expect(plan.nodes[0]).toMatchObject({
-      schema: { fields: expect.arrayContaining([{ name: 'card', type: 'string', nullable: false, secret: true }]) },
+      schema: {
+        fields: expect.arrayContaining([
+          { name: 'card', type: 'string', nullable: false, secret: true },
+        ]),
+      },
     });
   });
 
