@@ -1,3 +1,7 @@
+import { type RetryPolicy, retry } from '@pipekit/runtime';
+
+export type { RetryPolicy };
+
 const transientCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -35,36 +39,43 @@ export function isTransient(e: unknown): boolean {
   );
 }
 
-/** How long to keep trying after a transient error, and the pause between attempts. */
-export interface RetryPolicy {
-  readonly timeoutMs: number;
-  readonly delayMs: number;
-}
-
-export const defaultRetry: RetryPolicy = { timeoutMs: 60_000, delayMs: 250 };
+/**
+ * Reads and queries keep trying for a minute across a server restart (a source has no circuit
+ * breaker: the query simply waits for its rows).
+ */
+export const defaultRetry: RetryPolicy = Object.freeze({
+  maxAttempts: 1_000,
+  initialDelayMs: 250,
+  maxDelayMs: 2_000,
+  maxElapsedMs: 60_000,
+});
 
 /**
- * Runs `attempt` until it succeeds, a non-transient error comes, `policy.timeoutMs` has passed
- * or `signal` aborts. `attempt` must be safe to repeat (the sink's is: a committed batch is
- * skipped; the source's: a read is replayable).
+ * A sink write tries a few times, then gives the batch back to the runtime's circuit breaker,
+ * which waits for the server (and says so in metrics) instead of hammering it.
  */
-export async function withRetry<T>(
+export const sinkRetry: RetryPolicy = Object.freeze({
+  maxAttempts: 6,
+  initialDelayMs: 250,
+  maxDelayMs: 2_000,
+  maxElapsedMs: 10_000,
+});
+
+/**
+ * Runs `attempt` under the runtime's one retry mechanism, retrying Postgres' transient errors
+ * (`isTransient`); `onRetry` drops the broken connection first. `attempt` must be safe to repeat
+ * (the sink's is: a committed batch is skipped; the source's: a read is replayable).
+ */
+export function withRetry<T>(
   attempt: () => Promise<T>,
   onRetry: (e: unknown) => Promise<void>,
   policy: RetryPolicy = defaultRetry,
   signal?: AbortSignal,
 ): Promise<T> {
-  const deadline = Date.now() + policy.timeoutMs;
-  let delay = policy.delayMs;
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (e) {
-      if (!isTransient(e) || Date.now() + delay > deadline || signal?.aborted || tries >= 1000)
-        throw e;
-      await onRetry(e);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 2_000);
-    }
-  }
+  return retry(attempt, {
+    policy,
+    isRetryable: isTransient,
+    onRetry,
+    ...(signal === undefined ? {} : { signal }),
+  });
 }

@@ -34,15 +34,34 @@ export {
 } from './graph/compile-plan.js';
 export { connectorTypes, loadConnectorPackages } from './load-connectors.js';
 export { createLogger, redactPaths } from './logger.js';
+export type { ExpectationProgress } from './metrics/expectation-metrics.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
 export {
   type MetricsListener,
   NodeMetrics,
   type NodeProgress,
   type QueryProgress,
+  type SinkCircuitEvent,
 } from './metrics/node-metrics.js';
 export { ProgressLine, progressText } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitEvent,
+  CircuitOpenError,
+  type CircuitState,
+  defaultCircuitBreaker,
+} from './resilience/circuit-breaker.js';
+export {
+  defaultRetryPolicy,
+  isMarkedRetryable,
+  type RetryOptions,
+  type RetryPolicy,
+  retry,
+  retryDelay,
+} from './resilience/retry.js';
+export { sleep as abortableSleep } from './resilience/sleep.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
 export {
   type PipelineRun,

@@ -12,7 +12,8 @@ import {
   type SourceReader,
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
-import { runTriggerLoop } from './driver/trigger-loop.js';
+import { runTriggerLoop, sleep } from './driver/trigger-loop.js';
+import { messageOf } from './errors.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
 import {
@@ -33,8 +34,15 @@ import {
   NodeMetrics,
   nodeProgress,
   type QueryProgress,
+  type SinkCircuitEvent,
 } from './metrics/node-metrics.js';
 import { deadLetterGroups, expectationSinkKey } from './quality/dead-letter-groups.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  defaultCircuitBreaker,
+} from './resilience/circuit-breaker.js';
+import { isMarkedRetryable } from './resilience/retry.js';
 import { rowCoercer } from './schema/coerce.js';
 
 export interface RunOptions {
@@ -54,6 +62,12 @@ export interface RunOptions {
   readonly stdout?: NodeJS.WritableStream;
   /** How many batches checkpoints keep (Spark's `minBatchesToRetain`); 100 when absent. */
   readonly checkpointRetain?: number;
+  /**
+   * The circuit breaker of every sink: after `failureThreshold` failed writes in a row (of errors
+   * the sink calls retryable) the query waits `coolDownMs` and tries the batch again, until it is
+   * written or `maxOpenMs` has passed. Defaults: `defaultCircuitBreaker` (3, 5 s, no limit).
+   */
+  readonly sinkCircuit?: Partial<CircuitBreakerOptions>;
 }
 
 export interface SinkResult {
@@ -61,6 +75,8 @@ export interface SinkResult {
   readonly rowsWritten: number;
   /** Batches with rows written to the sink. */
   readonly batches: number;
+  /** Times the sink's circuit breaker opened. */
+  readonly circuitOpened: number;
 }
 
 export interface QueryResult {
@@ -108,6 +124,10 @@ interface RunState {
   /** The counters of each expect node's rules. */
   readonly expectations: ReadonlyMap<string, readonly RuleCounters[]>;
   readonly sinkStats: Map<string, SinkStats>;
+  /** Every sink node's writer, once opened. */
+  readonly writers: Map<string, SinkWriter>;
+  /** Every sink node's circuit breaker. */
+  readonly circuits: Map<string, CircuitBreaker>;
   /** Each checkpointed query's directory. */
   readonly checkpoints: ReadonlyMap<string, string>;
   buffered: number;
@@ -161,6 +181,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
     closables.push(writer);
     writers.set(k.id, writer);
+    st.writers.set(k.id, writer);
   }
   for (const n of q.nodes) {
     const own = n.kind === 'source' || n.kind === 'map' ? n.badRecords : undefined;
@@ -202,6 +223,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     }
   }
 
+  const circuits = sinkCircuits(q, st);
   const epochs = new Subject<Epoch>();
   let inFlight = 0;
   const clock = { now: scheduler.now() };
@@ -219,6 +241,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       metrics: (id) => st.metrics.get(id)!,
       expectations: (id) => st.expectations.get(id) ?? [],
       sinkStats: (id) => st.sinkStats.get(id)!,
+      circuit: (id) => circuits.get(id)!,
       logger,
       clock,
       onRead: (rows) => {
@@ -304,6 +327,39 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   }
 }
 
+/** A circuit breaker per sink of the query, reporting its state changes to logs and metrics. */
+function sinkCircuits(q: QueryPlan, st: RunState): Map<string, CircuitBreaker> {
+  const options = { ...defaultCircuitBreaker, ...st.options.sinkCircuit };
+  const out = new Map<string, CircuitBreaker>();
+  for (const k of q.sinks) {
+    const writer = () => st.writers.get(k.id);
+    const breaker = new CircuitBreaker(options, {
+      isRetryable: (e) => writer()?.isRetryable?.(e) ?? isMarkedRetryable(e),
+      wait: (ms) => sleep(st.scheduler, ms, st.signal),
+      now: () => st.scheduler.now(),
+      stopped: () => st.signal.aborted,
+      onChange: (c) => {
+        const error = c.error === undefined ? undefined : messageOf(c.error);
+        const event: SinkCircuitEvent = {
+          pipeline: st.compiled.plan.name,
+          queryId: q.id,
+          node: k.id,
+          state: c.state,
+          consecutiveFailures: c.consecutiveFailures,
+          openSince: c.openSince,
+          ...(error === undefined ? {} : { error }),
+        };
+        if (c.state === 'closed') st.logger.info(event, 'sink circuit closed: the sink is back');
+        else st.logger.warn(event, `sink circuit ${c.state}`);
+        for (const l of st.options.metrics ?? []) l.onCircuit?.(event);
+      },
+    });
+    out.set(k.id, breaker);
+    st.circuits.set(k.id, breaker);
+  }
+  return out;
+}
+
 /** Opens the query's checkpoint directory, when its sinks name one. */
 async function openCheckpoint(q: QueryPlan, st: RunState): Promise<QueryCheckpoint | undefined> {
   const dir = st.checkpoints.get(q.id);
@@ -364,6 +420,8 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
           .filter((n) => n.kind === 'sink')
           .map((n) => [n.id, { rowsWritten: 0, batches: 0 }]),
       ),
+      writers: new Map(),
+      circuits: new Map(),
       checkpoints,
       buffered: 0,
       maxBuffered: 0,
@@ -386,7 +444,12 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
     }
     const sinks: Record<string, SinkResult> = {};
     for (const q of compiled.queries)
-      for (const s of q.sinks) sinks[s.id] = { queryId: q.id, ...st.sinkStats.get(s.id)! };
+      for (const s of q.sinks)
+        sinks[s.id] = {
+          queryId: q.id,
+          ...st.sinkStats.get(s.id)!,
+          circuitOpened: st.circuits.get(s.id)?.opened ?? 0,
+        };
     const nodes = [...st.metrics.values()];
     return {
       pipeline: compiled.plan.name,

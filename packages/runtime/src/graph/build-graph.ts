@@ -39,6 +39,7 @@ import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
 import { lateRowHandler } from '../policy/late-rows.js';
 import { checkExpectations } from '../quality/check-expectations.js';
 import { expectationSinkKey } from '../quality/dead-letter-groups.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { rowCoercer } from '../schema/coerce.js';
 import { type Batch, batchOf, type Epoch } from './batch.js';
 import { type ColumnUse, columnUse } from './columns.js';
@@ -73,6 +74,8 @@ export interface GraphContext {
   /** The counters of an expect node's rules, in its order. */
   readonly expectations: (id: string) => readonly RuleCounters[];
   readonly sinkStats: (id: string) => SinkStats;
+  /** The circuit breaker of a sink node's writes. */
+  readonly circuit: (id: string) => CircuitBreaker;
   readonly logger: Logger;
   /** The current batch's instant, for `current_timestamp()`. */
   readonly clock: { now: number };
@@ -271,12 +274,15 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     return ctx.inputs[0]!.pipe(
       concatMap(async (b) => {
         if (b.rows.length > 0) {
-          await writer.writeBatch({
-            queryId: ctx.g.sinkQueryId(),
-            batchId: b.epoch.batchId,
-            rows: b.rows,
-            schema,
-          });
+          // Through the sink's circuit breaker: a failing sink holds the batch until it is back.
+          await ctx.g.circuit(n.id).run(async () =>
+            writer.writeBatch({
+              queryId: ctx.g.sinkQueryId(),
+              batchId: b.epoch.batchId,
+              rows: b.rows,
+              schema,
+            }),
+          );
           stats.rowsWritten += b.rows.length;
           stats.batches += 1;
         }

@@ -1,3 +1,4 @@
+import type { CircuitEvent } from '../resilience/circuit-breaker.js';
 import type { ExpectationProgress } from './expectation-metrics.js';
 
 /** Counters of one plan node, over the whole run and for the batch in flight. */
@@ -100,6 +101,18 @@ export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
 /** Receives progress: a TTY line, Prometheus gauges, JSON lines, a test. */
 export interface MetricsListener {
   onProgress(progress: QueryProgress): void;
+  /** A sink's circuit breaker changed state (opened, probing, closed). */
+  onCircuit?(event: SinkCircuitEvent): void;
   /** The run ended (completed, stopped or failed). */
   close?(): void | Promise<void>;
+}
+
+/** A sink's circuit state change, with where it happened. */
+export interface SinkCircuitEvent extends Omit<CircuitEvent, 'error'> {
+  readonly pipeline: string;
+  readonly queryId: string;
+  /** The sink node id. */
+  readonly node: string;
+  /** The message of the error that opened the circuit or kept it open. */
+  readonly error?: string;
 }

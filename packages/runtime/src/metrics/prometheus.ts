@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricsListener, QueryProgress } from './node-metrics.js';
+import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
 
 /**
  * Prometheus metrics of every node (prom-client), labelled by pipeline, query and node; with
@@ -79,6 +79,31 @@ export class PrometheusMetrics implements MetricsListener {
     labelNames: ['pipeline', 'query', 'node', 'rule', 'on_failure', 'result'],
     registers: [this.registry],
   });
+
+  private readonly circuitState = new Gauge({
+    name: 'pipekit_sink_circuit_state',
+    help: "A sink's circuit breaker: 0 closed, 1 half-open, 2 open",
+    labelNames: ['pipeline', 'query', 'node'],
+    registers: [this.registry],
+  });
+  private readonly circuitOpens = new Counter({
+    name: 'pipekit_sink_circuit_opens_total',
+    help: "Times a sink's circuit breaker opened",
+    labelNames: ['pipeline', 'query', 'node'],
+    registers: [this.registry],
+  });
+
+  onCircuit(e: SinkCircuitEvent): void {
+    const l = { pipeline: e.pipeline, query: e.queryId, node: e.node };
+    const value = e.state === 'closed' ? 0 : e.state === 'halfOpen' ? 1 : 2;
+    this.circuitState.set(l, value);
+    // Counted when a closed circuit opens (not on each failed half-open probe).
+    const key = JSON.stringify(l);
+    if (e.state === 'open' && (this.lastCircuit.get(key) ?? 'closed') === 'closed')
+      this.circuitOpens.inc(l);
+    this.lastCircuit.set(key, e.state);
+  }
+  private readonly lastCircuit = new Map<string, string>();
 
   onProgress(p: QueryProgress): void {
     this.countExpectations(p);
