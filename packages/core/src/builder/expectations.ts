@@ -75,22 +75,19 @@ export function expectation<Need>(
 }
 
 /**
- * A rule from a condition, to list with others in one `.expect(...)`. Unlike `.expect(name,
- * condition)` it does not know the stream's row type: its columns are checked when the step is
- * built (`pipe-codegen` prints rules of legacy configs this way).
+ * A rule from a condition, to list with others in one `.expect(...)`. Inside `.expect(...)` the
+ * callback gets the stream's typed columns (the row type comes from where the rule is used);
+ * `` sql`...` `` is checked when the step is built. `pipe-codegen` prints legacy rules this way.
  *
  * @example
- * stream.expect(rule('positive amount', sql`amount > 0`, { onFailure: 'drop' }), notNull('userId'))
+ * stream.expect(rule('positive amount', (r) => r.amount.gt(0), { onFailure: 'drop' }), notNull('userId'))
  */
-export function rule(
+export function rule<R = Row>(
   name: string,
-  condition:
-    | ExprOf<boolean | null>
-    | SqlExpr
-    | ((r: Cols<Row>) => ExprOf<boolean | null> | SqlExpr),
+  condition: ExprOf<boolean | null> | SqlExpr | ((r: Cols<R>) => ExprOf<boolean | null> | SqlExpr),
   options: ExpectOptions = {},
-): Expectation<unknown> {
-  const c = typeof condition === 'function' ? condition(columnsOf()) : condition;
+): Expectation<R> {
+  const c = typeof condition === 'function' ? condition(columnsOf<R>()) : condition;
   if (typeof c !== 'object' || c === null || !('node' in c))
     throw new PipekitError(
       `rule('${name}') needs a condition (e.g. r => r.amount.gt(0), or sql\`...\`)`,

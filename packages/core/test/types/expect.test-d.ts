@@ -9,6 +9,7 @@ import {
   inSet,
   matches,
   notNull,
+  rule,
   type Stream,
   sinks,
   sql,
@@ -72,3 +73,14 @@ p.expect('x', (r) => r.amount.gt(0), { onFailure: 'ignore' });
 p.expect('x', (r) => r.amount.gt(0), { onFailure: { type: 'deadLetter' } });
 // @ts-expect-error expect needs at least one rule
 p.expect();
+
+// --- rule(...) takes the stream's row type from where it is used --------------------------------
+p.expect(
+  rule('positive', (r) => r.amount.gt(0), { onFailure: 'drop' }),
+  rule('known user', (r) => r.userId.startsWith('u')),
+  notNull('userId'),
+);
+// @ts-expect-error unknown column in a rule(...) inside expect
+p.expect(rule('typo', (r) => r.amout.gt(0)));
+// @ts-expect-error a wrong-typed comparison in a rule(...)
+p.expect(rule('wrong', (r) => r.userId.gt(1)));
