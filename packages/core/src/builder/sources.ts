@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DurationInput } from '../duration/duration.js';
 import { type PolicyInput, toPolicy } from '../plan/policy.js';
 import { deltaSourceSchema } from '../plan/sources/delta-source.js';
 import { fileSourceSchema } from '../plan/sources/file-source.js';
@@ -169,6 +170,30 @@ export const source = {
     return build('generate', generateSourceSchema, options, (spec) => ({
       fields: Object.entries(spec.columns).map(([n, c]) => generatedField(n, c)),
     })) as never;
+  },
+  /**
+   * Spark's `rate` source: `{ timestamp, value }` rows, `rowsPerSecond` (default 1) of them a
+   * second, the rate ramping up linearly over `rampUpTime` first. An alias of `generate`; unlike
+   * Spark, `timestamp` is event time advancing at the rate from a fixed start (so a replay gives
+   * the same rows), not the wall clock.
+   *
+   * @example
+   * source.rate({ rowsPerSecond: 100, rampUpTime: '10 seconds' }).sink.console()
+   */
+  rate(
+    options: {
+      rowsPerSecond?: number;
+      rampUpTime?: DurationInput;
+      limit?: number;
+      name?: string;
+    } = {},
+  ): SourceStream<GeneratedRow<{ timestamp: Gen<Date>; value: Gen<number> }>> {
+    const { rowsPerSecond = 1, rampUpTime, ...rest } = options;
+    return source.generate({
+      ...rest,
+      rowsPerSecond,
+      ...(rampUpTime === undefined ? {} : { rampUpTime }),
+    } as never) as never;
   },
   /** Rows given in the code: for tests and examples. */
   memory<const S extends SchemaInput>(
