@@ -34,7 +34,9 @@ const lines: PlanVisitor<string[], Plan> = {
             ? s.path
             : s.type === 'generate'
               ? `${s.limit?.toLocaleString('en-US') ?? '∞'} rows${s.rowsPerSecond ? ` @ ${s.rowsPerSecond}/s` : ''}`
-              : `${s.rows.length} rows`;
+              : s.type === 'kinesis'
+                ? `stream ${s.streamName}`
+                : `${s.rows.length} rows`;
     return [
       `source: ${s.type}`,
       clip(where),
@@ -75,7 +77,9 @@ const lines: PlanVisitor<string[], Plan> = {
             ? s.table
             : s.type === 'memory'
               ? s.name
-              : 'stdout';
+              : s.type === 'kinesis'
+                ? `stream ${s.streamName}`
+                : 'stdout';
     const trigger =
       n.trigger.type === 'processingTime'
         ? `every ${formatDuration(n.trigger.interval)}`

@@ -208,6 +208,7 @@ export const connectorPackages: Readonly<Record<string, string>> = Object.freeze
   kafka: '@pipekit/kafka',
   postgres: '@pipekit/postgres',
   delta: '@pipekit/delta',
+  kinesis: '@pipekit/kinesis',
 });
 
 /** The shape of a connector package's module. */

@@ -52,7 +52,9 @@ function where(plan: Plan, id: string): string {
         ? `'${s.name}'`
         : s.type === 'kafka'
           ? s.topic
-          : s.table;
+          : s.type === 'kinesis'
+            ? s.streamName
+            : s.table;
   return ` → ${s.type} ${target}`;
 }
 

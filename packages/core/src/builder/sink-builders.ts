@@ -3,6 +3,7 @@ import { consoleSinkSchema } from '../plan/sinks/console-sink.js';
 import { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
 import { fileSinkSchema } from '../plan/sinks/file-sink.js';
 import { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
+import { kinesisSinkSchema } from '../plan/sinks/kinesis-sink.js';
 import { memorySinkSchema } from '../plan/sinks/memory-sink.js';
 import { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
 import { type SinkSpec, sinkOutputModes } from '../plan/sinks/sink-spec.js';
@@ -40,6 +41,8 @@ export const sinks = {
     parseOptions(consoleSinkSchema, { ...o, type: 'console' }, 'sinks.console(...)'),
   memory: (o: Record<string, unknown>) =>
     parseOptions(memorySinkSchema, { ...o, type: 'memory' }, 'sinks.memory(...)'),
+  kinesis: (o: Record<string, unknown>) =>
+    parseOptions(kinesisSinkSchema, { ...o, type: 'kinesis' }, 'sinks.kinesis(...)'),
 };
 
 /**
@@ -97,5 +100,6 @@ export function sinksOf(node: BuilderNode) {
     file: make(sinks.file),
     console: make(sinks.console),
     memory: make(sinks.memory),
+    kinesis: make(sinks.kinesis),
   };
 }

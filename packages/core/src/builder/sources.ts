@@ -5,6 +5,7 @@ import { deltaSourceSchema } from '../plan/sources/delta-source.js';
 import { fileSourceSchema } from '../plan/sources/file-source.js';
 import { type GeneratedColumn, generateSourceSchema } from '../plan/sources/generate-source.js';
 import { kafkaSourceSchema } from '../plan/sources/kafka-source.js';
+import { kinesisSourceSchema } from '../plan/sources/kinesis-source.js';
 import { memorySourceSchema } from '../plan/sources/memory-source.js';
 import { postgresSourceSchema } from '../plan/sources/postgres-source.js';
 import type { SourceSpec } from '../plan/sources/source-spec.js';
@@ -80,6 +81,21 @@ const kafkaMetaFields: Record<string, Field> = {
   timestamp: { name: 'timestamp', type: 'timestamp', nullable: false },
 };
 
+const kinesisMetaFields: Record<keyof KinesisMeta, Field> = {
+  partitionKey: { name: 'partitionKey', type: 'string', nullable: false },
+  sequenceNumber: { name: 'sequenceNumber', type: 'string', nullable: false },
+  shardId: { name: 'shardId', type: 'string', nullable: false },
+  arrivalTime: { name: 'arrivalTime', type: 'timestamp', nullable: false },
+};
+
+/** Record metadata a Kinesis source can add as columns. */
+interface KinesisMeta {
+  partitionKey: string;
+  sequenceNumber: string;
+  shardId: string;
+  arrivalTime: Date;
+}
+
 interface KafkaMeta {
   key: string | null;
   headers: Record<string, string | null> | null;
@@ -136,6 +152,34 @@ export const source = {
       if (declared === null && spec.format === 'json') return null;
       const meta = (spec.includeColumns ?? []).map((c) => kafkaMetaFields[c]!);
       return { fields: [...value, ...meta] };
+    }) as never;
+  },
+  /**
+   * Records of a Kinesis data stream (`@pipekit/kinesis`), shard by shard, sequence numbers in the
+   * checkpoint. JSON data is checked against the schema; `includeColumns` adds record metadata.
+   */
+  kinesis<
+    const S extends SchemaInput | undefined = undefined,
+    const I extends readonly (keyof KinesisMeta)[] = [],
+  >(
+    options: Options<typeof kinesisSourceSchema, S> & { includeColumns?: I },
+  ): SourceStream<Simplify<RowOrAny<S> & Pick<KinesisMeta, I[number]>>> {
+    const { includeColumns, ...rest } = options;
+    const meta = (includeColumns ?? []) as readonly (keyof KinesisMeta)[];
+    return build('kinesis', kinesisSourceSchema, rest, (spec, declared) => {
+      const data: Field[] =
+        declared?.fields.slice() ??
+        (spec.format === 'json'
+          ? []
+          : [
+              {
+                name: 'data',
+                type: spec.format === 'string' ? 'string' : 'binary',
+                nullable: true,
+              },
+            ]);
+      if (declared === null && spec.format === 'json') return null;
+      return { fields: [...data, ...meta.map((c) => kinesisMetaFields[c])] };
     }) as never;
   },
   /** A table or query; `incremental` polls new rows for a stream. */

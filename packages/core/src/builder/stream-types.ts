@@ -10,6 +10,7 @@ import type { ConsoleSinkSpec } from '../plan/sinks/console-sink.js';
 import type { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
 import type { fileSinkSchema } from '../plan/sinks/file-sink.js';
 import type { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
+import type { kinesisSinkSchema } from '../plan/sinks/kinesis-sink.js';
 import type { memorySinkSchema } from '../plan/sinks/memory-sink.js';
 import type { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
 import type { SinkOutputModes, SinkSpec, SinkType } from '../plan/sinks/sink-spec.js';
@@ -63,6 +64,7 @@ export interface Sinks<K extends StreamKind> {
   file(options: SinkOptions<z.input<typeof fileSinkSchema>, K, 'file'>): Pipeline;
   console(options?: SinkOptions<Partial<ConsoleSinkSpec>, K, 'console'>): Pipeline;
   memory(options: SinkOptions<z.input<typeof memorySinkSchema>, K, 'memory'>): Pipeline;
+  kinesis(options: SinkOptions<z.input<typeof kinesisSinkSchema>, K, 'kinesis'>): Pipeline;
 }
 
 /** A filter condition: a typed expression, a callback over the typed columns, or `sql\`...\``. */

@@ -52,7 +52,9 @@ const label: PlanVisitor<string, Plan> = {
             ? `${s.type} ${s.path}`
             : s.type === 'generate'
               ? `generate ${s.limit ?? '∞'} rows`
-              : `memory ${s.rows.length} rows`;
+              : s.type === 'kinesis'
+                ? `kinesis ${s.streamName}`
+                : `memory ${s.rows.length} rows`;
     return `${where}<br/>bad records: ${policyText(n.badRecords ?? plan.policies.badRecords)}`;
   },
   filter: (n) => `filter ${printSql(n.predicate)}`,
@@ -93,7 +95,9 @@ const label: PlanVisitor<string, Plan> = {
             ? `postgres ${s.table} (${s.mode})`
             : s.type === 'memory'
               ? `memory ${s.name}`
-              : 'console';
+              : s.type === 'kinesis'
+                ? `kinesis ${s.streamName}`
+                : 'console';
     return `${where}<br/>${n.outputMode}, ${triggerText(n.trigger)}${n.checkpoint ? `<br/>checkpoint ${n.checkpoint}` : ''}`;
   },
 };

@@ -15,5 +15,7 @@ export function isBoundedSource(s: SourceSpec): boolean {
       return s.limit !== undefined;
     case 'memory':
       return true;
+    case 'kinesis':
+      return false;
   }
 }

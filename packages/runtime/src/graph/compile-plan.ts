@@ -108,6 +108,7 @@ function installFix(type: string): string {
     kafka: '@pipekit/kafka',
     postgres: '@pipekit/postgres',
     delta: '@pipekit/delta',
+    kinesis: '@pipekit/kinesis',
   };
   const pkg = pkgs[type];
   return pkg ? `install ${pkg} (npm install ${pkg})` : 'register a connector for it';

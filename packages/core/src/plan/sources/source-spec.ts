@@ -3,6 +3,7 @@ import { deltaSourceSchema } from './delta-source.js';
 import { fileSourceSchema } from './file-source.js';
 import { generateSourceSchema } from './generate-source.js';
 import { kafkaSourceSchema } from './kafka-source.js';
+import { kinesisSourceSchema } from './kinesis-source.js';
 import { memorySourceSchema } from './memory-source.js';
 import { postgresSourceSchema } from './postgres-source.js';
 
@@ -14,6 +15,7 @@ export const sourceSpecSchema = z.discriminatedUnion('type', [
   fileSourceSchema,
   generateSourceSchema,
   memorySourceSchema,
+  kinesisSourceSchema,
 ]);
 
 export type SourceSpec = z.output<typeof sourceSpecSchema>;
