@@ -164,9 +164,8 @@ export const source = {
   >(
     options: Options<typeof kinesisSourceSchema, S> & { includeColumns?: I },
   ): SourceStream<Simplify<RowOrAny<S> & Pick<KinesisMeta, I[number]>>> {
-    const { includeColumns, ...rest } = options;
-    const meta = (includeColumns ?? []) as readonly (keyof KinesisMeta)[];
-    return build('kinesis', kinesisSourceSchema, rest, (spec, declared) => {
+    return build('kinesis', kinesisSourceSchema, options, (spec, declared) => {
+      const meta = spec.includeColumns ?? [];
       const data: Field[] =
         declared?.fields.slice() ??
         (spec.format === 'json'

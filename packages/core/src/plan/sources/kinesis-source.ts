@@ -21,6 +21,10 @@ export const kinesisSourceSchema = z.strictObject({
     .default('LATEST'),
   /** Data is JSON (checked against the schema), text (`data` column) or bytes. */
   format: z.enum(['json', 'string', 'bytes']).default('json'),
+  /** Record metadata added as columns (`source.kinesis({ includeColumns: [...] })`). */
+  includeColumns: z
+    .array(z.enum(['partitionKey', 'sequenceNumber', 'shardId', 'arrivalTime']))
+    .optional(),
   /** At most this many records per shard in one micro-batch (one GetRecords call, ≤ 10,000). */
   maxRecordsPerShard: z.number().int().positive().max(10_000).default(10_000),
 });
