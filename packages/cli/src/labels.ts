@@ -36,7 +36,9 @@ const lines: PlanVisitor<string[], Plan> = {
               ? `${s.limit?.toLocaleString('en-US') ?? '∞'} rows${s.rowsPerSecond ? ` @ ${s.rowsPerSecond}/s` : ''}`
               : s.type === 'kinesis'
                 ? `stream ${s.streamName}`
-                : `${s.rows.length} rows`;
+                : s.type === 'socket'
+                  ? `${s.host}:${s.port}`
+                  : `${s.rows.length} rows`;
     return [
       `source: ${s.type}`,
       clip(where),

@@ -62,6 +62,7 @@ export type { KinesisSourceSpec } from './plan/sources/kinesis-source.js';
 export type { MemorySourceSpec } from './plan/sources/memory-source.js';
 export type { PostgresConnection } from './plan/sources/postgres-connection.js';
 export type { PostgresSourceSpec } from './plan/sources/postgres-source.js';
+export type { SocketSourceSpec } from './plan/sources/socket-source.js';
 export * from './plan/sources/source-spec.js';
 export * from './plan/trigger.js';
 export { validatePlan } from './plan/validate-plan.js';

@@ -8,6 +8,7 @@ import { kafkaSourceSchema } from '../plan/sources/kafka-source.js';
 import { kinesisSourceSchema } from '../plan/sources/kinesis-source.js';
 import { memorySourceSchema } from '../plan/sources/memory-source.js';
 import { postgresSourceSchema } from '../plan/sources/postgres-source.js';
+import { socketSourceSchema } from '../plan/sources/socket-source.js';
 import type { SourceSpec } from '../plan/sources/source-spec.js';
 import type { Field, Schema } from '../schema/data-type.js';
 import { parseSparkType } from '../schema/ddl.js';
@@ -237,6 +238,30 @@ export const source = {
       rowsPerSecond,
       ...(rampUpTime === undefined ? {} : { rampUpTime }),
     } as never) as never;
+  },
+  /**
+   * Lines of text from a TCP server, as Spark's `socket` source: `{ value }` rows (plus
+   * `timestamp` with `includeTimestamp`). For demos and tests: not replayable after a crash; the
+   * query ends when the server closes the connection.
+   *
+   * @example
+   * // nc -lk 9999, then type lines
+   * source.socket({ port: 9999 }).groupBy('value').aggregate({ n: count() }).sink.console()
+   */
+  socket<const T extends boolean = false>(
+    options: Omit<z.input<typeof socketSourceSchema>, 'type' | 'includeTimestamp'> & {
+      includeTimestamp?: T;
+      name?: string;
+    },
+  ): SourceStream<T extends true ? { value: string; timestamp: Date } : { value: string }> {
+    return build('socket', socketSourceSchema, options, (spec) => ({
+      fields: [
+        { name: 'value', type: 'string', nullable: false },
+        ...(spec.includeTimestamp
+          ? [{ name: 'timestamp', type: 'timestamp', nullable: false } as const]
+          : []),
+      ],
+    })) as never;
   },
   /** Rows given in the code: for tests and examples. */
   memory<const S extends SchemaInput>(

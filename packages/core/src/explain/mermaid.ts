@@ -54,7 +54,9 @@ const label: PlanVisitor<string, Plan> = {
               ? `generate ${s.limit ?? '∞'} rows`
               : s.type === 'kinesis'
                 ? `kinesis ${s.streamName}`
-                : `memory ${s.rows.length} rows`;
+                : s.type === 'socket'
+                  ? `socket ${s.host}:${s.port}`
+                  : `memory ${s.rows.length} rows`;
     return `${where}<br/>bad records: ${policyText(n.badRecords ?? plan.policies.badRecords)}`;
   },
   filter: (n) => `filter ${printSql(n.predicate)}`,

@@ -16,6 +16,7 @@ export function isBoundedSource(s: SourceSpec): boolean {
     case 'memory':
       return true;
     case 'kinesis':
+    case 'socket':
       return false;
   }
 }

@@ -6,6 +6,7 @@ import { kafkaSourceSchema } from './kafka-source.js';
 import { kinesisSourceSchema } from './kinesis-source.js';
 import { memorySourceSchema } from './memory-source.js';
 import { postgresSourceSchema } from './postgres-source.js';
+import { socketSourceSchema } from './socket-source.js';
 
 /** The closed set of source kinds; the runtime has one connector per `type`. */
 export const sourceSpecSchema = z.discriminatedUnion('type', [
@@ -16,6 +17,7 @@ export const sourceSpecSchema = z.discriminatedUnion('type', [
   generateSourceSchema,
   memorySourceSchema,
   kinesisSourceSchema,
+  socketSourceSchema,
 ]);
 
 export type SourceSpec = z.output<typeof sourceSpecSchema>;
