@@ -269,16 +269,18 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
           ? { path: ['sink', 'partitionBy'], cols: s.partitionBy }
           : s.type === 'postgres'
             ? { path: ['sink', 'key'], cols: s.key ?? [] }
-            : s.type === 'kafka'
-              ? {
-                  path: ['sink', 'key'],
-                  cols: [
-                    ...(s.key ? [s.key] : []),
-                    ...(s.headers ?? []),
-                    ...(s.valueColumns ?? []),
-                  ],
-                }
-              : { path: [], cols: [] };
+            : s.type === 'kinesis'
+              ? { path: ['sink', 'partitionKey'], cols: [s.partitionKey] }
+              : s.type === 'kafka'
+                ? {
+                    path: ['sink', 'key'],
+                    cols: [
+                      ...(s.key ? [s.key] : []),
+                      ...(s.headers ?? []),
+                      ...(s.valueColumns ?? []),
+                    ],
+                  }
+                : { path: [], cols: [] };
       return { schema: input, issues: requireColumns(input, cols.cols, cols.path) };
     }
   }

@@ -12,10 +12,11 @@ import {
   rule,
   type Stream,
   sinks,
+  source,
   sql,
   unique,
 } from '../../src/index.js';
-import { purchases } from './fixtures.js';
+import { Purchase, purchases } from './fixtures.js';
 
 const p = purchases();
 type Row = typeof p extends Stream<infer R, never, 'rows'> ? R : never;
@@ -84,3 +85,24 @@ p.expect(
 p.expect(rule('typo', (r) => r.amout.gt(0)));
 // @ts-expect-error a wrong-typed comparison in a rule(...)
 p.expect(rule('wrong', (r) => r.userId.gt(1)));
+
+// --- the sources and sink of issue 15 ------------------------------------------------------------
+const k = source.kinesis({
+  streamName: 's',
+  schema: Purchase,
+  includeColumns: ['shardId', 'arrivalTime'],
+});
+k.filter((r) => r.shardId.startsWith('shardId-').and(r.arrivalTime.gt(new Date(0))));
+// @ts-expect-error a metadata column that was not asked for
+k.filter((r) => r.sequenceNumber.isNotNull());
+k.sink.kinesis({ streamName: 'out', partitionKey: 'userId' });
+// @ts-expect-error the kinesis sink needs a partition key
+k.sink.kinesis({ streamName: 'out' });
+const lines = source.socket({ port: 9999 });
+lines.filter((r) => r.value.startsWith('x'));
+// @ts-expect-error no timestamp without includeTimestamp
+lines.filter((r) => r.timestamp.isNotNull());
+source.socket({ port: 9999, includeTimestamp: true }).watermark('timestamp', '1 minute');
+source.rate({ rowsPerSecond: 10, rampUpTime: '5 seconds' }).filter((r) => r.value.gt(3));
+// @ts-expect-error the rate source has no such option
+source.rate({ rowsPerSecond: 10, numPartitions: 4 });
