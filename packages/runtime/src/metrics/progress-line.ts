@@ -1,5 +1,5 @@
 import { expectationText } from './expectation-metrics.js';
-import type { MetricsListener, QueryProgress } from './node-metrics.js';
+import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
 
 function compact(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
@@ -39,6 +39,17 @@ export class ProgressLine implements MetricsListener {
     if (now - this.last < 100) return;
     this.last = now;
     this.draw();
+  }
+
+  /** A sink's circuit opened or closed: a line of its own, kept above the progress line. */
+  onCircuit(e: SinkCircuitEvent): void {
+    if (e.state === 'halfOpen') return;
+    const what =
+      e.state === 'open'
+        ? `sink ${e.node}: circuit open after ${e.consecutiveFailures} failed writes, waiting (${e.error ?? ''})`
+        : `sink ${e.node}: circuit closed, writing again`;
+    this.out.write(`\r\x1b[2K${what}\n`);
+    if (this.text !== '') this.draw();
   }
 
   private draw(): void {
