@@ -75,7 +75,14 @@ describe('expectations', () => {
     // Per batch: the three batches' counts add up to the totals.
     const perBatch = reports.map((r) => r.expectations?.[0]?.failed ?? 0);
     expect(perBatch.reduce((a, b) => a + b, 0)).toBe(noUser);
-    expect(progressText(reports.at(-1)!)).toMatch(/expectations failed \d+ \(\d+ total\)/);
+    const line = progressText(reports.at(-1)!);
+    expect(line).toMatch(new RegExp(`expectations failed \\d+ \\(${noUser + negative} total\\): `));
+    // Per rule, most failures first: this batch's, then the run's in parentheses.
+    expect(line).toMatch(
+      new RegExp(
+        `between\\(amount, 0, 1000\\) \\d+ \\(${negative}\\), notNull\\(user\\) \\d+ \\(${noUser}\\)`,
+      ),
+    );
     const warned = records.filter((r) => r.msg === 'expectation failed (row kept)');
     expect(warned.length).toBeGreaterThan(0);
     // A secret column's value is never logged.

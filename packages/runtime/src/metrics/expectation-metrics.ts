@@ -54,12 +54,20 @@ export function expectationProgress(c: RuleCounters): ExpectationProgress {
   };
 }
 
-/** `expect 2 failed (3 total)`, or nothing when no rule has failed yet: for the progress line. */
+/**
+ * `expectations failed 3 (12 total): notNull(user) 2 (10), between(amount, 0, 9) 1 (2)`: this
+ * batch's and the run's failures, then per rule that ever failed (at most three, most failures
+ * first); nothing when no rule has failed yet. For the progress line.
+ */
 export function expectationText(rules: readonly ExpectationProgress[]): string | null {
-  const total = rules.reduce((a, r) => a + r.totalFailed, 0);
-  if (total === 0) return null;
+  const failing = rules.filter((r) => r.totalFailed > 0);
+  if (failing.length === 0) return null;
   const batch = rules.reduce((a, r) => a + r.failed, 0);
-  return `expectations failed ${batch} (${total} total)`;
+  const total = rules.reduce((a, r) => a + r.totalFailed, 0);
+  const top = [...failing].sort((a, b) => b.totalFailed - a.totalFailed);
+  const each = top.slice(0, 3).map((r) => `${r.rule} ${r.failed} (${r.totalFailed})`);
+  const more = top.length > 3 ? [`+${top.length - 3} more`] : [];
+  return `expectations failed ${batch} (${total} total): ${[...each, ...more].join(', ')}`;
 }
 
 /** Counters for every rule of every expect node of a plan, by node id. */
