@@ -24,7 +24,9 @@ describe('bad connection settings', () => {
       (e: unknown) => e as Error,
     );
     expect(err?.message).toMatch(
-      /cannot connect to PostgreSQL at 127\.0\.0\.1:54329\/pipekit_test as pipekit: password authentication failed/,
+      new RegExp(
+        `cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${new URL(pgUrl).port}/pipekit_test as pipekit: password authentication failed`,
+      ),
     );
     expect(err?.message).toContain(
       'check connection.user and the secret behind connection.password',
