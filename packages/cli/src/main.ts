@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@pipekit/core';
 import { deltaCommand } from './commands/delta.js';
 import { explainCommand } from './commands/explain.js';
 import { runCommand } from './commands/run.js';
@@ -9,7 +10,7 @@ import { exitCodeOf, formatError, UsageError } from './errors.js';
 export const usage = `usage: pipe <command> [options]
 
 commands:
-  run <file.ts> [--once] [--json] [--metrics-port N]   run a pipeline until its sources end or it is stopped
+  run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
   validate <file.ts|plan.json>                        check a pipeline and list its problems
   schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
@@ -22,6 +23,7 @@ options:
   --once            run one batch of everything available, then stop
   --json            progress and the summary as JSON lines on stdout
   --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
+  --sink-wait D     fail when a sink stays unreachable this long ('10 minutes'); default: wait
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
@@ -45,6 +47,7 @@ const options = {
   once: { type: 'boolean' },
   json: { type: 'boolean' },
   'metrics-port': { type: 'string' },
+  'sink-wait': { type: 'string' },
   'log-level': { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -60,7 +63,7 @@ const options = {
 } as const;
 
 const allowed: Record<string, readonly string[]> = {
-  run: ['once', 'json', 'metrics-port', 'log-level', 'debug'],
+  run: ['once', 'json', 'metrics-port', 'sink-wait', 'log-level', 'debug'],
   explain: ['format', 'out', 'debug'],
   validate: ['debug', 'log-level'],
   schema: ['table', 'url', 'password-env', 'debug'],
@@ -182,11 +185,26 @@ export async function main(
         const port = portText === undefined ? undefined : Number(portText);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
           throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
+        const waitText = values['sink-wait'];
+        let sinkWaitMs: number | undefined;
+        try {
+          sinkWaitMs = waitText === undefined ? undefined : parseDuration(waitText);
+        } catch (e) {
+          throw new UsageError(
+            `--sink-wait needs a duration such as '10 minutes': ${(e as Error).message}`,
+          );
+        }
         const stop = stopOnSignals(io);
         try {
           return await runCommand(
             file,
-            { once: values.once ?? false, json: values.json ?? false, metricsPort: port, logLevel },
+            {
+              once: values.once ?? false,
+              json: values.json ?? false,
+              metricsPort: port,
+              logLevel,
+              sinkWaitMs,
+            },
             { ...io, signal: stop.signal },
           );
         } finally {

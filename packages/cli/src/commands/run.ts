@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   readonly json: boolean;
   readonly metricsPort: number | undefined;
   readonly logLevel: string;
+  /** `--sink-wait`: fail when a sink's circuit stays open this long (ms); wait forever when absent. */
+  readonly sinkWaitMs?: number | undefined;
 }
 
 export interface RunIo {
@@ -102,7 +104,14 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
         const started = performance.now();
         const run = runPipeline(
           { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
-          { connectors: registry, logger, metrics, signal: io.signal, stdout: io.stdout },
+          {
+            connectors: registry,
+            logger,
+            metrics,
+            signal: io.signal,
+            stdout: io.stdout,
+            ...(o.sinkWaitMs === undefined ? {} : { sinkCircuit: { maxOpenMs: o.sinkWaitMs } }),
+          },
         );
         const r = await run.result;
         return { r, plan: p.plan, seconds: (performance.now() - started) / 1000 };
