@@ -34,7 +34,11 @@ const lines: PlanVisitor<string[], Plan> = {
             ? s.path
             : s.type === 'generate'
               ? `${s.limit?.toLocaleString('en-US') ?? '∞'} rows${s.rowsPerSecond ? ` @ ${s.rowsPerSecond}/s` : ''}`
-              : `${s.rows.length} rows`;
+              : s.type === 'kinesis'
+                ? `stream ${s.streamName}`
+                : s.type === 'socket'
+                  ? `${s.host}:${s.port}`
+                  : `${s.rows.length} rows`;
     return [
       `source: ${s.type}`,
       clip(where),
@@ -50,6 +54,11 @@ const lines: PlanVisitor<string[], Plan> = {
   hint: (n) => ['hint', n.hint.type],
   watermark: (n) => ['watermark', `${n.column} − ${formatDuration(n.delay)}`],
   dedupe: (n) => ['dedupe', clip(n.columns.join(', '))],
+  expect: (n) => [
+    'expect',
+    ...n.rules.slice(0, 4).map((r) => clip(`${r.name} → ${r.onFailure.type}`)),
+    ...(n.rules.length > 4 ? [`+${n.rules.length - 4} more`] : []),
+  ],
   aggregate: (n) => [
     'aggregate',
     ...(n.window ? [`${n.window.type} window on ${n.window.column}`] : []),
@@ -70,7 +79,9 @@ const lines: PlanVisitor<string[], Plan> = {
             ? s.table
             : s.type === 'memory'
               ? s.name
-              : 'stdout';
+              : s.type === 'kinesis'
+                ? `stream ${s.streamName}`
+                : 'stdout';
     const trigger =
       n.trigger.type === 'processingTime'
         ? `every ${formatDuration(n.trigger.interval)}`

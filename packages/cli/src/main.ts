@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@pipekit/core';
 import { deltaCommand } from './commands/delta.js';
 import { explainCommand } from './commands/explain.js';
 import { runCommand } from './commands/run.js';
@@ -11,7 +12,7 @@ import { exitCodeOf, formatError, UsageError } from './errors.js';
 export const usage = `usage: pipe <command> [options]
 
 commands:
-  run <file.ts> [--once] [--json] [--metrics-port N]   run a pipeline until its sources end or it is stopped
+  run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
       [--engine spark [--format text|json]]            (Spark's plan of each query, or the relations)
@@ -28,6 +29,7 @@ options:
   --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
   --engine E        local (default: this process) or spark (a Spark Connect server)
   --remote URL      the Spark Connect server (default: PIPEKIT_SPARK_REMOTE or sc://127.0.0.1:15002)
+  --sink-wait D     fail when a sink stays unreachable this long ('10 minutes'); default: wait
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
@@ -53,6 +55,7 @@ const options = {
   remote: { type: 'string' },
   json: { type: 'boolean' },
   'metrics-port': { type: 'string' },
+  'sink-wait': { type: 'string' },
   'log-level': { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -68,7 +71,7 @@ const options = {
 } as const;
 
 const allowed: Record<string, readonly string[]> = {
-  run: ['once', 'json', 'metrics-port', 'log-level', 'debug', 'engine', 'remote'],
+  run: ['once', 'json', 'metrics-port', 'sink-wait', 'log-level', 'debug', 'engine', 'remote'],
   explain: ['format', 'out', 'debug', 'engine', 'remote'],
   validate: ['debug', 'log-level', 'engine'],
   schema: ['table', 'url', 'password-env', 'debug'],
@@ -201,6 +204,19 @@ export async function main(
         const port = portText === undefined ? undefined : Number(portText);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
           throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
+        const waitText = values['sink-wait'];
+        let sinkWaitMs: number | undefined;
+        try {
+          sinkWaitMs = waitText === undefined ? undefined : parseDuration(waitText);
+        } catch (e) {
+          throw new UsageError(
+            `--sink-wait needs a duration such as '10 minutes': ${(e as Error).message}`,
+          );
+        }
+        if (sinkWaitMs !== undefined && engine === 'spark')
+          throw new UsageError(
+            "--sink-wait sets how long the local engine's sink circuit breakers wait; Spark's sinks have none",
+          );
         const stop = stopOnSignals(io);
         const runOptions = {
           once: values.once ?? false,
@@ -215,7 +231,11 @@ export async function main(
               { ...runOptions, remote: values.remote },
               { ...io, signal: stop.signal },
             );
-          return await runCommand(file, runOptions, { ...io, signal: stop.signal });
+          return await runCommand(
+            file,
+            { ...runOptions, sinkWaitMs },
+            { ...io, signal: stop.signal },
+          );
         } finally {
           stop.dispose();
         }

@@ -44,6 +44,21 @@ describe('pipe explain', () => {
   });
 });
 
+describe('pipe explain of expectations', () => {
+  it('shows the rules on their node, with their mode, in Mermaid and in the SVG', async () => {
+    const example = join(repo, 'examples', 'quality-checks.pipeline.ts');
+    const mermaid = await pipe('explain', example);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toContain(
+      'expect_1["expect<br/>notNull(customer): customer IS NOT NULL → drop',
+    );
+    expect(mermaid.stdout).toContain('unique(orderId): unique per batch (orderId) → fail');
+    const out = join(tmp, 'quality.svg');
+    expect((await pipe('explain', example, '--format', 'svg', '-o', out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('inSet(currency) → deadLetter');
+  });
+});
+
 describe('pipe validate', () => {
   it('ok for a pipeline the runtime can run; problems with paths otherwise (exit 2)', async () => {
     const ok = await pipe('validate', quickstart);
@@ -158,6 +173,7 @@ describe('CLI errors: one paragraph, exit 2, no stack', () => {
     [['explain', quickstart, '--format', 'png'], /unknown format 'png' \(use mermaid, json, svg\)/],
     [['run'], /'pipe run' needs a file/],
     [['run', quickstart, '--metrics-port', 'eighty'], /--metrics-port needs a port number/],
+    [['run', quickstart, '--sink-wait', 'forever'], /--sink-wait needs a duration/],
     [[], /no command given/],
   ])('pipe %j', async (args, message) => {
     const r = await pipe(...args);

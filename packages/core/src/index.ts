@@ -14,6 +14,19 @@ export type {
   CheckedAggregates,
 } from './builder/aggregates.js';
 export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
+export {
+  between,
+  type Expectation,
+  type ExpectOptions,
+  expectation,
+  inSet,
+  matches,
+  notNull,
+  type OnFailureInput,
+  type RuleOptions,
+  rule,
+  unique,
+} from './builder/expectations.js';
 export type { Gen, GeneratedRow } from './builder/generators.js';
 export { gen } from './builder/generators.js';
 export type { BuilderNode, Udf } from './builder/graph.js';
@@ -34,6 +47,7 @@ export { type Expr, type ExprOf, expr, type Operand, toNode } from './expr/typed
 export { isBoundedSource } from './plan/bounded.js';
 export type { CheckedJoinOn, JoinOnErrors, KeyKind } from './plan/join-keys.js';
 export { badRecordSchema, checkNode } from './plan/node-schema.js';
+export * from './plan/nodes/expect-node.js';
 export * from './plan/nodes/sink-node.js';
 export * from './plan/nodes/source-node.js';
 export * from './plan/nodes/stateful-nodes.js';
@@ -49,6 +63,7 @@ export type { ConsoleSinkSpec } from './plan/sinks/console-sink.js';
 export type { DeltaSinkSpec } from './plan/sinks/delta-sink.js';
 export type { FileSinkSpec } from './plan/sinks/file-sink.js';
 export type { KafkaSinkSpec } from './plan/sinks/kafka-sink.js';
+export type { KinesisSinkSpec } from './plan/sinks/kinesis-sink.js';
 export type { MemorySinkSpec } from './plan/sinks/memory-sink.js';
 export type { PostgresSinkSpec } from './plan/sinks/postgres-sink.js';
 export * from './plan/sinks/sink-spec.js';
@@ -56,9 +71,11 @@ export type { DeltaSourceSpec } from './plan/sources/delta-source.js';
 export type { FileSourceSpec } from './plan/sources/file-source.js';
 export type { GeneratedColumn, GenerateSourceSpec } from './plan/sources/generate-source.js';
 export type { KafkaSourceSpec } from './plan/sources/kafka-source.js';
+export type { KinesisSourceSpec } from './plan/sources/kinesis-source.js';
 export type { MemorySourceSpec } from './plan/sources/memory-source.js';
 export type { PostgresConnection } from './plan/sources/postgres-connection.js';
 export type { PostgresSourceSpec } from './plan/sources/postgres-source.js';
+export type { SocketSourceSpec } from './plan/sources/socket-source.js';
 export * from './plan/sources/source-spec.js';
 export * from './plan/trigger.js';
 export { validatePlan } from './plan/validate-plan.js';

@@ -24,7 +24,8 @@ export function messageOf(e: unknown): string {
  * Runs `op` until it succeeds, within `retry` (see the runtime's `withRetry`): each failed attempt
  * is one line a person reads (`broker 127.0.0.1:9 refused the connection (attempt 2 of 16, next in
  * 0.5 s)`), and giving up is a `KafkaUnavailableError` naming `what`, the broker, the last cause
- * and what to check. kafkajs retries single requests itself; this covers whole operations (a
+ * and what to check; it is `retryable` when the broker may come back, so a sink's circuit breaker
+ * waits for it. kafkajs retries single requests itself; this covers whole operations (a
  * transaction, a metadata round) across a broker restart.
  */
 export function withRetry<T>(

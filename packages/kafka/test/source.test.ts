@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KafkaReader } from '../src/source.js';
 import {
+  brokers,
   client,
   createTopic,
   kafkaSpecOf,
@@ -70,7 +71,7 @@ afterEach(async () => {
 describe('KafkaReader against a real broker', () => {
   it('reads from earliest to latest in one batch, partitions in order, with metadata columns', async () => {
     const r = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       startingOffsets: 'earliest',
       endingOffsets: 'latest',
@@ -104,7 +105,7 @@ describe('KafkaReader against a real broker', () => {
 
   it('stops at per-partition endingOffsets (a bounded read)', async () => {
     const r = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       startingOffsets: { [topic]: { 0: 5, 1: -2, 2: -1 } },
       endingOffsets: { [topic]: { 0: 15, 1: 3, 2: -1 } },
@@ -129,7 +130,7 @@ describe('KafkaReader against a real broker', () => {
 
   it('spreads maxOffsetsPerTrigger over partitions by backlog; allAvailable ignores it', async () => {
     const r = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       startingOffsets: 'earliest',
       maxOffsetsPerTrigger: 30,
@@ -145,7 +146,7 @@ describe('KafkaReader against a real broker', () => {
 
   it('a restart resumes at the committed end: nothing lost, nothing twice; a replayed range gives the same rows', async () => {
     const spec = {
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       startingOffsets: 'earliest' as const,
       maxOffsetsPerTrigger: 25,
@@ -176,7 +177,7 @@ describe('KafkaReader against a real broker', () => {
 
   it('string and bytes formats; the record timestamp as the event-time column', async () => {
     const s = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       format: 'string',
       startingOffsets: { [topic]: { 0: 0, 1: 40, 2: 40 } },
@@ -186,7 +187,7 @@ describe('KafkaReader against a real broker', () => {
     expect(sRows).toEqual([{ value: '{"id":0,"user":"u0"}' }, { value: '{"id":1,"user":"u1"}' }]);
 
     const b = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       format: 'bytes',
       startingOffsets: { [topic]: { 0: 39, 1: 40, 2: 40 } },
@@ -197,7 +198,7 @@ describe('KafkaReader against a real broker', () => {
     expect(Buffer.from(bRows[0]!.value as Uint8Array).toString()).toBe('{"id":39,"user":"u4"}');
 
     const t = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic,
       schema: z.object({ id: z.number(), eventTime: z.date() }),
       timestampColumn: 'eventTime',
@@ -220,7 +221,7 @@ describe('KafkaReader against a real broker', () => {
       })),
     );
     const r = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic: t,
       startingOffsets: 'earliest',
       schema: Event,
@@ -246,7 +247,7 @@ describe('KafkaReader against a real broker', () => {
 
     // The next availableNow run, from where this one ended, reads what arrived since.
     const next = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topic: t,
       startingOffsets: 'earliest',
       schema: Event,
@@ -264,7 +265,7 @@ describe('KafkaReader against a real broker', () => {
     await createTopic(`${prefix}.a`, 1);
     await produce(`${prefix}.a`, [{ value: JSON.stringify({ id: 1, user: 'a' }) }]);
     const r = reader({
-      brokers: ['127.0.0.1:9092'],
+      brokers,
       topicPattern: `${prefix}\\..*`,
       startingOffsets: 'earliest',
       schema: Event,

@@ -1,4 +1,4 @@
-import { ConnectorFailure, formatWait, retryWaits } from '@pipekit/runtime';
+import { ConnectorFailure, formatWait, isMarkedRetryable, retryWaits } from '@pipekit/runtime';
 import type { Logger } from 'pino';
 
 const transientCodes = new Set([
@@ -28,6 +28,7 @@ function codeOf(e: unknown): string | undefined {
  * connection may cure, as opposed to a bad password, a missing table or a constraint violation.
  */
 export function isTransient(e: unknown): boolean {
+  if (isMarkedRetryable(e)) return true;
   if (e instanceof Error && e.name === 'PostgresConnectionError')
     return (e as { retryable?: boolean }).retryable === true;
   const code = codeOf(e);
@@ -44,7 +45,17 @@ export interface RetryPolicy {
   readonly delayMs: number;
 }
 
+/**
+ * Reads and queries keep trying for a minute across a server restart (a source has no circuit
+ * breaker: the query simply waits for its rows).
+ */
 export const defaultRetry: RetryPolicy = { timeoutMs: 60_000, delayMs: 250 };
+
+/**
+ * A sink write tries for 10 s, then gives the batch back to the runtime's circuit breaker, which
+ * waits for the server (and says so in metrics) instead of hammering it.
+ */
+export const sinkRetry: RetryPolicy = { timeoutMs: 10_000, delayMs: 250 };
 
 /** The cause of a failed attempt without what the line says anyway (the server, the hint). */
 function causeText(e: unknown, where: string | undefined): string {
@@ -70,8 +81,9 @@ export interface RetryReport {
  * `attempt` must be safe to repeat (the sink's is: a committed batch is skipped; the source's: a
  * read is replayable). With `report`, each retry is one line (`PostgreSQL at db:5432/shop as
  * app: Connection terminated unexpectedly (attempt 2 of 33, next in 0.5 s)`) and giving up
- * after retries is a `ConnectorFailure` saying what to check; a first failure that will not pass
- * is thrown as it is.
+ * after retries is a `ConnectorFailure` saying what to check (marked retryable when the last
+ * cause was transient, so a sink's circuit breaker waits for the server); a first failure that
+ * will not pass is thrown as it is.
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
@@ -102,6 +114,7 @@ export async function withRetry<T>(
             attempts: tries,
             elapsedMs: Date.now() - started,
             cause: e,
+            retryable: isTransient(e),
           },
         );
       }

@@ -9,7 +9,7 @@ import { tableColumns } from './catalog.js';
 import { closeQuietly, connect, type ResolvedConnection } from './connection.js';
 import { copyChunks, writerFor } from './copy-text.js';
 import { displayTable, quoteIdent, quoteTable, type TableName, tableName } from './identifiers.js';
-import { defaultRetry, type RetryPolicy, withRetry } from './retry.js';
+import { isTransient, type RetryPolicy, sinkRetry, withRetry } from './retry.js';
 import { type PgColumn, pgTypeOf } from './types.js';
 
 /** How many committed batch ids to keep per (query, sink) in `pipekit_commits`. */
@@ -41,7 +41,7 @@ export class PostgresWriter implements SinkWriter {
     private readonly spec: PostgresSinkSpec,
     private readonly ctx: SinkContext,
     private readonly conn: ResolvedConnection,
-    private readonly retry: RetryPolicy = defaultRetry,
+    private readonly retry: RetryPolicy = sinkRetry,
   ) {
     this.name = tableName(spec.table, spec.schema);
     this.commits =
@@ -63,6 +63,11 @@ export class PostgresWriter implements SinkWriter {
         where: this.conn.where,
       },
     );
+  }
+
+  /** A lost or refused connection: the runtime's circuit breaker waits for the server. */
+  isRetryable(e: unknown): boolean {
+    return isTransient(e);
   }
 
   async close(): Promise<void> {

@@ -141,6 +141,12 @@ export interface SinkBatch {
  */
 export interface SinkWriter {
   writeBatch(batch: SinkBatch): MaybePromise<void>;
+  /**
+   * Whether a failed `writeBatch` may succeed if tried again (the service restarting, a lost
+   * connection), as opposed to an error that would repeat (a bad password, a missing table). The
+   * runtime's circuit breaker retries only these. Absent: errors marked `retryable: true`.
+   */
+  isRetryable?(error: unknown): boolean;
   /** Flush and release; called once, also on a graceful stop. */
   close(): MaybePromise<void>;
 }
@@ -222,6 +228,7 @@ export const connectorPackages: Readonly<Record<string, string>> = Object.freeze
   kafka: '@pipekit/kafka',
   postgres: '@pipekit/postgres',
   delta: '@pipekit/delta',
+  kinesis: '@pipekit/kinesis',
 });
 
 /** The shape of a connector package's module. */

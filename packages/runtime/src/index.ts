@@ -37,13 +37,21 @@ export { humanLogLine, humanLogStream } from './logging/human-log-line.js';
 export { createLogger, type LoggerSettings, redactPaths } from './logging/logger.js';
 export { BatchProgress, describeSource } from './metrics/batch-progress.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
-export { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+export {
+  type MetricsListener,
+  NodeMetrics,
+  type SinkCircuitEvent,
+} from './metrics/node-metrics.js';
 export { ProgressLine } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
 export {
+  type CircuitProgress,
+  circuitText,
   compact,
   type EventTimeProgress,
+  type ExpectationProgress,
   eventTimeProgress,
+  expectationText,
   FallingBehindWatch,
   type NodeProgress,
   type ProgressWarning,
@@ -55,13 +63,21 @@ export {
   span,
 } from './progress/index.js';
 export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitEvent,
+  CircuitOpenError,
+  type CircuitState,
   ConnectorFailure,
   type ConnectorFailureDetails,
   type ConnectorProblem,
   checkOf,
+  defaultCircuitBreaker,
   formatWait,
+  isMarkedRetryable,
   type RetryContext,
   type RetryPolicy,
+  retryWait,
   retryWaits,
   withRetry,
 } from './retry/index.js';

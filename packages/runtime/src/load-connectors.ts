@@ -6,7 +6,8 @@ import { type ConnectorPackage, type ConnectorRegistry, connectorPackages } from
 export function connectorTypes(plan: Plan): { sources: Set<string>; sinks: Set<string> } {
   const sources = new Set<string>();
   const sinks = new Set<string>();
-  if (plan.policies.badRecords.type === 'deadLetter') sinks.add(plan.policies.badRecords.sink.type);
+  for (const policy of [plan.policies.badRecords, plan.policies.late])
+    if (policy.type === 'deadLetter') sinks.add(policy.sink.type);
   for (const n of plan.nodes) {
     if (n.kind === 'source') sources.add(n.source.type);
     if (n.kind === 'sink') sinks.add(n.sink.type);
@@ -17,16 +18,32 @@ export function connectorTypes(plan: Plan): { sources: Set<string>; sinks: Set<s
           ? n.late
           : undefined;
     if (own?.type === 'deadLetter') sinks.add(own.sink.type);
+    if (n.kind === 'expect')
+      for (const r of n.rules)
+        if (r.onFailure.type === 'deadLetter') sinks.add(r.onFailure.sink.type);
   }
   return { sources, sinks };
 }
 
-function isModuleNotFound(e: unknown, pkg: string): boolean {
+/**
+ * The specifier Node could not resolve (`Cannot find package 'x' imported from ...`), or null when
+ * `e` is not a module-not-found error.
+ */
+export function missingModule(e: unknown): string | null {
   const code = (e as { code?: string })?.code;
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    String((e as Error).message).includes(pkg)
-  );
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return null;
+  const m = /Cannot find (?:package|module) '([^']+)'/.exec(String((e as Error).message));
+  return m?.[1] ?? null;
+}
+
+/**
+ * Whether the missing module is the package itself (`pkg` or `pkg/sub`), not something the
+ * package imports: only then is "install pkg" the fix. The path of a file inside an installed
+ * package (`.../node_modules/@pipekit/delta/dist/x.js`) names the package but is not it.
+ */
+function isPackageMissing(e: unknown, pkg: string): boolean {
+  const missing = missingModule(e);
+  return missing === pkg || (missing?.startsWith(`${pkg}/`) ?? false);
 }
 
 /**
@@ -53,9 +70,21 @@ export async function loadConnectorPackages(
     try {
       mod = (await importer(pkg)) as Partial<ConnectorPackage>;
     } catch (e) {
-      if (isModuleNotFound(e, pkg))
+      if (isPackageMissing(e, pkg))
         throw new PipekitError(
           `the plan uses ${type}, which comes with ${pkg}: install it (npm install ${pkg}) and run again`,
+        );
+      const missing = missingModule(e);
+      if (missing !== null)
+        throw new PipekitError(
+          `the plan uses ${type}, which comes with ${pkg}: ${pkg} is installed but cannot load '${missing}'`,
+          [
+            {
+              path: [],
+              message: (e as Error).message.split('\n')[0] ?? `module '${missing}' is missing`,
+              fix: `reinstall ${pkg} with its dependencies (npm install ${pkg}); a workspace package may need a build`,
+            },
+          ],
         );
       throw e;
     }

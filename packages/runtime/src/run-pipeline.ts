@@ -14,8 +14,8 @@ import {
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
 import { nodeErrors } from './driver/node-errors.js';
-import { runTriggerLoop } from './driver/trigger-loop.js';
-import { failureOf, nodeLabel } from './errors.js';
+import { runTriggerLoop, sleep } from './driver/trigger-loop.js';
+import { failureOf, messageOf, nodeLabel } from './errors.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
 import {
@@ -26,8 +26,26 @@ import {
 } from './graph/compile-plan.js';
 import { createLogger } from './logging/logger.js';
 import { BatchProgress } from './metrics/batch-progress.js';
-import { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+import {
+  type ExpectationProgress,
+  expectationProgress,
+  type RuleCounters,
+  ruleCounters,
+} from './metrics/expectation-metrics.js';
+import {
+  type MetricsListener,
+  NodeMetrics,
+  type SinkCircuitEvent,
+} from './metrics/node-metrics.js';
 import { FallingBehindWatch } from './progress/falling-behind.js';
+import type { CircuitProgress } from './progress/query-progress.js';
+import { deadLetterGroups, expectationSinkKey } from './quality/dead-letter-groups.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  defaultCircuitBreaker,
+} from './retry/circuit-breaker.js';
+import { isMarkedRetryable } from './retry/connector-failure.js';
 import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
 
@@ -48,6 +66,12 @@ export interface RunOptions {
   readonly stdout?: NodeJS.WritableStream;
   /** How many batches checkpoints keep (Spark's `minBatchesToRetain`); 100 when absent. */
   readonly checkpointRetain?: number;
+  /**
+   * The circuit breaker of every sink: after `failureThreshold` failed writes in a row (of errors
+   * the sink calls retryable) the query waits `coolDownMs` and tries the batch again, until it is
+   * written or `maxOpenMs` has passed. Defaults: `defaultCircuitBreaker` (3, 5 s, no limit).
+   */
+  readonly sinkCircuit?: Partial<CircuitBreakerOptions>;
 }
 
 export interface SinkResult {
@@ -55,6 +79,8 @@ export interface SinkResult {
   readonly rowsWritten: number;
   /** Batches with rows written to the sink. */
   readonly batches: number;
+  /** Times the sink's circuit breaker opened. */
+  readonly circuitOpened: number;
 }
 
 export interface QueryResult {
@@ -77,6 +103,8 @@ export interface RunResult {
   readonly maxBufferedRows: number;
   /** Per-node counters at the end of the run. */
   readonly nodes: readonly NodeMetrics[];
+  /** Per expectation rule: rows passed and failed over the run (`passed`/`failed`: the last batch). */
+  readonly expectations: readonly ExpectationProgress[];
 }
 
 /** A pipeline being run. */
@@ -97,7 +125,13 @@ interface RunState {
   readonly signal: AbortSignal;
   readonly memory: MemoryStore;
   readonly metrics: Map<string, NodeMetrics>;
+  /** The counters of each expect node's rules. */
+  readonly expectations: ReadonlyMap<string, readonly RuleCounters[]>;
   readonly sinkStats: Map<string, SinkStats>;
+  /** Every sink node's writer, once opened. */
+  readonly writers: Map<string, SinkWriter>;
+  /** Every sink node's circuit breaker. */
+  readonly circuits: Map<string, CircuitBreaker>;
   /** Each checkpointed query's directory. */
   readonly checkpoints: ReadonlyMap<string, string>;
   buffered: number;
@@ -167,6 +201,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     );
     closables.push(writer);
     writers.set(k.id, writer);
+    st.writers.set(k.id, writer);
   }
   for (const n of q.nodes) {
     const own = n.kind === 'source' || n.kind === 'map' ? n.badRecords : undefined;
@@ -184,6 +219,16 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       closables.push(w);
       deadLetters.set(key, w);
     }
+    // Expectations: a writer per dead-letter sink of an expect step.
+    if (n.kind === 'expect')
+      for (const g of deadLetterGroups(n.rules)) {
+        const w = await registry.sink(g.sink.type)(
+          g.sink as never,
+          sinkCtx(`${n.id}.expect.deadLetter.${g.index}`, 'append'),
+        );
+        closables.push(w);
+        deadLetters.set(expectationSinkKey(n.id, g.index), w);
+      }
     // Late rows of streaming stateful nodes: their own late policy or the pipeline's.
     const ownLate = n.kind === 'aggregate' || n.kind === 'dedupe' ? n.late : undefined;
     const late = ownLate ?? compiled.plan.policies.late;
@@ -198,6 +243,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     }
   }
 
+  const circuits = sinkCircuits(q, st);
   const epochs = new Subject<Epoch>();
   let inFlight = 0;
   const clock = { now: scheduler.now() };
@@ -213,7 +259,9 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       writers,
       deadLetters,
       metrics: (id) => st.metrics.get(id)!,
+      expectations: (id) => st.expectations.get(id) ?? [],
       sinkStats: (id) => st.sinkStats.get(id)!,
+      circuit: (id) => circuits.get(id)!,
       logger,
       clock,
       onRead: (rows) => {
@@ -246,10 +294,23 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     scheduler.now(),
   );
   const behind = new FallingBehindWatch();
+  const queryRules = q.nodes.flatMap((n) => st.expectations.get(n.id) ?? []);
+  const circuitProgress = (): CircuitProgress[] =>
+    q.sinks.map((k) => {
+      const c = circuits.get(k.id)!;
+      return {
+        node: k.id,
+        name: labelOf(k.id),
+        state: c.state,
+        consecutiveFailures: c.consecutiveFailures,
+        opened: c.opened,
+      };
+    });
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
     for (const m of queryMetrics) m.resetBatch();
+    for (const c of queryRules) c.resetBatch();
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       pending = { remaining: sinks$.length, resolve, reject };
@@ -278,6 +339,8 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       bufferedRows: st.buffered,
       backlogs,
       now: scheduler.now(),
+      ...(queryRules.length > 0 ? { expectations: queryRules.map(expectationProgress) } : {}),
+      circuits: circuitProgress(),
     });
     for (const w of behind.check(progress)) logger.child({ node: w.about }).warn(w.text);
     logger.debug(
@@ -312,6 +375,39 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     epochs.complete();
     subscription.unsubscribe();
   }
+}
+
+/** A circuit breaker per sink of the query, reporting its state changes to logs and metrics. */
+function sinkCircuits(q: QueryPlan, st: RunState): Map<string, CircuitBreaker> {
+  const options = { ...defaultCircuitBreaker, ...st.options.sinkCircuit };
+  const out = new Map<string, CircuitBreaker>();
+  for (const k of q.sinks) {
+    const writer = () => st.writers.get(k.id);
+    const breaker = new CircuitBreaker(options, {
+      isRetryable: (e) => writer()?.isRetryable?.(e) ?? isMarkedRetryable(e),
+      wait: (ms) => sleep(st.scheduler, ms, st.signal),
+      now: () => st.scheduler.now(),
+      stopped: () => st.signal.aborted,
+      onChange: (c) => {
+        const error = c.error === undefined ? undefined : messageOf(c.error);
+        const event: SinkCircuitEvent = {
+          pipeline: st.compiled.plan.name,
+          queryId: q.id,
+          node: k.id,
+          state: c.state,
+          consecutiveFailures: c.consecutiveFailures,
+          openSince: c.openSince,
+          ...(error === undefined ? {} : { error }),
+        };
+        if (c.state === 'closed') st.logger.info(event, 'sink circuit closed: the sink is back');
+        else st.logger.warn(event, `sink circuit ${c.state}`);
+        for (const l of st.options.metrics ?? []) l.onCircuit?.(event);
+      },
+    });
+    out.set(k.id, breaker);
+    st.circuits.set(k.id, breaker);
+  }
+  return out;
 }
 
 /** Opens the query's checkpoint directory, when its sinks name one. */
@@ -370,11 +466,14 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       metrics: new Map(
         compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind, nodeLabel(n))]),
       ),
+      expectations: ruleCounters(compiled.plan),
       sinkStats: new Map(
         compiled.plan.nodes
           .filter((n) => n.kind === 'sink')
           .map((n) => [n.id, { rowsWritten: 0, batches: 0 }]),
       ),
+      writers: new Map(),
+      circuits: new Map(),
       checkpoints,
       buffered: 0,
       maxBuffered: 0,
@@ -397,7 +496,12 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
     }
     const sinks: Record<string, SinkResult> = {};
     for (const q of compiled.queries)
-      for (const s of q.sinks) sinks[s.id] = { queryId: q.id, ...st.sinkStats.get(s.id)! };
+      for (const s of q.sinks)
+        sinks[s.id] = {
+          queryId: q.id,
+          ...st.sinkStats.get(s.id)!,
+          circuitOpened: st.circuits.get(s.id)?.opened ?? 0,
+        };
     const nodes = [...st.metrics.values()];
     return {
       pipeline: compiled.plan.name,
@@ -407,6 +511,7 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       badRecords: nodes.reduce((a, m) => a + m.badRecords, 0),
       maxBufferedRows: st.maxBuffered,
       nodes,
+      expectations: [...st.expectations.values()].flat().map(expectationProgress),
     };
   })();
   return { result, memory, stop };

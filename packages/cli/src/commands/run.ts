@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   readonly json: boolean;
   readonly metricsPort: number | undefined;
   readonly logLevel: string;
+  /** `--sink-wait`: fail when a sink's circuit stays open this long (ms); wait forever when absent. */
+  readonly sinkWaitMs?: number | undefined;
 }
 
 export interface RunIo {
@@ -41,6 +43,16 @@ function importerFor(file: string) {
   };
 }
 
+/** One line per expectation rule: `  expect_1 notNull(userId): 998 passed, 2 failed (drop)`. */
+function expectationSummary(r: RunResult): string {
+  return r.expectations
+    .map(
+      (e) =>
+        `  ${e.node} ${e.rule}: ${e.totalPassed.toLocaleString('en-US')} passed, ${e.totalFailed.toLocaleString('en-US')} failed (${e.onFailure})\n`,
+    )
+    .join('');
+}
+
 function summary(r: RunResult, plan: Plan, seconds: number): string {
   const sinks = Object.entries(r.sinks)
     .map(
@@ -50,7 +62,7 @@ function summary(r: RunResult, plan: Plan, seconds: number): string {
     .join('\n');
   const batches = r.queries.reduce((a, q) => a + q.batches, 0);
   const read = r.nodes.filter((n) => n.kind === 'source').reduce((a, n) => a + n.rowsIn, 0);
-  return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n`;
+  return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n${expectationSummary(r)}`;
 }
 
 /** How often progress goes to stderr as a JSON line when stderr is not a terminal. */
@@ -96,7 +108,14 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
           const started = performance.now();
           const run = runPipeline(
             { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
-            { connectors: registry, logger, metrics, signal, stdout: io.stdout },
+            {
+              connectors: registry,
+              logger,
+              metrics,
+              signal,
+              stdout: io.stdout,
+              ...(o.sinkWaitMs === undefined ? {} : { sinkCircuit: { maxOpenMs: o.sinkWaitMs } }),
+            },
           );
           const r = await run.result;
           return { r, plan: p.plan, seconds: (performance.now() - started) / 1000 };

@@ -13,6 +13,8 @@ export function sinkTarget(plan: Plan, id: string): string {
         ? `'${s.name}'`
         : s.type === 'kafka'
           ? s.topic
-          : s.table;
+          : s.type === 'kinesis'
+            ? s.streamName
+            : s.table;
   return ` → ${s.type} ${target}`;
 }

@@ -1,6 +1,7 @@
 import {
   type BuilderNode,
   type ExprOf,
+  expectation,
   expr,
   type IssuePath,
   PipekitError,
@@ -85,6 +86,19 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         const predicate = expr<boolean | null>(step.condition) as ExprOf<boolean | null>;
         const s = ctx.attempt(step.path, () => at(step.input).filter(predicate));
         streams.set(i, noted(s, step, { condition: step.text }));
+        return;
+      }
+      case 'expect': {
+        const rules = step.rules.map((r) =>
+          expectation(r.name, r.check, { onFailure: r.onFailure }),
+        );
+        streams.set(
+          i,
+          noted(
+            ctx.attempt(step.path, () => at(step.input).expect(...rules)),
+            step,
+          ),
+        );
         return;
       }
       case 'watermark':

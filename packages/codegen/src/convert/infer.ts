@@ -185,6 +185,11 @@ function visit(step: Step, note: (c: string, g: Guess | undefined) => void): boo
     case 'filter':
       guessTypes(step.condition, note);
       return true;
+    case 'expect':
+      for (const r of step.rules)
+        if (r.check.type === 'predicate') guessTypes(r.check.predicate, note);
+        else for (const c of r.check.columns) note(c, undefined);
+      return true;
     case 'watermark':
       note(step.column, 'timestamp');
       return true;

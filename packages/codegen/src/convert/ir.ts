@@ -1,5 +1,6 @@
 import type {
   AggregateFn,
+  ExpectationRule,
   ExprNode,
   Field,
   IssuePath,
@@ -64,6 +65,13 @@ export interface FilterStep extends StepBase {
   readonly condition: ExprNode;
   /** The condition as the config wrote it. */
   readonly text: string;
+}
+
+/** Data-quality rules (a legacy `validation` block): the plan's `expect` node. */
+export interface ExpectStep extends StepBase {
+  readonly kind: 'expect';
+  readonly input: Ref;
+  readonly rules: readonly ExpectationRule[];
 }
 
 export interface WatermarkStep extends StepBase {
@@ -141,6 +149,7 @@ export type SinkKind = 'delta' | 'kafka' | 'postgres' | 'file' | 'console' | 'me
 export type Step =
   | SourceStep
   | FilterStep
+  | ExpectStep
   | WatermarkStep
   | AggregateStep
   | JoinStep

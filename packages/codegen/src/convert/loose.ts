@@ -1,5 +1,6 @@
 import {
   type BuilderNode,
+  type Expectation,
   type ExprOf,
   type JoinType,
   type Pipeline,
@@ -18,6 +19,7 @@ import type { SourceType } from './ir.js';
 export interface LooseStream {
   readonly node: BuilderNode;
   filter(predicate: ExprOf<boolean | null>): LooseStream;
+  expect(...rules: Expectation[]): LooseStream;
   watermark(column: string, delay: number): LooseStream;
   window(spec: WindowSpec, options?: { column?: string }): LooseGrouped;
   groupBy(...keys: string[]): LooseGrouped;

@@ -5,6 +5,7 @@ import { propertyKey, quote } from '../convert/zod-fields.js';
 import { type Segment, segment } from './chain.js';
 import { Code, callCode, importsOf } from './code.js';
 import type { ConditionPrinter } from './conditions.js';
+import { expectCall } from './expect-call.js';
 import type { PlanFacts } from './plan-facts.js';
 import { sinkCall } from './sink-call.js';
 import { policyValue } from './specs.js';
@@ -73,6 +74,7 @@ export function nodeSegments(ctx: SegmentContext): PlanVisitor<Segment[]> {
       return [segment((i) => `.${callCode('watermark', args, i, 1)}`)];
     },
     dedupe: (n) => [segment(`.dedupe(${n.columns.map(quote).join(', ')})`)],
+    expect: (n) => [segment((i) => expectCall(ctx.conditions, ctx.imports, n, i))],
     aggregate: (n) => {
       const out: Segment[] = [];
       if (n.window) {

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   formatDuration,
+  type OnFailure,
   type Policy,
   type SinkSpec,
   type SourceSpec,
@@ -52,6 +53,11 @@ export function policyValue(p: Policy): unknown {
     return new Code((indent) => `deadLetter(${sink.at(indent)})`, ['deadLetter', ...sink.imports]);
   }
   return p.type;
+}
+
+/** An expectation's failure mode as the DSL writes it: `'drop'`, or `deadLetter(sinks.kafka(...))`. */
+export function onFailureValue(f: OnFailure): unknown {
+  return f.type === 'deadLetter' ? policyValue(f) : f.type;
 }
 
 export function durationValue(ms: number): string {

@@ -3,6 +3,7 @@ import { consoleSinkSchema } from '../plan/sinks/console-sink.js';
 import { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
 import { fileSinkSchema } from '../plan/sinks/file-sink.js';
 import { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
+import { kinesisSinkSchema } from '../plan/sinks/kinesis-sink.js';
 import { memorySinkSchema } from '../plan/sinks/memory-sink.js';
 import { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
 import { type SinkSpec, sinkOutputModes } from '../plan/sinks/sink-spec.js';
@@ -46,6 +47,9 @@ export const sinks = {
   /** A memory sink's spec (options as `.sink.memory`). */
   memory: (o: Record<string, unknown>) =>
     parseOptions(memorySinkSchema, { ...o, type: 'memory' }, 'sinks.memory(...)'),
+  /** A Kinesis sink's spec: `sinks.kinesis({ streamName: 'bad', partitionKey: 'id' })`. */
+  kinesis: (o: Record<string, unknown>) =>
+    parseOptions(kinesisSinkSchema, { ...o, type: 'kinesis' }, 'sinks.kinesis(...)'),
 };
 
 /**
@@ -108,5 +112,6 @@ export function sinksOf(node: BuilderNode) {
     file: make(sinks.file),
     console: make(sinks.console),
     memory: make(sinks.memory),
+    kinesis: make(sinks.kinesis),
   };
 }

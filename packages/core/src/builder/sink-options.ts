@@ -3,6 +3,7 @@ import type { ConsoleSinkSpec } from '../plan/sinks/console-sink.js';
 import type { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
 import type { fileSinkSchema } from '../plan/sinks/file-sink.js';
 import type { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
+import type { kinesisSinkSchema } from '../plan/sinks/kinesis-sink.js';
 import type { memorySinkSchema } from '../plan/sinks/memory-sink.js';
 import type { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
 import type { SinkOutputModes, SinkType } from '../plan/sinks/sink-spec.js';
@@ -98,6 +99,10 @@ interface ColumnOptions<R> {
         /** Key columns (used by upsert). */
         readonly key?: readonly Keys<R>[];
       };
+  kinesis: {
+    /** The column whose value is the partition key (records with one key go to one shard). */
+    readonly partitionKey: Keys<R>;
+  };
   console: {};
   memory: {};
 }
@@ -109,6 +114,7 @@ interface Specs {
   postgres: z.input<typeof postgresSinkSchema>;
   console: Partial<ConsoleSinkSpec>;
   memory: z.input<typeof memorySinkSchema>;
+  kinesis: z.input<typeof kinesisSinkSchema>;
 }
 
 /** The options of sink T on a stream of row R and kind K, with output mode M. */
@@ -163,4 +169,9 @@ export interface Sinks<R, K extends StreamKind> {
   ): Pipeline;
   /** Keeps rows in memory under `name`, for tests: `.sink.memory({ name: 'out' })`. */
   memory<const M extends OutputMode = never>(...options: SinkArgs<R, K, 'memory', M>): Pipeline;
+  /**
+   * A Kinesis stream, each row a JSON record, at least once (`PutRecords`):
+   * `.sink.kinesis({ streamName: 'out', region: 'eu-west-1', partitionKey: 'userId' })`.
+   */
+  kinesis<const M extends OutputMode = never>(...options: SinkArgs<R, K, 'kinesis', M>): Pipeline;
 }

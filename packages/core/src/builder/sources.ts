@@ -1,11 +1,14 @@
 import type { z } from 'zod';
+import type { DurationInput } from '../duration/duration.js';
 import { type PolicyInput, toPolicy } from '../plan/policy.js';
 import { deltaSourceSchema } from '../plan/sources/delta-source.js';
 import { fileSourceSchema } from '../plan/sources/file-source.js';
 import { type GeneratedColumn, generateSourceSchema } from '../plan/sources/generate-source.js';
 import { kafkaSourceSchema } from '../plan/sources/kafka-source.js';
+import { kinesisSourceSchema } from '../plan/sources/kinesis-source.js';
 import { memorySourceSchema } from '../plan/sources/memory-source.js';
 import { postgresSourceSchema } from '../plan/sources/postgres-source.js';
+import { socketSourceSchema } from '../plan/sources/socket-source.js';
 import type { SourceSpec } from '../plan/sources/source-spec.js';
 import type { Field, Schema } from '../schema/data-type.js';
 import { parseSparkType } from '../schema/ddl.js';
@@ -79,6 +82,21 @@ const kafkaMetaFields: Record<string, Field> = {
   timestamp: { name: 'timestamp', type: 'timestamp', nullable: false },
 };
 
+const kinesisMetaFields: Record<keyof KinesisMeta, Field> = {
+  partitionKey: { name: 'partitionKey', type: 'string', nullable: false },
+  sequenceNumber: { name: 'sequenceNumber', type: 'string', nullable: false },
+  shardId: { name: 'shardId', type: 'string', nullable: false },
+  arrivalTime: { name: 'arrivalTime', type: 'timestamp', nullable: false },
+};
+
+/** Record metadata a Kinesis source can add as columns. */
+interface KinesisMeta {
+  partitionKey: string;
+  sequenceNumber: string;
+  shardId: string;
+  arrivalTime: Date;
+}
+
 interface KafkaMeta {
   key: string | null;
   headers: Record<string, string | null> | null;
@@ -140,6 +158,36 @@ export const source = {
       return { fields: [...value, ...meta] };
     }) as never;
   },
+  /**
+   * Records of a Kinesis data stream (`@pipekit/kinesis`), shard by shard, sequence numbers in the
+   * checkpoint. JSON data is checked against the schema; `includeColumns` adds record metadata.
+   */
+  kinesis<
+    const S extends SchemaInput | undefined = undefined,
+    const I extends readonly (keyof KinesisMeta)[] = [],
+  >(
+    options: Options<typeof kinesisSourceSchema, S> & {
+      /** Record metadata added as columns: `partitionKey`, `sequenceNumber`, `shardId`, `arrivalTime`. */
+      includeColumns?: I;
+    },
+  ): SourceStream<Simplify<RowOrAny<S> & Pick<KinesisMeta, I[number]>>> {
+    return build('kinesis', kinesisSourceSchema, options, (spec, declared) => {
+      const meta = spec.includeColumns ?? [];
+      const data: Field[] =
+        declared?.fields.slice() ??
+        (spec.format === 'json'
+          ? []
+          : [
+              {
+                name: 'data',
+                type: spec.format === 'string' ? 'string' : 'binary',
+                nullable: true,
+              },
+            ]);
+      if (declared === null && spec.format === 'json') return null;
+      return { fields: [...data, ...meta.map((c) => kinesisMetaFields[c])] };
+    }) as never;
+  },
   /** A table or query; `incremental` polls new rows for a stream. */
   postgres<const S extends SchemaInput | undefined = undefined>(
     options: Options<typeof postgresSourceSchema, S>,
@@ -172,6 +220,60 @@ export const source = {
   ): SourceStream<GeneratedRow<C>> {
     return build('generate', generateSourceSchema, options, (spec) => ({
       fields: Object.entries(spec.columns).map(([n, c]) => generatedField(n, c)),
+    })) as never;
+  },
+  /**
+   * Spark's `rate` source: `{ timestamp, value }` rows, `rowsPerSecond` (default 1) of them a
+   * second, the rate ramping up linearly over `rampUpTime` first. An alias of `generate`; unlike
+   * Spark, `timestamp` is event time advancing at the rate from a fixed start (so a replay gives
+   * the same rows), not the wall clock.
+   *
+   * @example
+   * source.rate({ rowsPerSecond: 100, rampUpTime: '10 seconds' }).sink.console()
+   */
+  rate(
+    options: {
+      /** Rows per second once ramped up. Default: 1. */
+      rowsPerSecond?: number;
+      /** How long the rate grows linearly from 0 to `rowsPerSecond` (`'10 seconds'`). Default: none. */
+      rampUpTime?: DurationInput;
+      /** Stop after this many rows. Default: unbounded. */
+      limit?: number;
+      /** The source's name in logs, metrics and `explain`. */
+      name?: string;
+    } = {},
+  ): SourceStream<GeneratedRow<{ timestamp: Gen<Date>; value: Gen<number> }>> {
+    const { rowsPerSecond = 1, rampUpTime, ...rest } = options;
+    return source.generate({
+      ...rest,
+      rowsPerSecond,
+      ...(rampUpTime === undefined ? {} : { rampUpTime }),
+    } as never) as never;
+  },
+  /**
+   * Lines of text from a TCP server, as Spark's `socket` source: `{ value }` rows (plus
+   * `timestamp` with `includeTimestamp`). For demos and tests: not replayable after a crash; the
+   * query ends when the server closes the connection.
+   *
+   * @example
+   * // nc -lk 9999, then type lines
+   * source.socket({ port: 9999 }).groupBy('value').aggregate({ n: count() }).sink.console()
+   */
+  socket<const T extends boolean = false>(
+    options: Omit<z.input<typeof socketSourceSchema>, 'type' | 'includeTimestamp'> & {
+      /** Adds `timestamp`, when each line arrived. Default: false. */
+      includeTimestamp?: T;
+      /** The source's name in logs, metrics and `explain`. */
+      name?: string;
+    },
+  ): SourceStream<T extends true ? { value: string; timestamp: Date } : { value: string }> {
+    return build('socket', socketSourceSchema, options, (spec) => ({
+      fields: [
+        { name: 'value', type: 'string', nullable: false },
+        ...(spec.includeTimestamp
+          ? [{ name: 'timestamp', type: 'timestamp', nullable: false } as const]
+          : []),
+      ],
     })) as never;
   },
   /** Rows given in the code: for tests and examples. */

@@ -15,6 +15,7 @@ import type { WindowSpec } from '../plan/window-spec.js';
 import type { SchemaInput } from '../schema/row-type.js';
 import { toSchema } from '../schema/to-schema.js';
 import { type Aggregate, aggregateBuilder } from './aggregates.js';
+import { type Expectation, type ExpectOptions, expectation } from './expectations.js';
 import type { BuilderNode, NodeOp, Udf } from './graph.js';
 import { sinksOf, toSink } from './sink-builders.js';
 import type { QueryOptions } from './sink-options.js';
@@ -52,6 +53,25 @@ export class StreamImpl {
 
   filter(predicate: unknown) {
     return this.next({ kind: 'filter', predicate: exprNode(predicate, '.filter()') });
+  }
+
+  expect(...args: unknown[]) {
+    const [head] = args;
+    const rules: Expectation[] =
+      typeof head === 'string'
+        ? [
+            expectation(
+              head,
+              { type: 'predicate', predicate: exprNode(args[1], `.expect('${head}')`) },
+              (args[2] ?? {}) as ExpectOptions,
+            ),
+          ]
+        : (args as Expectation[]);
+    if (rules.length === 0) throw new PipekitError('.expect() needs a rule');
+    return this.next({
+      kind: 'expect',
+      rules: rules.map((r) => ({ name: r.name, check: r.check, onFailure: r.onFailure })),
+    });
   }
 
   select(...args: unknown[]) {

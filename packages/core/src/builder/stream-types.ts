@@ -18,6 +18,7 @@ import type {
   TimeKeys,
 } from '../schema/row-type.js';
 import type { Aggregate, AggregateResult, AggregatesInput } from './aggregates.js';
+import type { Expectation, ExpectOptions } from './expectations.js';
 import type { BuilderNode, Udf } from './graph.js';
 import type { QueryOptions, Sinks } from './sink-options.js';
 import type {
@@ -199,6 +200,17 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   readonly node: BuilderNode;
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
   filter(predicate: Predicate<R>): Stream<R, W, K>;
+  /**
+   * Several rules at once, from `notNull`, `between`, `matches`, `inSet`, `unique`: each must fit
+   * the row (an unknown column or a wrong-typed bound is a compile error naming the column).
+   */
+  expect(...rules: [Expectation<R>, ...Expectation<R>[]]): Stream<R, W, K>;
+  /**
+   * A data-quality rule on every row, checked per micro-batch, with counters per rule:
+   * `.expect('positive amount', (r) => r.amount.gt(0), { onFailure: 'drop' })`. A row fails when
+   * the condition is FALSE (NULL passes, as a SQL CHECK). See `docs/guide/quality.md`.
+   */
+  expect(name: string, condition: Predicate<R>, options?: ExpectOptions): Stream<R, W, K>;
   /** Keeps these columns, in this order. */
   select<const C extends Keys<R>>(
     ...columns: [C, ...C[]]

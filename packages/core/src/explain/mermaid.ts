@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration/duration.js';
 import { printSql } from '../expr/sql-printer.js';
+import type { ExpectationRule } from '../plan/nodes/expect-node.js';
 import type { Plan } from '../plan/plan.js';
 import type { PlanNode, PlanVisitor } from '../plan/plan-node.js';
 import { nodeInputs, visitNode } from '../plan/plan-node.js';
@@ -12,6 +13,19 @@ function policyText(p: Policy): string {
     : p.type === 'sideOutput'
       ? 'side output'
       : p.type;
+}
+
+/** `amount is positive: amount > 0 → drop`; the SQL is left out when the name already is it. */
+function ruleText(r: ExpectationRule): string {
+  const check =
+    r.check.type === 'unique'
+      ? `unique per batch (${r.check.columns.join(', ')})`
+      : printSql(r.check.predicate);
+  const mode =
+    r.onFailure.type === 'deadLetter'
+      ? `dead-letter to ${r.onFailure.sink.type}`
+      : r.onFailure.type;
+  return `${r.name}${r.name === check ? '' : `: ${check}`} → ${mode}`;
 }
 
 function triggerText(t: Trigger): string {
@@ -38,7 +52,11 @@ const label: PlanVisitor<string, Plan> = {
             ? `${s.type} ${s.path}`
             : s.type === 'generate'
               ? `generate ${s.limit ?? '∞'} rows`
-              : `memory ${s.rows.length} rows`;
+              : s.type === 'kinesis'
+                ? `kinesis ${s.streamName}`
+                : s.type === 'socket'
+                  ? `socket ${s.host}:${s.port}`
+                  : `memory ${s.rows.length} rows`;
     return `${where}<br/>bad records: ${policyText(n.badRecords ?? plan.policies.badRecords)}`;
   },
   filter: (n) => `filter ${printSql(n.predicate)}`,
@@ -51,6 +69,7 @@ const label: PlanVisitor<string, Plan> = {
   hint: (n) => (n.hint.type === 'cache' ? 'cache' : `${n.hint.type}(${n.hint.partitions})`),
   watermark: (n) => `watermark ${n.column} − ${formatDuration(n.delay)}`,
   dedupe: (n) => `dedupe ${n.columns.join(', ')}`,
+  expect: (n) => `expect<br/>${n.rules.map(ruleText).join('<br/>')}`,
   aggregate: (n, plan) => {
     const w = n.window;
     const win = !w
@@ -78,7 +97,9 @@ const label: PlanVisitor<string, Plan> = {
             ? `postgres ${s.table} (${s.mode})`
             : s.type === 'memory'
               ? `memory ${s.name}`
-              : 'console';
+              : s.type === 'kinesis'
+                ? `kinesis ${s.streamName}`
+                : 'console';
     return `${where}<br/>${n.outputMode}, ${triggerText(n.trigger)}${n.checkpoint ? `<br/>checkpoint ${n.checkpoint}` : ''}`;
   },
 };

@@ -15,5 +15,8 @@ export function isBoundedSource(s: SourceSpec): boolean {
       return s.limit !== undefined;
     case 'memory':
       return true;
+    case 'kinesis':
+    case 'socket':
+      return false;
   }
 }

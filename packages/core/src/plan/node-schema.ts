@@ -10,6 +10,7 @@ import {
   type Schema,
 } from '../schema/data-type.js';
 import { joinKeyIssues } from './join-keys.js';
+import type { ExpectationRule } from './nodes/expect-node.js';
 
 /** The columns of the side output of bad records: the record as text, and why it was refused. */
 export const badRecordSchema: Schema = Object.freeze({
@@ -69,6 +70,27 @@ function aggregateType(fn: string, f: Field | undefined): DataType {
         ? f.type
         : 'long';
   return f.type;
+}
+
+/** Rules over unknown columns or with a non-boolean predicate, at `rules[i].check`. */
+function expectIssues(rules: readonly ExpectationRule[], input: Schema | null): Issue[] {
+  if (!input) return [];
+  return rules.flatMap((r, i) => {
+    const path = ['rules', i, 'check'];
+    if (r.check.type === 'unique')
+      return requireColumns(input, r.check.columns, [...path, 'columns']);
+    const issues = withPrefix(checkExpr(r.check.predicate, input), [...path, 'predicate']);
+    if (issues.length > 0) return issues;
+    const t = inferExprType(r.check.predicate, input).type;
+    return t === 'boolean' || t === 'unknown' || t === 'null'
+      ? []
+      : [
+          {
+            path: [...path, 'predicate'],
+            message: `expectation '${r.name}' needs a boolean condition, not ${typeof t === 'string' ? t : t.type}`,
+          },
+        ];
+  });
 }
 
 /**
@@ -145,6 +167,8 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
             ? requireColumns(input, op.hint.columns ?? [], ['hint', 'columns'])
             : [],
       };
+    case 'expect':
+      return { schema: input, issues: expectIssues(op.rules, input) };
     case 'watermark': {
       const f = fieldOf(input, op.column);
       const issues = requireColumns(input, [op.column], []).map((i) => ({
@@ -247,16 +271,18 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
           ? { path: ['sink', 'partitionBy'], cols: s.partitionBy }
           : s.type === 'postgres'
             ? { path: ['sink', 'key'], cols: s.key ?? [] }
-            : s.type === 'kafka'
-              ? {
-                  path: ['sink', 'key'],
-                  cols: [
-                    ...(s.key ? [s.key] : []),
-                    ...(s.headers ?? []),
-                    ...(s.valueColumns ?? []),
-                  ],
-                }
-              : { path: [], cols: [] };
+            : s.type === 'kinesis'
+              ? { path: ['sink', 'partitionKey'], cols: [s.partitionKey] }
+              : s.type === 'kafka'
+                ? {
+                    path: ['sink', 'key'],
+                    cols: [
+                      ...(s.key ? [s.key] : []),
+                      ...(s.headers ?? []),
+                      ...(s.valueColumns ?? []),
+                    ],
+                  }
+                : { path: [], cols: [] };
       return { schema: input, issues: requireColumns(input, cols.cols, cols.path) };
     }
   }

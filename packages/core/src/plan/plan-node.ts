@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expectNodeSchema } from './nodes/expect-node.js';
 import { sinkNodeSchema } from './nodes/sink-node.js';
 import { sourceNodeSchema } from './nodes/source-node.js';
 import {
@@ -28,6 +29,7 @@ export const planNodeSchema = z.discriminatedUnion('kind', [
   mapNodeSchema,
   unionNodeSchema,
   hintNodeSchema,
+  expectNodeSchema,
   watermarkNodeSchema,
   dedupeNodeSchema,
   aggregateNodeSchema,

@@ -44,7 +44,10 @@ export function toPolicy(input: PolicyInput): Policy {
   return typeof input === 'string' ? Object.freeze({ type: input }) : input;
 }
 
-/** Rows that cannot go on are written, with their reason, to this sink. */
-export function deadLetter(sink: SinkSpec): Policy {
+/**
+ * Rows that cannot go on are written, with their reason, to this sink: a policy for late rows and
+ * bad records, and an `onFailure` of expectations.
+ */
+export function deadLetter(sink: SinkSpec): Extract<Policy, { type: 'deadLetter' }> {
   return Object.freeze({ type: 'deadLetter', sink });
 }

@@ -47,6 +47,11 @@ export interface Field {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly logical?: 'epochMillis';
+  /**
+   * The column holds sensitive values (`z.string().meta({ secret: true })`): logs and error
+   * messages that show rows (expectation failures) print `***` instead of its value.
+   */
+  readonly secret?: true;
 }
 
 export interface Schema {
@@ -88,6 +93,7 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
     type: dataTypeSchema,
     nullable: z.boolean(),
     logical: z.literal('epochMillis').optional(),
+    secret: z.literal(true).optional(),
   }),
 );
 

@@ -19,6 +19,15 @@ function metaOf(s: AnySchema): Record<string, unknown> | undefined {
   return typeof meta === 'function' ? meta.call(s) : undefined;
 }
 
+/** `.meta({ secret: true })` on the column's schema or inside its nullable/optional wrapper. */
+function isSecret(s: AnySchema): boolean {
+  if (metaOf(s)?.secret === true) return true;
+  const def = defOf(s);
+  return (
+    (def.type === 'nullable' || def.type === 'optional') && isSecret(def.innerType as AnySchema)
+  );
+}
+
 function introspect(s: AnySchema, path: string): Introspected {
   const declared = metaOf(s)?.pipekitType;
   const def = defOf(s);
@@ -98,9 +107,10 @@ function introspect(s: AnySchema, path: string): Introspected {
 function zodObjectFields(obj: z.ZodObject, prefix: string): Field[] {
   return Object.entries(obj.shape).map(([name, s]) => {
     const t = introspect(s as AnySchema, prefix ? `${prefix}.${name}` : name);
-    return t.logical
+    const field: Field = t.logical
       ? { name, type: t.type, nullable: t.nullable, logical: t.logical }
       : { name, type: t.type, nullable: t.nullable };
+    return isSecret(s as AnySchema) ? { ...field, secret: true } : field;
   });
 }
 

@@ -8,6 +8,16 @@ import { readParquet } from '../formats/parquet.js';
 import type { BadRecord, Row } from '../row.js';
 import { isGlob, listFiles } from './glob.js';
 
+/**
+ * A text file's content without a leading UTF-8 byte order mark: editors on Windows and Excel's
+ * "CSV UTF-8" write one, and kept it would be part of the first column's name (or make the first
+ * JSON line unparseable), turning every row into a bad record.
+ */
+async function readText(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 const extensions: Record<FileSourceSpec['format'], readonly string[]> = {
   jsonl: ['.jsonl', '.json', '.ndjson'],
   csv: ['.csv', '.tsv', '.txt'],
@@ -143,10 +153,10 @@ export class FileReader implements SourceReader {
     const { toRow, nodeId, schema } = this.ctx;
     switch (this.spec.format) {
       case 'jsonl':
-        return parseJsonLines(await readFile(file, 'utf8'), name, toRow, nodeId);
+        return parseJsonLines(await readText(file), name, toRow, nodeId);
       case 'csv':
         return parseCsv(
-          await readFile(file, 'utf8'),
+          await readText(file),
           name,
           {
             header: this.spec.header,

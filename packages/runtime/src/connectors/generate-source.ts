@@ -56,7 +56,7 @@ export class GenerateReader implements SourceReader {
     const limit = this.spec.limit ?? Number.POSITIVE_INFINITY;
     if (this.spec.rowsPerSecond === undefined) return limit;
     const elapsed = Math.max(0, this.ctx.scheduler.now() - this.startedAt);
-    return Math.min(limit, Math.floor((elapsed * this.spec.rowsPerSecond) / 1000));
+    return Math.min(limit, rowsBy(elapsed, this.spec.rowsPerSecond, this.spec.rampUpTime ?? 0));
   }
 
   planBatch(start: Offset, limits: ReadLimits): MaybePromise<Offset | null> {
@@ -90,8 +90,10 @@ export class GenerateReader implements SourceReader {
   private async waitForRows(from: number, limits: ReadLimits): Promise<number | null> {
     const size = Math.min(this.spec.batchSize, limits.maxRows ?? Number.POSITIVE_INFINITY);
     const want = Math.min(from + size, this.cap!);
-    // Row n exists n/rowsPerSecond s after the start; a millisecond more if rounding says not yet.
-    let dueAt = this.startedAt + Math.ceil((want * 1000) / this.spec.rowsPerSecond!);
+    // When row `want` exists; a millisecond more if rounding says not yet.
+    let dueAt =
+      this.startedAt +
+      Math.ceil(timeOfRow(want, this.spec.rowsPerSecond!, this.spec.rampUpTime ?? 0));
     while (this.available() < want && !this.ctx.signal.aborted) {
       await sleep(this.ctx.scheduler, dueAt - this.ctx.scheduler.now(), this.ctx.signal);
       dueAt++;
@@ -130,4 +132,20 @@ export class GenerateReader implements SourceReader {
   }
 
   close(): void {}
+}
+
+/**
+ * Rows made `elapsed` ms after the start at `rate` rows/s, the rate growing linearly from 0 over
+ * `ramp` ms first (Spark's rate source `rampUpTime`): the area under the rate curve.
+ */
+export function rowsBy(elapsed: number, rate: number, ramp: number): number {
+  if (ramp <= 0 || elapsed >= ramp) return Math.floor((rate * (elapsed - ramp / 2)) / 1000);
+  return Math.floor((rate * elapsed * elapsed) / (2 * ramp * 1000));
+}
+
+/** The inverse of `rowsBy`: ms after the start when `n` rows exist. */
+export function timeOfRow(n: number, rate: number, ramp: number): number {
+  const duringRamp = (rate * ramp) / 2000;
+  if (ramp <= 0 || n >= duringRamp) return (n * 1000) / rate + ramp / 2;
+  return Math.sqrt((2 * ramp * 1000 * n) / rate);
 }

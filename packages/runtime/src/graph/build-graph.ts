@@ -21,6 +21,7 @@ import {
 import type { SinkWriter, SourceReader } from '../connector.js';
 import { GenerateReader } from '../connectors/generate-source.js';
 import { failureOf } from '../errors.js';
+import type { RuleCounters } from '../metrics/expectation-metrics.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { aggregateRows } from '../operators/aggregate.js';
 import { dedupeRows } from '../operators/dedupe.js';
@@ -36,6 +37,9 @@ import { unionBatches } from '../operators/union.js';
 import { trackWatermark } from '../operators/watermark.js';
 import { badRecordHandler, badRecordRow } from '../policy/bad-records.js';
 import { lateRowHandler } from '../policy/late-rows.js';
+import { checkExpectations } from '../quality/check-expectations.js';
+import { expectationSinkKey } from '../quality/dead-letter-groups.js';
+import type { CircuitBreaker } from '../retry/circuit-breaker.js';
 import { rowCoercer } from '../schema/coerce.js';
 import { type Batch, batchOf, type Epoch } from './batch.js';
 import { type ColumnUse, columnUse } from './columns.js';
@@ -62,11 +66,16 @@ export interface GraphContext {
   readonly writers: ReadonlyMap<string, SinkWriter>;
   /**
    * Dead-letter writers by the id of the node whose policy names them ('' for the pipeline's);
-   * for late-row policies `late:<id>` (`late:` for the pipeline's).
+   * for late-row policies `late:<id>` (`late:` for the pipeline's); for expectations
+   * `expectationSinkKey(id, group)`.
    */
   readonly deadLetters: ReadonlyMap<string, SinkWriter>;
   readonly metrics: (id: string) => NodeMetrics;
+  /** The counters of an expect node's rules, in its order. */
+  readonly expectations: (id: string) => readonly RuleCounters[];
   readonly sinkStats: (id: string) => SinkStats;
+  /** The circuit breaker of a sink node's writes. */
+  readonly circuit: (id: string) => CircuitBreaker;
   readonly logger: Logger;
   /** The current batch's instant, for `current_timestamp()`. */
   readonly clock: { now: number };
@@ -202,6 +211,18 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
         policyOf(ctx, n.badRecords),
       ),
     ),
+  expect: (n, ctx) =>
+    single(
+      ctx,
+      checkExpectations(n, ctx.inputInfos[0]!.schema, {
+        pipeline: ctx.g.compiled.plan.name,
+        logger: ctx.g.logger,
+        counters: ctx.g.expectations(n.id),
+        deadLetter: (group) => ctx.g.deadLetters.get(expectationSinkKey(n.id, group.index))!,
+        sinkQueryId: ctx.g.sinkQueryId,
+        compile: exprOptions(ctx.g),
+      }),
+    ),
   union: (_n, ctx) => unionBatches(ctx.inputs),
   hint: (_n, ctx) => ctx.inputs[0]!,
   watermark: (n, ctx) => {
@@ -253,12 +274,15 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     return ctx.inputs[0]!.pipe(
       concatMap(async (b) => {
         if (b.rows.length > 0) {
-          await writer.writeBatch({
-            queryId: ctx.g.sinkQueryId(),
-            batchId: b.epoch.batchId,
-            rows: b.rows,
-            schema,
-          });
+          // Through the sink's circuit breaker: a failing sink holds the batch until it is back.
+          await ctx.g.circuit(n.id).run(async () =>
+            writer.writeBatch({
+              queryId: ctx.g.sinkQueryId(),
+              batchId: b.epoch.batchId,
+              rows: b.rows,
+              schema,
+            }),
+          );
           stats.rowsWritten += b.rows.length;
           stats.batches += 1;
         }

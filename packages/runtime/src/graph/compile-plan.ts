@@ -99,6 +99,7 @@ function installFix(type: string): string {
     kafka: '@pipekit/kafka',
     postgres: '@pipekit/postgres',
     delta: '@pipekit/delta',
+    kinesis: '@pipekit/kinesis',
   };
   const pkg = pkgs[type];
   return pkg ? `install ${pkg} (npm install ${pkg})` : 'register a connector for it';
@@ -138,6 +139,12 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
       });
     return issues;
   },
+  expect: (n, ctx) =>
+    n.rules.flatMap((r, i) =>
+      r.onFailure.type === 'deadLetter'
+        ? sinkIssues(ctx, r.onFailure.sink.type, ['rules', i, 'onFailure', 'sink', 'type'])
+        : [],
+    ),
   union: () => [],
   hint: () => [],
   watermark: () => [],
@@ -319,13 +326,15 @@ export function compilePlan(
     const info = infos.get(node.id)!;
     issues.push(...visitNode(check, node, { info, pipeline, infos, registry, emit }));
   }
-  issues.push(
-    ...policyIssues(
-      { info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit },
-      plan.policies.badRecords,
-      [],
-    ).map((i) => ({ ...i, path: ['policies', 'badRecords', 'sink'] })),
-  );
+  // The pipeline-wide policies: a dead-letter sink of either needs its connector too.
+  for (const which of ['badRecords', 'late'] as const)
+    issues.push(
+      ...policyIssues(
+        { info: { index: -1 } as NodeInfo, pipeline, infos, registry, emit },
+        plan.policies[which],
+        [],
+      ).map((i) => ({ ...i, path: ['policies', which, 'sink'] })),
+    );
   const queries = queriesOf(plan, infos, emit, issues);
   if (issues.length > 0) throw new PipekitError(`pipeline '${plan.name}' cannot run`, issues);
   return { plan, udfs: pipeline.udfs, info: infos, queries, aggregateEmit: emit };

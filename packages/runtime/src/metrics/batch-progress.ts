@@ -4,6 +4,8 @@ import { nodeLabel } from '../errors.js';
 import type { Epoch } from '../graph/batch.js';
 import type { QueryPlan } from '../graph/compile-plan.js';
 import {
+  type CircuitProgress,
+  type ExpectationProgress,
   eventTimeProgress,
   perSecond,
   type QueryProgress,
@@ -25,6 +27,10 @@ export function describeSource(n: SourceNode): string {
       return `file ${s.path} (${s.format})`;
     case 'generate':
       return `generate${s.rowsPerSecond === undefined ? '' : ` ${s.rowsPerSecond} rows/s`}`;
+    case 'kinesis':
+      return `kinesis stream ${s.streamName}`;
+    case 'socket':
+      return `socket ${s.host}:${s.port}`;
     default:
       return s.type;
   }
@@ -40,6 +46,10 @@ export interface BatchFacts {
   readonly backlogs: ReadonlyMap<string, SourceBacklog | null>;
   /** The clock when the batch ended (scheduler time). */
   readonly now: number;
+  /** The query's expectation rules after the batch; absent when it has no expect steps. */
+  readonly expectations?: readonly ExpectationProgress[];
+  /** The query's sinks' circuit breakers after the batch. */
+  readonly circuits?: readonly CircuitProgress[];
 }
 
 /**
@@ -96,6 +106,8 @@ export class BatchProgress {
       sources,
       eventTime: clock.hasInputs ? eventTimeProgress(f.now, maxEventTime, clock.watermark) : null,
       nodes: this.q.nodes.map((n) => nodeProgress(this.metrics(n.id), durationMs)),
+      ...(f.expectations === undefined ? {} : { expectations: f.expectations }),
+      ...(f.circuits === undefined ? {} : { circuits: f.circuits }),
     };
   }
 }

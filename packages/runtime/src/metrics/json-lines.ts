@@ -1,5 +1,5 @@
 import { progressJson } from '../progress/progress-text.js';
-import type { MetricsListener, QueryProgress } from './node-metrics.js';
+import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
 
 /**
  * Progress as JSON lines: every batch's (`pipe run --json`, on stdout), or with `everyMs` at most
@@ -14,6 +14,10 @@ export class JsonLinesMetrics implements MetricsListener {
     private readonly everyMs = 0,
     private readonly now: () => number = Date.now,
   ) {}
+
+  onCircuit(e: SinkCircuitEvent): void {
+    this.out.write(`${JSON.stringify({ type: 'circuit', ...e })}\n`);
+  }
 
   onProgress(p: QueryProgress): void {
     if (this.everyMs > 0) {

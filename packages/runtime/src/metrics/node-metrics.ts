@@ -1,4 +1,5 @@
 import type { NodeProgress, QueryProgress } from '../progress/query-progress.js';
+import type { CircuitEvent } from '../retry/circuit-breaker.js';
 
 export type { NodeProgress, QueryProgress } from '../progress/query-progress.js';
 
@@ -69,6 +70,18 @@ export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
 /** Receives progress: a TTY line, Prometheus gauges, JSON lines, a test. */
 export interface MetricsListener {
   onProgress(progress: QueryProgress): void;
+  /** A sink's circuit breaker changed state (opened, probing, closed). */
+  onCircuit?(event: SinkCircuitEvent): void;
   /** The run ended (completed, stopped or failed). */
   close?(): void | Promise<void>;
+}
+
+/** A sink's circuit state change, with where it happened. */
+export interface SinkCircuitEvent extends Omit<CircuitEvent, 'error'> {
+  readonly pipeline: string;
+  readonly queryId: string;
+  /** The sink node id. */
+  readonly node: string;
+  /** The message of the error that opened the circuit or kept it open. */
+  readonly error?: string;
 }

@@ -1,5 +1,5 @@
 import { progressText } from '../progress/progress-text.js';
-import type { MetricsListener, QueryProgress } from './node-metrics.js';
+import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
 
 export { progressText } from '../progress/progress-text.js';
 
@@ -21,6 +21,17 @@ export class ProgressLine implements MetricsListener {
   /** Clears the line so another line (a warning) can be printed; the next batch draws it again. */
   clear(): void {
     if (this.text !== '') this.out.write('\r\x1b[2K');
+  }
+
+  /** A sink's circuit opened or closed: a line of its own, kept above the progress line. */
+  onCircuit(e: SinkCircuitEvent): void {
+    if (e.state === 'halfOpen') return;
+    const what =
+      e.state === 'open'
+        ? `sink ${e.node}: circuit open after ${e.consecutiveFailures} failed writes, waiting (${e.error ?? ''})`
+        : `sink ${e.node}: circuit closed, writing again`;
+    this.out.write(`\r\x1b[2K${what}\n`);
+    if (this.text !== '') this.draw();
   }
 
   private draw(): void {

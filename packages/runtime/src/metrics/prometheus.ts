@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricsListener, QueryProgress } from './node-metrics.js';
+import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
 
 /**
  * Prometheus metrics (prom-client) of a query, its sources and nodes, labelled by pipeline, query,
@@ -126,7 +126,45 @@ export class PrometheusMetrics implements MetricsListener {
     this.queryLabels,
   );
 
+  private readonly expectationRows = new Counter({
+    name: 'pipekit_expectation_rows_total',
+    help: 'Rows checked by an expectation rule, by result (passed or failed)',
+    labelNames: ['pipeline', 'query', 'node', 'rule', 'on_failure', 'result'],
+    registers: [this.registry],
+  });
+
+  private readonly circuitState = new Gauge({
+    name: 'pipekit_sink_circuit_state',
+    help: "A sink's circuit breaker: 0 closed, 1 half-open, 2 open",
+    labelNames: ['pipeline', 'query', 'node'],
+    registers: [this.registry],
+  });
+  private readonly circuitOpens = new Counter({
+    name: 'pipekit_sink_circuit_opens_total',
+    help: "Times a sink's circuit breaker opened",
+    labelNames: ['pipeline', 'query', 'node'],
+    registers: [this.registry],
+  });
+
+  private readonly lastCircuit = new Map<string, string>();
+
+  onCircuit(e: SinkCircuitEvent): void {
+    const l = { pipeline: e.pipeline, query: e.queryId, node: e.node };
+    this.circuitState.set(l, circuitValue(e.state));
+    // Counted when a closed circuit opens (not on each failed half-open probe).
+    const key = JSON.stringify(l);
+    if (e.state === 'open' && (this.lastCircuit.get(key) ?? 'closed') === 'closed')
+      this.circuitOpens.inc(l);
+    this.lastCircuit.set(key, e.state);
+  }
+
   onProgress(p: QueryProgress): void {
+    this.countExpectations(p);
+    for (const c of p.circuits ?? [])
+      this.circuitState.set(
+        { pipeline: p.pipeline, query: p.queryId, node: c.node },
+        circuitValue(c.state),
+      );
     const q = { pipeline: p.pipeline, query: p.queryId };
     this.batches.inc(q);
     this.duration.observe(q, p.durationMs / 1000);
@@ -156,6 +194,20 @@ export class PrometheusMetrics implements MetricsListener {
     }
   }
 
+  private countExpectations(p: QueryProgress): void {
+    for (const e of p.expectations ?? []) {
+      const l = {
+        pipeline: p.pipeline,
+        query: p.queryId,
+        node: e.node,
+        rule: e.rule,
+        on_failure: e.onFailure,
+      };
+      this.expectationRows.inc({ ...l, result: 'passed' }, e.passed);
+      this.expectationRows.inc({ ...l, result: 'failed' }, e.failed);
+    }
+  }
+
   /** Serves `/metrics` on the port (0: any free port); resolves with the port. */
   listen(port: number, host = '127.0.0.1'): Promise<number> {
     const server = createServer((req, res) => {
@@ -181,4 +233,9 @@ export class PrometheusMetrics implements MetricsListener {
     this.server = null;
     return new Promise((resolve) => (s ? s.close(() => resolve()) : resolve()));
   }
+}
+
+/** The circuit-state gauge's value: 0 closed, 1 half-open, 2 open. */
+function circuitValue(state: 'closed' | 'open' | 'halfOpen'): number {
+  return state === 'closed' ? 0 : state === 'halfOpen' ? 1 : 2;
 }

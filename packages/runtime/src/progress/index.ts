@@ -6,8 +6,11 @@
 export { FallingBehindWatch, type ProgressWarning } from './falling-behind.js';
 export { compact, span } from './format.js';
 export { progressJson, progressText } from './progress-text.js';
+export { circuitText, expectationText } from './quality-text.js';
 export {
+  type CircuitProgress,
   type EventTimeProgress,
+  type ExpectationProgress,
   eventTimeProgress,
   type NodeProgress,
   perSecond,

@@ -1,9 +1,10 @@
 import { compact, span } from './format.js';
+import { circuitText, expectationText } from './quality-text.js';
 import type { QueryProgress } from './query-progress.js';
 
 /**
  * The one-line summary of a batch, for a terminal:
- * `clicks: batch 12 | 20.0k rows in 8.2 ms of 1.0 s | in 20.0k/s, done 2.4M/s | waiting 180k (batchSize) | lag 12 s, watermark −10 s | written 1.2M | state 10.0k | bad 3`.
+ * `clicks: batch 12 | 20.0k rows in 8.2 ms of 1.0 s | in 20.0k/s, done 2.4M/s | waiting 180k (batchSize) | lag 12 s, watermark −10 s | written 1.2M | state 10.0k | bad 3 | expectations failed 2 (9 total): notNull(user) 2 (9) | circuit sink_1 opened 1×`.
  * "in" is rows read per second since the last batch (what arrives), "done" rows per second of
  * processing (what the query could take); "lag" is the clock minus the newest event time.
  */
@@ -15,6 +16,8 @@ export function progressText(p: QueryProgress): string {
   const waiting = p.sources.filter((s) => s.backlogRows !== null && s.backlogRows > 0);
   const backlog = waiting.reduce((a, s) => a + s.backlogRows!, 0);
   const limits = [...new Set(waiting.map((s) => s.limitedBy).filter((l) => l !== null))];
+  const expectations = expectationText(p.expectations ?? []);
+  const circuits = circuitText(p.circuits ?? []);
   const et = p.eventTime;
   const interval = p.triggerIntervalMs === null ? '' : ` of ${span(p.triggerIntervalMs)}`;
   return [
@@ -32,6 +35,8 @@ export function progressText(p: QueryProgress): string {
     `written ${compact(written)}`,
     ...(state > 0 ? [`state ${compact(state)}`] : []),
     ...(bad > 0 ? [`bad ${compact(bad)}`] : []),
+    ...(expectations ? [expectations] : []),
+    ...(circuits ? [circuits] : []),
   ].join(' | ');
 }
 

@@ -59,6 +59,39 @@ export interface EventTimeProgress {
   readonly watermarkDelayMs: number | null;
 }
 
+/**
+ * One expectation rule after a batch: rows that passed and failed it, in the batch and over the
+ * run (a row failing several rules counts against each).
+ */
+export interface ExpectationProgress {
+  /** The expect step's node id. */
+  readonly node: string;
+  readonly rule: string;
+  readonly onFailure: 'warn' | 'drop' | 'deadLetter' | 'fail';
+  /** This batch. */
+  readonly passed: number;
+  readonly failed: number;
+  /** The whole run. */
+  readonly totalPassed: number;
+  readonly totalFailed: number;
+}
+
+/**
+ * A sink's circuit breaker after a batch. While a circuit is open no batch ends, so the live
+ * state comes as events (`MetricsListener.onCircuit`); the record says how the batch's writes went.
+ */
+export interface CircuitProgress {
+  /** The sink's node id. */
+  readonly node: string;
+  /** The user's `.as()` name, else the id. */
+  readonly name: string;
+  readonly state: 'closed' | 'open' | 'halfOpen';
+  /** Failed writes in a row (0 once closed). */
+  readonly consecutiveFailures: number;
+  /** Times the circuit opened over the run. */
+  readonly opened: number;
+}
+
 /** One finished micro-batch of a query: Spark's `StreamingQueryProgress`, smaller. */
 export interface QueryProgress {
   readonly pipeline: string;
@@ -80,6 +113,10 @@ export interface QueryProgress {
   /** Null when the query has no watermark. */
   readonly eventTime: EventTimeProgress | null;
   readonly nodes: readonly NodeProgress[];
+  /** Per expectation rule; absent when the query has no expect steps (or the engine cannot count). */
+  readonly expectations?: readonly ExpectationProgress[];
+  /** Per sink with a circuit breaker; absent when the engine has none. */
+  readonly circuits?: readonly CircuitProgress[];
 }
 
 /** Rows per second, rounded; 0 for an empty interval. */

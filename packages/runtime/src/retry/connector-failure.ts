@@ -21,6 +21,11 @@ export interface ConnectorFailureDetails {
   readonly attempts?: number;
   readonly elapsedMs?: number;
   readonly cause?: unknown;
+  /**
+   * The last cause may pass (the server is down, not the password wrong): a sink's circuit breaker
+   * then keeps the batch and waits for the system instead of failing the query. Default: false.
+   */
+  readonly retryable?: boolean;
 }
 
 /**
@@ -33,6 +38,7 @@ export class ConnectorFailure extends Error {
   readonly check: string | null;
   readonly attempts: number;
   readonly elapsedMs: number;
+  readonly retryable: boolean;
 
   constructor(message: string, details: ConnectorFailureDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -40,6 +46,7 @@ export class ConnectorFailure extends Error {
     this.check = details.check ?? null;
     this.attempts = details.attempts ?? 1;
     this.elapsedMs = details.elapsedMs ?? 0;
+    this.retryable = details.retryable ?? false;
   }
 }
 
@@ -53,4 +60,13 @@ export function checkOf(e: unknown): string | null {
     if (typeof check === 'string' && check !== '') return check;
   }
   return null;
+}
+
+/**
+ * Whether an error says it may pass on its own: a connector sets `retryable: true` on it (a
+ * `ConnectorFailure` that gave up on a transient cause does). A sink's circuit breaker asks this
+ * when the writer has no `isRetryable` of its own.
+ */
+export function isMarkedRetryable(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
 }

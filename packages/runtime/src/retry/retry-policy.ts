@@ -20,15 +20,25 @@ export interface RetryPolicy {
 export function retryWaits(policy: RetryPolicy): readonly number[] {
   const waits: number[] = [];
   let total = 0;
-  let wait = Math.max(1, policy.initialRetryTimeMs);
-  const cap = Math.max(wait, policy.maxRetryWaitMs);
+  let wait = retryWait(policy, 1);
   while (waits.length === 0 || total + wait <= policy.maxRetryTimeMs) {
     waits.push(wait);
     total += wait;
-    wait = Math.min(wait * 2, cap);
+    wait = retryWait(policy, waits.length + 1);
     if (waits.length >= 1000) break;
   }
   return waits;
+}
+
+/**
+ * The wait after failed attempt `attempt` (from 1): `initialRetryTimeMs` doubled per attempt, at
+ * most `maxRetryWaitMs`. The circuit breaker's pauses between failed writes use it too, with no
+ * time budget (it counts failures, not attempts).
+ */
+export function retryWait(policy: RetryPolicy, attempt: number): number {
+  const first = Math.max(1, policy.initialRetryTimeMs);
+  const cap = Math.max(first, policy.maxRetryWaitMs);
+  return Math.min(cap, first * 2 ** Math.min(30, Math.max(0, attempt - 1)));
 }
 
 /** A wait as a person reads it: `0.25 s`, `4 s`, `12 s`. */

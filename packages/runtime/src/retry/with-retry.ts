@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ConnectorFailure, type ConnectorProblem } from './connector-failure.js';
 import { formatWait, type RetryPolicy, retryWaits } from './retry-policy.js';
+import { sleep } from './sleep.js';
 
 export interface RetryContext {
   readonly policy: RetryPolicy;
@@ -19,24 +20,13 @@ export interface RetryContext {
   ) => Error;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Runs `op` until it succeeds, for the attempts `ctx.policy` allows. Each failure that may pass
  * is one warning, `broker 127.0.0.1:9 refused the connection (attempt 2 of 16, next in 0.5 s)`;
  * the library's own chatter stays at debug. A failure that will not pass (a wrong password, a
  * missing table), the last attempt or a stop ends it with a `ConnectorFailure` naming the
- * operation, the attempts and the last cause, and what to check.
+ * operation, the attempts and the last cause, and what to check; it is `retryable` when the last
+ * cause may pass, so a sink's circuit breaker waits for the system rather than failing the query.
  */
 export async function withRetry<T>(
   operation: string,
@@ -62,6 +52,7 @@ export async function withRetry<T>(
           attempts: attempt,
           elapsedMs: elapsed,
           cause: e,
+          retryable: problem.retryable,
         });
       }
       ctx.logger.warn(

@@ -76,6 +76,26 @@ const sparkChecks: PlanVisitor<Issue[], Ctx> = {
   source: (n, ctx) => {
     const issues = policyIssues(ctx, n, n.badRecords, 'bad records', ['badRecords']);
     const s = n.source;
+    if (s.type === 'kinesis')
+      issues.push(
+        at(
+          ctx,
+          n,
+          `a Kinesis source (stream '${s.streamName}'): Spark has no built-in Kinesis source (the Kinesis connectors are third-party jars the server would need)`,
+          'bridge the stream to Kafka and read that topic, or run on the local engine',
+          ['source'],
+        ),
+      );
+    if (s.type === 'socket')
+      issues.push(
+        at(
+          ctx,
+          n,
+          `a socket source (${s.host}:${s.port}): Spark's socket source reads on the server's host, keeps no offsets and is for tests only`,
+          'run on the local engine (--engine local)',
+          ['source'],
+        ),
+      );
     if (s.type === 'postgres' && s.incremental)
       issues.push(
         at(
@@ -110,6 +130,31 @@ const sparkChecks: PlanVisitor<Issue[], Ctx> = {
       'express it with select/withColumn (typed expressions or sql``), or run on the local engine',
     ),
   ],
+  expect: (n, ctx) =>
+    n.rules.flatMap((r, i) => {
+      const mode = r.onFailure.type;
+      if (mode === 'deadLetter' || mode === 'fail')
+        return [
+          at(
+            ctx,
+            n,
+            `expectation '${r.name}' with onFailure '${mode}': Spark has no per-row ${mode === 'fail' ? 'failure that stops the query' : 'dead-letter output'} for a rule`,
+            "use onFailure 'warn' or 'drop' (Spark filters the rows out), or run on the local engine",
+            ['rules', i, 'onFailure'],
+          ),
+        ];
+      if (mode === 'drop' && r.check.type === 'unique')
+        return [
+          at(
+            ctx,
+            n,
+            `expectation '${r.name}' drops rows repeated within a micro-batch: Spark has no per-batch uniqueness check`,
+            ".dedupe(...) the columns instead, use onFailure 'warn', or run on the local engine",
+            ['rules', i],
+          ),
+        ];
+      return [];
+    }),
   union: () => [],
   hint: () => [],
   watermark: (n, ctx) =>
@@ -167,6 +212,16 @@ const sparkChecks: PlanVisitor<Issue[], Ctx> = {
   sink: (n, ctx) => {
     const issues: Issue[] = [];
     const s = n.sink;
+    if (s.type === 'kinesis')
+      issues.push(
+        at(
+          ctx,
+          n,
+          `a Kinesis sink (stream '${s.streamName}'): Spark has no built-in Kinesis sink`,
+          'write to Kafka (and bridge the topic to Kinesis), or run on the local engine',
+          ['sink'],
+        ),
+      );
     if (s.type === 'postgres' && streaming(ctx, n))
       issues.push(
         at(

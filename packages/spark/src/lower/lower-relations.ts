@@ -172,6 +172,10 @@ const lowering: PlanVisitor<RelationInit, Ctx> = {
         return generateRelation(s);
       case 'memory':
         return memoryRelation(s, n.schema, at);
+      case 'kinesis':
+        return refused(n, ctx, 'a Kinesis source: Spark has no built-in Kinesis source');
+      case 'socket':
+        return refused(n, ctx, 'a socket source: run it on the local engine');
     }
   },
   filter: (n, ctx) =>
@@ -192,6 +196,24 @@ const lowering: PlanVisitor<RelationInit, Ctx> = {
   drop: (n, ctx) => relation('drop', { input: ctx.input(n.input), columnNames: [...n.columns] }),
   map: (n, ctx) =>
     refused(n, ctx, `map '${n.udf}' runs a JavaScript function, which Spark cannot run`),
+  expect: (n, ctx) => {
+    // `warn` rules only count on the local engine: on Spark the rows pass. `drop` rules keep the
+    // rows that pass every one; a row fails when its predicate is FALSE (NULL passes, as a SQL
+    // CHECK). `sparkChecks` refuses `deadLetter`, `fail` and dropping `unique` rules beforehand.
+    const input = ctx.input(n.input);
+    const kept = n.rules.flatMap((r) => {
+      if (r.onFailure.type === 'warn') return [];
+      if (r.onFailure.type !== 'drop' || r.check.type !== 'predicate')
+        return refused(
+          n,
+          ctx,
+          `expectation '${r.name}' (onFailure '${r.onFailure.type}', ${r.check.type}) has no Spark equivalent`,
+        );
+      return [`coalesce((${printSql(r.check.predicate)}), true)`];
+    });
+    if (kept.length === 0) return input;
+    return relation('filter', { input, condition: sqlExpression(kept.join(' AND ')) });
+  },
   union: (n, ctx) =>
     n.inputs
       .map((i) => ctx.input(i))

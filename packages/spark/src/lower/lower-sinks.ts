@@ -5,6 +5,7 @@ import {
   formatSqlIdentifier,
   formatSqlString,
   type KafkaSinkSpec,
+  PipekitError,
   type PlanFacts,
   type SinkNode,
   type Trigger,
@@ -129,6 +130,14 @@ function sinkTarget(
         partitionBy: [],
       };
     }
+    case 'kinesis':
+      // `sparkIssues` refuses it before anything runs; this keeps the switch exhaustive.
+      throw new PipekitError('a plan cannot be lowered to Spark', [
+        {
+          path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+          message: `a Kinesis sink (stream '${s.streamName}'): Spark has no built-in Kinesis sink`,
+        },
+      ]);
   }
 }
 

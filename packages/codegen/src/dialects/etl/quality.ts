@@ -1,8 +1,8 @@
 import {
+  type ExpectationRule,
   type ExprNode,
   type IssuePath,
   type Policy,
-  printSql,
   type SinkSpec,
   sinks,
 } from '@pipekit/core';
@@ -23,64 +23,53 @@ export function kafkaSink(
 }
 
 /**
- * Validation rules as a condition. `onFailure: continue` keeps the rows that pass (a filter);
- * `warn` and `abort` have no pipekit form and are reported.
+ * Validation rules as expectations (one per rule and column). The block's `onFailure` applies to
+ * rules of severity `error` (the default): `abort` stops the query (`fail`), `continue` drops the
+ * failing rows (`drop`), `warn` keeps and counts them (`warn`). Rules of severity `warning` or
+ * `info` never stop or drop anything in the old framework: they only warn.
  */
 export function validation(ctx: Ctx, raw: unknown, input: Ref, add: (s: Step) => Ref): Ref {
   if (raw === undefined) return input;
   const at: IssuePath = ['validation'];
   const v = ctx.parse(validationSchema, raw, at, keys(validationSchema));
   if (!v.enabled || v.rules.length === 0) return input;
-  const parts: ExprNode[] = [];
-  const names: string[] = [];
+  const mode = { abort: 'fail', continue: 'drop', warn: 'warn' } as const;
+  const col = (c: string): ExprNode => ({ kind: 'column', name: c });
+  const lit = (n: number): ExprNode => ({ kind: 'literal', value: n });
+  const rules: ExpectationRule[] = [];
   v.rules.forEach((r, i) => {
-    const col = (c: string): ExprNode => ({ kind: 'column', name: c });
+    const onFailure = {
+      type: r.severity === 'warning' || r.severity === 'info' ? 'warn' : mode[v.onFailure],
+    } as const;
+    const min = r.parameters?.min;
+    const max = r.parameters?.max;
+    if (r.ruleType === 'Range' && min === undefined && max === undefined)
+      ctx.fail(
+        [...at, 'rules', i, 'parameters'],
+        'a Range rule needs parameters.min or parameters.max',
+      );
     for (const c of r.columns) {
-      if (r.ruleType === 'NotNull') parts.push({ kind: 'isNull', operand: col(c), negated: true });
-      else {
-        const min = r.parameters?.min;
-        const max = r.parameters?.max;
-        if (min === undefined && max === undefined)
-          ctx.fail(
-            [...at, 'rules', i, 'parameters'],
-            'a Range rule needs parameters.min or parameters.max',
-          );
-        if (min !== undefined)
-          parts.push({
-            kind: 'binary',
-            op: '>=',
-            left: col(c),
-            right: { kind: 'literal', value: min },
-          });
-        if (max !== undefined)
-          parts.push({
-            kind: 'binary',
-            op: '<=',
-            left: col(c),
-            right: { kind: 'literal', value: max },
-          });
-      }
+      const base = r.ruleName ?? `${r.ruleType} ${c}`;
+      const name = r.ruleName !== undefined && r.columns.length > 1 ? `${base} (${c})` : base;
+      const predicate: ExprNode =
+        r.ruleType === 'NotNull'
+          ? { kind: 'isNull', operand: col(c), negated: true }
+          : min !== undefined && max !== undefined
+            ? { kind: 'between', operand: col(c), low: lit(min), high: lit(max), negated: false }
+            : min !== undefined
+              ? { kind: 'binary', op: '>=', left: col(c), right: lit(min) }
+              : { kind: 'binary', op: '<=', left: col(c), right: lit(max ?? 0) };
+      rules.push({ name, check: { type: 'predicate', predicate }, onFailure });
     }
-    names.push(r.ruleName ?? `${r.ruleType} ${r.columns.join(', ')}`);
   });
-  const tree = parts.reduce((a, b) => ({ kind: 'binary', op: 'and', left: a, right: b }));
-  const text = printSql(tree);
-  if (v.onFailure !== 'continue') {
-    const what = v.onFailure === 'warn' ? 'log a warning and keep the rows' : 'stop the pipeline';
-    ctx.notCarriedOver(
-      at,
-      `validation rules ${names.map((n) => `'${n}'`).join(', ')} with onFailure '${v.onFailure}' (pipekit has no step that would ${what} when \`${text}\` is false)`,
-    );
-    return input;
-  }
+  const soft = v.rules.filter((r) => r.severity === 'warning' || r.severity === 'info');
   return add({
-    kind: 'filter',
+    kind: 'expect',
     input,
-    condition: tree,
-    text,
+    rules,
     path: at,
     comments: [
-      `Validation ${names.map((n) => `'${n}'`).join(', ')} (onFailure: continue): rows that fail it are dropped.`,
+      `Validation (onFailure: ${v.onFailure}): a failing row ${v.onFailure === 'abort' ? 'stops the query' : v.onFailure === 'continue' ? 'is dropped' : 'is kept, counted and logged'}${soft.length > 0 ? `; rules of severity warning or info (${soft.map((r) => `'${r.ruleName ?? r.ruleType}'`).join(', ')}) only warn` : ''}.`,
     ],
   });
 }
@@ -101,7 +90,7 @@ export function errorHandling(
   if (e.circuitBreaker && e.circuitBreaker.enabled !== false)
     ctx.notCarriedOver(
       [...at, 'circuitBreaker'],
-      'circuitBreaker (pipekit has no circuit breaker)',
+      'circuitBreaker (every pipekit sink has a circuit breaker; its settings belong to the run, RunOptions.sinkCircuit, not to the pipeline)',
     );
   let policy: Policy | undefined;
   const dlq = e.deadLetterQueue;

@@ -4,6 +4,7 @@ import { consoleSinkSchema } from './console-sink.js';
 import { deltaSinkSchema } from './delta-sink.js';
 import { fileSinkSchema } from './file-sink.js';
 import { kafkaSinkSchema } from './kafka-sink.js';
+import { kinesisSinkSchema } from './kinesis-sink.js';
 import { memorySinkSchema } from './memory-sink.js';
 import { postgresSinkSchema } from './postgres-sink.js';
 
@@ -14,6 +15,7 @@ export const sinkSpecSchema = z.discriminatedUnion('type', [
   fileSinkSchema,
   consoleSinkSchema,
   memorySinkSchema,
+  kinesisSinkSchema,
 ]);
 
 export type SinkSpec = z.output<typeof sinkSpecSchema>;
@@ -30,6 +32,7 @@ export const sinkOutputModes = {
   file: ['append'],
   console: ['append', 'update', 'complete'],
   memory: ['append', 'update', 'complete'],
+  kinesis: ['append', 'update'],
 } as const satisfies Record<SinkType, readonly OutputMode[]>;
 
 export type SinkOutputModes = typeof sinkOutputModes;

@@ -44,26 +44,36 @@ export const generatedColumnSchema = z.discriminatedUnion('kind', [
 export type GeneratedColumn = z.output<typeof generatedColumnSchema>;
 export type GeneratedColumnInput = z.input<typeof generatedColumnSchema>;
 
-export const generateSourceSchema = z.strictObject({
-  type: z.literal('generate'),
-  /** The random seed: the same seed gives the same rows. Default: 42. */
-  seed: z.number().int().default(42),
-  /** Rows per second of event time and of wall time; unthrottled when absent. */
-  rowsPerSecond: z.number().positive().optional(),
-  /** Stop after this many rows; unbounded when absent. */
-  limit: z.number().int().positive().optional(),
-  /** Rows per micro-batch. */
-  batchSize: z.number().int().positive().default(10_000),
-  /** Columns; Spark's rate source shape `{ timestamp, value }` when absent. */
-  columns: z.record(z.string(), generatedColumnSchema).default({
-    timestamp: {
-      kind: 'eventTime',
-      start: '2026-01-01T00:00:00.000Z',
-      outOfOrderShare: 0,
-      maxDelay: 1000,
-    },
-    value: { kind: 'sequence' },
-  }),
-});
+export const generateSourceSchema = z
+  .strictObject({
+    type: z.literal('generate'),
+    /** The random seed: the same seed gives the same rows. Default: 42. */
+    seed: z.number().int().default(42),
+    /** Rows per second of event time and of wall time; unthrottled when absent. */
+    rowsPerSecond: z.number().positive().optional(),
+    /**
+     * Spark's rate source `rampUpTime`: the rate grows linearly from 0 to `rowsPerSecond` over this
+     * long (ms), then stays. Needs `rowsPerSecond`.
+     */
+    rampUpTime: durationSchema.optional(),
+    /** Stop after this many rows; unbounded when absent. */
+    limit: z.number().int().positive().optional(),
+    /** Rows per micro-batch. */
+    batchSize: z.number().int().positive().default(10_000),
+    /** Columns; Spark's rate source shape `{ timestamp, value }` when absent. */
+    columns: z.record(z.string(), generatedColumnSchema).default({
+      timestamp: {
+        kind: 'eventTime',
+        start: '2026-01-01T00:00:00.000Z',
+        outOfOrderShare: 0,
+        maxDelay: 1000,
+      },
+      value: { kind: 'sequence' },
+    }),
+  })
+  .refine((s) => s.rampUpTime === undefined || s.rowsPerSecond !== undefined, {
+    path: ['rampUpTime'],
+    message: 'rampUpTime needs rowsPerSecond',
+  });
 
 export type GenerateSourceSpec = z.output<typeof generateSourceSchema>;

@@ -24,7 +24,16 @@ export function generateRelation(spec: GenerateSourceSpec): RelationInit {
             case: 'dataSource',
             value:
               spec.rowsPerSecond !== undefined
-                ? { format: 'rate', options: { rowsPerSecond: String(spec.rowsPerSecond) } }
+                ? {
+                    format: 'rate',
+                    options: {
+                      rowsPerSecond: String(spec.rowsPerSecond),
+                      // Spark takes whole seconds; the ramp changes only when rows come, not which.
+                      ...(spec.rampUpTime === undefined
+                        ? {}
+                        : { rampUpTime: `${Math.ceil(spec.rampUpTime / 1000)}s` }),
+                    },
+                  }
                 : {
                     format: 'rate-micro-batch',
                     options: { rowsPerBatch: String(spec.batchSize) },
