@@ -12,8 +12,10 @@ import type { Keys, ValueKind } from '../schema/row-type.js';
 export type KeyKind<T> =
   ValueKind<T> extends 'string' | 'number' | 'time' | 'boolean' ? ValueKind<T> : 'not a key type';
 
-type PairError<LN extends string, LT, RN extends string, RT> =
-  KeyKind<LT> extends KeyKind<RT>
+/** A column of unknown type (a source without a schema) is checked when the plan is built instead. */
+type PairError<LN extends string, LT, RN extends string, RT> = unknown extends LT | RT
+  ? never
+  : KeyKind<LT> extends KeyKind<RT>
     ? KeyKind<LT> extends 'not a key type'
       ? `join keys ${LN} and ${RN} cannot be compared: use scalar columns (string, number, time, boolean)`
       : never

@@ -50,3 +50,9 @@ p.union(marked.filter((r) => r.amount.gt(1)));
 marked.union(p);
 // @ts-expect-error a union of streams with other columns
 p.union(users);
+
+// without a schema the column types are unknown: the check waits for the plan's build
+const untypedLeft = source.file({ path: 'a.parquet', format: 'parquet' });
+const untypedRight = source.file({ path: 'b.parquet', format: 'parquet' });
+untypedLeft.join(untypedRight, { on: { left: ['id'], right: ['customer_id'] } });
+p.join(untypedRight, { on: { left: ['userId'], right: ['id'] } });
