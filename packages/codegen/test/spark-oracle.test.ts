@@ -92,8 +92,10 @@ describe('converted legacy configs compute what Spark computed', () => {
       }
       expect(error).toBeInstanceOf(ConvertError);
       // Spark refused the output mode: the converter says so at the config's output-mode key.
-      if (want.rejected.includes('STREAMING_OUTPUT_MODE'))
+      if (want.rejected.includes('STREAMING_OUTPUT_MODE')) {
         expect((error as ConvertError).path.at(-1)).toMatch(/^output_?[mM]ode$/);
+        expect((error as ConvertError).message).toContain('Spark refuses');
+      }
       return;
     }
     const got = await runConverted(name);
