@@ -3,14 +3,24 @@
  * that the runtime executes, `explain` draws and `parsePlan` reads back.
  */
 
-export type { Aggregate, AggregatesFor } from './builder/aggregates.js';
+export type {
+  Aggregate,
+  AggregateBuilder,
+  AggregateColumns,
+  AggregateMistake,
+  AggregateResult,
+  AggregatesFor,
+  AggregatesInput,
+  CheckedAggregates,
+} from './builder/aggregates.js';
 export { avg, count, countDistinct, first, last, max, min, sum } from './builder/aggregates.js';
-export type { Gen } from './builder/generators.js';
+export type { Gen, GeneratedRow } from './builder/generators.js';
 export { gen } from './builder/generators.js';
 export type { BuilderNode, Udf } from './builder/graph.js';
 export type { PipelineOptions } from './builder/pipeline-impl.js';
 export { pipeline } from './builder/pipeline-impl.js';
 export { sinks } from './builder/sink-builders.js';
+export type * from './builder/sink-options.js';
 export { source } from './builder/sources.js';
 export type * from './builder/stream-types.js';
 export * from './duration/duration.js';
@@ -22,6 +32,7 @@ export * from './expr/index.js';
 export { type SqlExpr, sql } from './expr/sql-tag.js';
 export { type Expr, type ExprOf, expr, type Operand, toNode } from './expr/typed-expr.js';
 export { isBoundedSource } from './plan/bounded.js';
+export type { CheckedJoinOn, JoinOnErrors, KeyKind } from './plan/join-keys.js';
 export { badRecordSchema, checkNode } from './plan/node-schema.js';
 export * from './plan/nodes/sink-node.js';
 export * from './plan/nodes/source-node.js';
@@ -29,7 +40,9 @@ export * from './plan/nodes/stateful-nodes.js';
 export * from './plan/nodes/stateless-nodes.js';
 export { parsePlan } from './plan/parse-plan.js';
 export * from './plan/plan.js';
+export * from './plan/plan-facts.js';
 export * from './plan/plan-node.js';
+export { planRuleIssues } from './plan/plan-rules.js';
 export * from './plan/policy.js';
 export * from './plan/secret.js';
 export type { ConsoleSinkSpec } from './plan/sinks/console-sink.js';

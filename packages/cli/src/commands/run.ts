@@ -13,6 +13,7 @@ import {
   runPipeline,
 } from '@pipekit/runtime';
 import { loadPipelines, withOnceTriggers } from '../load-pipeline.js';
+import { sinkTarget } from './sink-target.js';
 
 export interface RunCommandOptions {
   readonly once: boolean;
@@ -40,27 +41,11 @@ function importerFor(file: string) {
   };
 }
 
-function where(plan: Plan, id: string): string {
-  const n = plan.nodes.find((x) => x.id === id);
-  if (n?.kind !== 'sink') return '';
-  const s = n.sink;
-  if (s.type === 'console') return ' → the console';
-  const target =
-    'path' in s
-      ? `${s.path}${'format' in s ? ` (${s.format})` : ''}`
-      : s.type === 'memory'
-        ? `'${s.name}'`
-        : s.type === 'kafka'
-          ? s.topic
-          : s.table;
-  return ` → ${s.type} ${target}`;
-}
-
 function summary(r: RunResult, plan: Plan, seconds: number): string {
   const sinks = Object.entries(r.sinks)
     .map(
       ([id, s]) =>
-        `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}${where(plan, id)}`,
+        `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}${sinkTarget(plan, id)}`,
     )
     .join('\n');
   const batches = r.queries.reduce((a, q) => a + q.batches, 0);

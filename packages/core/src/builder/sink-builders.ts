@@ -10,9 +10,9 @@ import { availableNow, continuous, type OutputMode, triggerSchema } from '../pla
 import type { BuilderNode } from './graph.js';
 import { parseOptions } from './options.js';
 import { PipelineImpl } from './pipeline-impl.js';
+import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { isBounded, streamKind } from './stream-facts.js';
-import type { QueryOptions } from './stream-types.js';
 
 const queryKeys = ['trigger', 'outputMode', 'checkpoint', 'queryName'] as const;
 
@@ -28,16 +28,22 @@ function split(options: Record<string, unknown>): [Record<string, unknown>, Quer
 
 /** Sinks as data, for dead-letter policies and `stream.to(...)`: `deadLetter(sinks.file({ path, format: 'jsonl' }))`. */
 export const sinks = {
+  /** A Delta table sink's spec (options as `.sink.delta`). */
   delta: (o: Record<string, unknown>) =>
     parseOptions(deltaSinkSchema, { ...o, type: 'delta' }, 'sinks.delta(...)'),
+  /** A Kafka sink's spec (options as `.sink.kafka`). */
   kafka: (o: Record<string, unknown>) =>
     parseOptions(kafkaSinkSchema, { ...o, type: 'kafka' }, 'sinks.kafka(...)'),
+  /** A Postgres sink's spec (options as `.sink.postgres`). */
   postgres: (o: Record<string, unknown>) =>
     parseOptions(postgresSinkSchema, { ...o, type: 'postgres' }, 'sinks.postgres(...)'),
+  /** A file sink's spec: `sinks.file({ path: './bad', format: 'jsonl' })`. */
   file: (o: Record<string, unknown>) =>
     parseOptions(fileSinkSchema, { ...o, type: 'file' }, 'sinks.file(...)'),
+  /** A console sink's spec (options as `.sink.console`). */
   console: (o: Record<string, unknown> = {}) =>
     parseOptions(consoleSinkSchema, { ...o, type: 'console' }, 'sinks.console(...)'),
+  /** A memory sink's spec (options as `.sink.memory`). */
   memory: (o: Record<string, unknown>) =>
     parseOptions(memorySinkSchema, { ...o, type: 'memory' }, 'sinks.memory(...)'),
 };

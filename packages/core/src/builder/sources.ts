@@ -58,7 +58,7 @@ function build<Spec extends z.ZodType>(
     ...rest
   } = options as CommonSourceOptions<SchemaInput> & Record<string, unknown>;
   const spec = parseOptions(schema, { ...rest, type }, `source.${type}(...)`) as z.output<Spec>;
-  const declared = rowSchema === undefined ? null : toSchema(rowSchema);
+  const declared = rowSchema === undefined ? null : toSchema(rowSchema, `source.${type}(...)`);
   const common: CommonSourceOptions<unknown> = {
     ...(badRecords === undefined ? {} : { badRecords }),
     ...(name === undefined ? {} : { name }),
@@ -118,7 +118,10 @@ export const source = {
     const S extends SchemaInput | undefined = undefined,
     const I extends readonly (keyof KafkaMeta)[] = [],
   >(
-    options: Options<typeof kafkaSourceSchema, S> & { includeColumns?: I },
+    options: Options<typeof kafkaSourceSchema, S> & {
+      /** Record metadata as extra columns: `includeColumns: ['key', 'timestamp']`. Default: none. */
+      includeColumns?: I;
+    },
   ): SourceStream<Simplify<RowOrAny<S> & Pick<KafkaMeta, I[number]>>> {
     return build('kafka', kafkaSourceSchema, options, (spec, declared) => {
       const value: Field[] =
@@ -163,6 +166,7 @@ export const source = {
     const C extends Record<string, Gen<unknown>> = { timestamp: Gen<Date>; value: Gen<number> },
   >(
     options: Omit<Options<typeof generateSourceSchema, never>, 'columns' | 'schema'> & {
+      /** The columns, from `gen`: `{ user: gen.key('user-', 100), ts: gen.eventTime() }`. Default: `{ timestamp, value }`. */
       columns?: C;
     } = {},
   ): SourceStream<GeneratedRow<C>> {
@@ -172,7 +176,14 @@ export const source = {
   },
   /** Rows given in the code: for tests and examples. */
   memory<const S extends SchemaInput>(
-    options: CommonSourceOptions<S> & { schema: S; rows?: readonly RowOf<S>[]; batchSize?: number },
+    options: CommonSourceOptions<S> & {
+      /** The record type: a zod object, a Spark DDL string, or a field list. */
+      schema: S;
+      /** The rows, typed by the schema. Default: none. */
+      rows?: readonly RowOf<S>[];
+      /** Rows per micro-batch. Default: all in one. */
+      batchSize?: number;
+    },
   ): SourceStream<RowOf<S>> {
     const { rows, ...rest } = options;
     return build('memory', memorySourceSchema, {

@@ -14,12 +14,13 @@ import type { SinkSpec } from '../plan/sinks/sink-spec.js';
 import type { WindowSpec } from '../plan/window-spec.js';
 import type { SchemaInput } from '../schema/row-type.js';
 import { toSchema } from '../schema/to-schema.js';
-import type { Aggregate } from './aggregates.js';
+import { type Aggregate, aggregateBuilder } from './aggregates.js';
 import type { BuilderNode, NodeOp, Udf } from './graph.js';
 import { sinksOf, toSink } from './sink-builders.js';
+import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { watermarkColumn } from './stream-facts.js';
-import type { AggregateOptions, MapOptions, QueryOptions } from './stream-types.js';
+import type { AggregateOptions, MapOptions } from './stream-types.js';
 
 type Callback = (r: unknown) => unknown;
 
@@ -91,7 +92,7 @@ export class StreamImpl {
     const op: NodeOp = {
       kind: 'map',
       udf: options.name ?? (fn.name || 'udf'),
-      schema: options.schema === undefined ? null : toSchema(options.schema),
+      schema: options.schema === undefined ? null : toSchema(options.schema, '.map(...)'),
       ...(options.badRecords === undefined ? {} : { badRecords: toPolicy(options.badRecords) }),
     };
     return new BadRecordsAwareImpl(step(op, [this.node], fn));
@@ -258,7 +259,11 @@ export class GroupedImpl {
     return new GroupedImpl(this.input, keys, this.windowSpec);
   }
 
-  aggregate(aggregates: Record<string, Aggregate>, options: AggregateOptions = {}) {
+  aggregate(
+    input: Record<string, Aggregate> | ((a: typeof aggregateBuilder) => Record<string, Aggregate>),
+    options: AggregateOptions = {},
+  ) {
+    const aggregates = typeof input === 'function' ? input(aggregateBuilder) : input;
     const op: NodeOp = {
       kind: 'aggregate',
       keys: [...this.keys],

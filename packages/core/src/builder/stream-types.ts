@@ -1,19 +1,12 @@
-import type { z } from 'zod';
 import type { DurationInput } from '../duration/duration.js';
 import type { Cols } from '../expr/cols.js';
 import type { SqlExpr } from '../expr/sql-tag.js';
 import type { ExprOf } from '../expr/typed-expr.js';
+import type { CheckedJoinOn } from '../plan/join-keys.js';
 import type { JoinType } from '../plan/nodes/stateful-nodes.js';
 import type { Plan } from '../plan/plan.js';
 import type { PolicyInput } from '../plan/policy.js';
-import type { ConsoleSinkSpec } from '../plan/sinks/console-sink.js';
-import type { deltaSinkSchema } from '../plan/sinks/delta-sink.js';
-import type { fileSinkSchema } from '../plan/sinks/file-sink.js';
-import type { kafkaSinkSchema } from '../plan/sinks/kafka-sink.js';
-import type { memorySinkSchema } from '../plan/sinks/memory-sink.js';
-import type { postgresSinkSchema } from '../plan/sinks/postgres-sink.js';
-import type { SinkOutputModes, SinkSpec, SinkType } from '../plan/sinks/sink-spec.js';
-import type { OutputMode, Trigger } from '../plan/trigger.js';
+import type { SinkSpec } from '../plan/sinks/sink-spec.js';
 import type { WindowSpec } from '../plan/window-spec.js';
 import type {
   FieldInput,
@@ -22,11 +15,19 @@ import type {
   RowOf,
   ScalarKeys,
   SchemaInput,
-  Simplify,
   TimeKeys,
 } from '../schema/row-type.js';
-import type { AggregateResult, AggregatesFor } from './aggregates.js';
+import type { Aggregate, AggregateResult, AggregatesInput } from './aggregates.js';
 import type { BuilderNode, Udf } from './graph.js';
+import type { QueryOptions, Sinks } from './sink-options.js';
+import type {
+  DropColumns,
+  Entries,
+  FromEntries,
+  JoinedRow,
+  PickColumns,
+  WithColumn,
+} from './step-rows.js';
 
 /**
  * What a stream is, for the output modes it allows: plain rows; an aggregation without a watermark
@@ -34,35 +35,6 @@ import type { BuilderNode, Udf } from './graph.js';
  * the watermark passes it).
  */
 export type StreamKind = 'rows' | 'aggregated' | 'aggregatedWithWatermark';
-
-export type ModesOfKind<K extends StreamKind> = K extends 'rows'
-  ? 'append' | 'update'
-  : K extends 'aggregated'
-    ? 'update' | 'complete'
-    : OutputMode;
-
-/** Where a sink's query keeps its progress and how often it runs. */
-export interface QueryOptions<M extends OutputMode = OutputMode> {
-  readonly trigger?: Trigger;
-  /** Allowed values depend on the sink and on the stream: a compile error names the ones that fit. */
-  readonly outputMode?: M;
-  /** A directory for offsets, commits and state; needed for exactly-once restarts. */
-  readonly checkpoint?: string;
-  readonly queryName?: string;
-}
-
-type SinkOptions<Spec, K extends StreamKind, T extends SinkType> = Omit<Spec, 'type'> &
-  QueryOptions<Extract<ModesOfKind<K>, SinkOutputModes[T][number]>>;
-
-/** The sinks a stream can write to; each call finishes a query and gives a runnable `Pipeline`. */
-export interface Sinks<K extends StreamKind> {
-  delta(options: SinkOptions<z.input<typeof deltaSinkSchema>, K, 'delta'>): Pipeline;
-  kafka(options: SinkOptions<z.input<typeof kafkaSinkSchema>, K, 'kafka'>): Pipeline;
-  postgres(options: SinkOptions<z.input<typeof postgresSinkSchema>, K, 'postgres'>): Pipeline;
-  file(options: SinkOptions<z.input<typeof fileSinkSchema>, K, 'file'>): Pipeline;
-  console(options?: SinkOptions<Partial<ConsoleSinkSpec>, K, 'console'>): Pipeline;
-  memory(options: SinkOptions<z.input<typeof memorySinkSchema>, K, 'memory'>): Pipeline;
-}
 
 /** A filter condition: a typed expression, a callback over the typed columns, or `sql\`...\``. */
 export type Predicate<R> =
@@ -74,28 +46,41 @@ export type Predicate<R> =
 export type Projection<R> = Keys<R> | ExprOf<unknown>;
 type ProjectionType<R, P> =
   P extends Keys<R> ? R[P] : P extends SqlExpr ? unknown : P extends ExprOf<infer T> ? T : never;
-export type ProjectedRow<R, P> = Simplify<{ -readonly [N in keyof P]: ProjectionType<R, P[N]> }>;
+/** The row of `select({...})`: one column per entry, from a column name or an expression. */
+export type ProjectedRow<R, P> = FromEntries<
+  { [N in Extract<keyof P, string>]-?: [N, ProjectionType<R, P[N]>] }[Extract<keyof P, string>]
+>;
 
 export interface MapOptions<S extends SchemaInput | undefined = undefined> {
   /** The UDF's name in the plan and in `explain`; the function's own name when absent. */
   readonly name?: string;
-  /** The output row type, when the plan should know it (for sinks that create tables). */
+  /** The output row type, when the plan should know it (for sinks that create tables). Default: unknown. */
   readonly schema?: S;
   /** What happens to a row when the function throws. */
   readonly badRecords?: PolicyInput;
 }
 
-export interface JoinOptions<L, R, J extends JoinType> {
-  /** A key column both sides share, several, or `{ left: [...], right: [...] }`. */
-  readonly on:
-    | (Keys<L> & Keys<R>)
-    | readonly (Keys<L> & Keys<R>)[]
-    | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
+/** How a join matches, besides its keys. */
+export interface JoinSettings<J extends JoinType> {
+  /** `'inner'` (default), `'left'`, `'right'` or `'full'`; the side that may have no match gets nullable columns. */
   readonly type?: J;
   /** Stream–stream join: match rows at most this far apart in event time (state is cleaned by the watermark). */
   readonly within?: DurationInput;
   /** Stream–static join: the right side is a table, loaded once or again every `refresh`. */
-  readonly lookup?: boolean | { readonly refresh?: DurationInput };
+  readonly lookup?:
+    | boolean
+    | {
+        /** Reload the right side this often: `{ refresh: '1 hour' }`. Default: loaded once. */
+        readonly refresh?: DurationInput;
+      };
+}
+
+export interface JoinOptions<L, R, J extends JoinType> extends JoinSettings<J> {
+  /** A key column both sides share, several, or `{ left: [...], right: [...] }`; key types must compare. */
+  readonly on:
+    | (Keys<L> & Keys<R>)
+    | readonly (Keys<L> & Keys<R>)[]
+    | { readonly left: readonly Keys<L>[]; readonly right: readonly Keys<R>[] };
 }
 
 type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
@@ -103,21 +88,34 @@ type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
   : O extends readonly (infer K)[]
     ? K
     : O;
-type MaybeNull<T, Yes extends boolean> = Yes extends true ? { [K in keyof T]: T[K] | null } : T;
-
-/** The row of a join: left columns, then right columns but its keys (renamed `x_right` when both sides have `x`). */
-export type JoinedRow<L, R, RK, J extends JoinType> = Simplify<
-  MaybeNull<Pick<L, Keys<L>>, J extends 'right' | 'full' ? true : false> &
-    MaybeNull<
-      { [P in Exclude<Keys<R>, RK> as P extends Keys<L> ? `${P}_right` : P]: R[P] },
-      J extends 'left' | 'full' ? true : false
-    >
->;
-
-export interface WindowOptions<R> {
-  /** The event-time column; the watermark's column when absent. */
-  readonly column?: TimeKeys<R>;
+export interface WindowOptions<C extends string> {
+  /** The event-time column: the watermark's column (the default), or any time column when there is no watermark. */
+  readonly column?: C;
 }
+
+/** Why a window's column does not fit: it must be the one that carries the watermark. */
+type WindowColumnMistake<C extends string, W extends string> = [W] extends [never]
+  ? never
+  : C extends W
+    ? never
+    : `the window's column ${C} has no watermark (it is on ${W}): window on ${W}, or put .watermark('${C}', delay) before the window`;
+
+/**
+ * A window's options: without a watermark the column must be given (any time column); with one,
+ * the column is the watermark's, so a window is final once the watermark passes it.
+ */
+export type WindowArgs<R, W extends string, C extends string> = [W] extends [never]
+  ? [
+      options: {
+        /** The event-time column (needed: there is no watermark): `{ column: 'eventTime' }`. */
+        readonly column: C & TimeKeys<R>;
+      },
+    ]
+  : [
+      options?: WindowOptions<
+        [WindowColumnMistake<C, W>] extends [never] ? C : WindowColumnMistake<C, W>
+      >,
+    ];
 
 export interface AggregateOptions {
   /** What happens to rows behind the watermark for a closed window: the pipeline's policy when absent. */
@@ -126,14 +124,31 @@ export interface AggregateOptions {
   readonly stateTimeout?: DurationInput;
 }
 
-type WindowColumns = { window_start: Date; window_end: Date };
+type WindowEntries = ['window_start', Date] | ['window_end', Date];
 
-export type AggregatedRow<R extends Row, C extends string, A, Windowed extends boolean> = Simplify<
-  (Windowed extends true ? WindowColumns : {}) &
-    Pick<R, Extract<C, keyof R>> & { -readonly [N in keyof A]: AggregateResult<R, A[N]> }
+/** The row of an aggregation: the window's bounds (when windowed), the group keys, the aggregates. */
+export type AggregatedRow<
+  R extends Row,
+  C extends string,
+  A,
+  Windowed extends boolean,
+> = FromEntries<
+  | (Windowed extends true ? WindowEntries : never)
+  | Extract<Entries<R>, [C, unknown]>
+  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
 >;
 
-type AggKind<W extends string> = [W] extends [never] ? 'aggregated' : 'aggregatedWithWatermark';
+/**
+ * An aggregation can append only when its results become final: its window is on the watermark's
+ * column, or (without a window) the watermark's column is one of its keys, as in Spark.
+ */
+type AggKind<W extends string, C extends string, Windowed extends boolean> = [W] extends [never]
+  ? 'aggregated'
+  : Windowed extends true
+    ? 'aggregatedWithWatermark'
+    : W extends C
+      ? 'aggregatedWithWatermark'
+      : 'aggregated';
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
 export interface GroupedStream<
@@ -142,40 +157,52 @@ export interface GroupedStream<
   W extends string,
   Windowed extends boolean,
 > {
-  window(
-    spec: WindowSpec,
-    ...options: [W] extends [never]
-      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
-      : [options?: WindowOptions<R>]
-  ): Windowed extends true ? never : GroupedStream<R, C, W, true>;
-  aggregate<const A extends AggregatesFor<R>>(
-    aggregates: A,
+  /** Windows the groups in event time (once): `.groupBy('userId').window(tumbling('10 minutes'))`. */
+  window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
+    spec: Windowed extends true
+      ? 'this aggregation is already windowed: one window() per aggregation'
+      : WindowSpec,
+    ...options: Windowed extends true ? [] : WindowArgs<R, W, T>
+  ): GroupedStream<R, C, W, true>;
+  /**
+   * One row per group (and window) with these aggregates: `aggregate({ n: count(), revenue:
+   * sum('amount') })`, or `aggregate((a) => ({ revenue: a.sum('amount') }))`, where an editor
+   * completes each function's columns.
+   */
+  aggregate<const A extends Record<string, Aggregate>>(
+    aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W>>;
+  ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W, C, Windowed>>;
 }
 
 /** After `window`: group by keys, or aggregate over the whole window. */
 export interface WindowedStream<R extends Row, W extends string> {
+  /** Groups each window's rows by these columns: `.window(tumbling('1 minute')).groupBy('userId')`. */
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true>;
-  aggregate<const A extends AggregatesFor<R>>(
-    aggregates: A,
+  /** One row per window with these aggregates (see `GroupedStream.aggregate`). */
+  aggregate<const A extends Record<string, Aggregate>>(
+    aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W>>;
+  ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W, never, true>>;
 }
 
 /**
  * A stream of rows of type `R`. `W` is the column carrying the watermark (never when none);
  * `K` what the stream is, for the output modes its sinks allow.
  */
-export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'> {
-  /** @internal the step this stream ends with. */
+export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'>
+  extends RowsOf<R> {
+  /**
+   * @internal the step this stream ends with (for the builders; hidden from the published types,
+   * so editors do not offer it).
+   */
   readonly node: BuilderNode;
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
   filter(predicate: Predicate<R>): Stream<R, W, K>;
   /** Keeps these columns, in this order. */
   select<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<Simplify<Pick<R, C>>, Extract<W, C>, K>;
+  ): Stream<PickColumns<R, C>, Extract<W, C>, K>;
   /** New columns from names (rename) and expressions: `.select((r) => ({ user: 'userId', total: r.amount.times(2) }))`. */
   select<const P extends Record<string, Projection<R>>>(
     projection: P | ((r: Cols<R>) => P),
@@ -184,10 +211,11 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   withColumn<const N extends string, T>(
     name: N,
     value: ExprOf<T> | ((r: Cols<R>) => ExprOf<T>),
-  ): Stream<Simplify<Omit<R, N> & { [P in N]: T }>, Exclude<W, N>, K>;
+  ): Stream<WithColumn<R, N, T>, Exclude<W, N>, K>;
+  /** Removes these columns: `.drop('debug', 'raw')`. */
   drop<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<Simplify<Omit<R, C>>, Exclude<W, C>, K>;
+  ): Stream<DropColumns<R, C>, Exclude<W, C>, K>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
   map<O extends Row>(
     fn: (row: R) => O,
@@ -195,41 +223,73 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   ): BadRecordsAwareStream<O, K>;
   map<const S extends SchemaInput>(
     fn: (row: R) => RowOf<S>,
-    options: MapOptions<S> & { schema: S },
+    options: MapOptions<S> & {
+      /** The output row type: a zod object, a Spark DDL string, or a field list. */
+      schema: S;
+    },
   ): BadRecordsAwareStream<RowOf<S>, K>;
   /** Rows of all the streams; they must have the same columns. */
-  union(...others: Stream<R, string, K>[]): Stream<R, W, K>;
+  union(...others: RowsOf<R>[]): Stream<R, W, K>;
   /** Drops rows whose key columns were seen before (within the watermark on streams, as Spark's dropDuplicates). */
   dedupe<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<R, W, K>;
   /** Event time: results for a time are final once max(event time) − delay has passed it. */
   watermark<const C extends TimeKeys<R>>(
     column: C,
     delay: DurationInput,
-    options?: { idleTimeout?: DurationInput },
+    options?: {
+      /** A source idle this long no longer holds the watermark back. Default: it always does. */
+      idleTimeout?: DurationInput;
+    },
   ): Stream<R, C, K>;
-  window(
+  /**
+   * Event-time windows, then `groupBy` or `aggregate`: `.window(tumbling('10 minutes'))` on the
+   * watermark's column, or `.window(session('30 minutes'), { column: 'ts' })` without a watermark.
+   */
+  window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
     spec: WindowSpec,
-    ...options: [W] extends [never]
-      ? [options: WindowOptions<R> & { column: TimeKeys<R> }]
-      : [options?: WindowOptions<R>]
+    ...options: WindowArgs<R, W, T>
   ): WindowedStream<R, W>;
   /** Groups by these columns; with none, the whole stream is one group (as Spark's `groupBy()`). */
   groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, false>;
+  /**
+   * Joins with another stream on key columns of comparable types (string with string, numbers with
+   * numbers, times with times): `.join(users, { on: 'userId', type: 'left', lookup: true })`.
+   */
   join<R2 extends Row, const O extends JoinOptions<R, R2, J>['on'], J extends JoinType = 'inner'>(
-    right: Stream<R2, string, StreamKind>,
-    options: JoinOptions<R, R2, J> & { readonly on: O },
+    right: RowsOf<R2>,
+    options: JoinSettings<J> & {
+      /** A key column both sides share, several, or `{ left: [...], right: [...] }`; key types must compare. */
+      readonly on: CheckedJoinOn<R, R2, O>;
+    },
   ): Stream<JoinedRow<R, R2, RightKeys<O>, J>, W, K>;
   /** Hint: keep this stream's rows in memory for several readers (legacy `cache`). */
   cache(): Stream<R, W, K>;
   /** Hint kept in the plan for engines with partitions. */
   repartition(partitions: number, ...columns: Keys<R>[]): Stream<R, W, K>;
+  /** Hint kept in the plan for engines with partitions: fewer partitions without a shuffle. */
   coalesce(partitions: number): Stream<R, W, K>;
   /** Names this stream in the plan and in `explain`. */
   as(name: string): Stream<R, W, K>;
-  readonly sink: Sinks<K>;
+  /** Writes the stream to a sink: `.sink.delta({ path, checkpoint })`; its options are typed by the row. */
+  readonly sink: Sinks<R, K>;
   /** Writes to a sink given as data (`sinks.delta({...})`). */
   to(sink: SinkSpec, query?: QueryOptions): Pipeline;
 }
+
+declare const rowType: unique symbol;
+
+/**
+ * Anything that carries rows of type R (every stream does, as a phantom): what `join` takes on its
+ * right and `union` takes. Why not `Stream<R, string, StreamKind>`: the compiler would compare the
+ * streams' whole method trees, where a watermark changes what later steps allow, and refuse streams
+ * that are fine to combine.
+ */
+export interface RowsOf<R> {
+  readonly [rowType]?: R;
+}
+
+/** The row type of a stream, as `z.infer` gives a schema's: `type Revenue = InferRow<typeof revenue>`. */
+export type InferRow<S> = S extends RowsOf<infer R> ? R : never;
 
 /** A stream whose last step holds state and may see late rows: `lateRows()` is their side output. */
 export interface LateAwareStream<
@@ -238,7 +298,7 @@ export interface LateAwareStream<
   K extends StreamKind,
   In extends Row,
 > extends Stream<R, W, K> {
-  /** The rows this step found behind the watermark; needs `late: 'sideOutput'`. */
+  /** The rows this step found behind the watermark, as a stream; needs `late: 'sideOutput'`. */
   lateRows(): Stream<In, never, 'rows'>;
 }
 
@@ -263,6 +323,7 @@ export type BadRecord = {
  */
 export interface BadRecordsAwareStream<R extends Row, K extends StreamKind = 'rows'>
   extends Stream<R, never, K> {
+  /** The records this step refused (with the reason), as a stream; needs `badRecords: 'sideOutput'`. */
   badRecords(): Stream<BadRecord, never, 'rows'>;
 }
 
@@ -271,11 +332,14 @@ export type SourceStream<R extends Row> = BadRecordsAwareStream<R, 'rows'>;
 
 /** A finished pipeline: the plan (plain JSON) and the JavaScript functions its `map` steps need. */
 export interface Pipeline {
+  /** The pipeline's name: the query name, or `pipeline(...)`'s. */
   readonly name: string;
+  /** The plan: plain JSON that `pipe run` executes and `pipe explain` draws. */
   readonly plan: Plan;
+  /** The JavaScript functions of its `map` steps, by the name the plan gives them. */
   readonly udfs: ReadonlyMap<string, Udf>;
-  /** @internal the sink steps, for `pipeline(...)` to merge. */
+  /** The sink steps, for `pipeline(...)` to merge and the code generator to number; not for pipelines. */
   readonly sinkNodes: readonly BuilderNode[];
 }
 
-export type { FieldInput };
+export type { DropColumns, Entries, FieldInput, FromEntries, JoinedRow, PickColumns, WithColumn };

@@ -20,6 +20,7 @@ export function formatPath(path: IssuePath): string {
   return out;
 }
 
+/** Issues as people read them, one a line: `nodes[2].window.size: must be positive (fix)`. */
 export function formatIssues(issues: readonly Issue[]): string {
   return issues
     .map((i) => {
@@ -35,13 +36,25 @@ export function formatIssues(issues: readonly Issue[]): string {
  */
 export class PipekitError extends Error {
   override readonly name = 'PipekitError';
+  /** What is wrong, in one line, without the source and the issues. */
+  readonly summary: string;
   readonly issues: readonly Issue[];
   readonly source: string | undefined;
 
   constructor(summary: string, issues: readonly Issue[] = [], source?: string) {
     const head = source ? `${source}: ${summary}` : summary;
     super(issues.length > 0 ? `${head}\n${formatIssues(issues)}` : head);
+    this.summary = summary;
     this.issues = issues;
     this.source = source;
+  }
+
+  /** The same error found inside a larger input: its paths under `path`, its source `source`. */
+  within(path: IssuePath, source?: string): PipekitError {
+    return new PipekitError(
+      this.summary,
+      this.issues.map((i) => ({ ...i, path: [...path, ...i.path] })),
+      source ?? this.source,
+    );
   }
 }

@@ -36,9 +36,13 @@ export interface LiteralNode {
   readonly type?: 'timestamp' | 'date' | 'integer' | 'double';
 }
 
+/** Arithmetic operators of a binary expression node. */
 export const arithmeticOps = ['+', '-', '*', '/', '%'] as const;
+/** Comparison operators of a binary expression node (`<=>` is null-safe equality). */
 export const comparisonOps = ['=', '!=', '<', '<=', '>', '>=', '<=>'] as const;
+/** Logical operators of a binary expression node. */
 export const logicalOps = ['and', 'or'] as const;
+/** Every operator of a binary expression node (`||` concatenates strings). */
 export const binaryOps = [...arithmeticOps, ...comparisonOps, ...logicalOps, '||'] as const;
 export type ArithmeticOp = (typeof arithmeticOps)[number];
 export type ComparisonOp = (typeof comparisonOps)[number];

@@ -11,6 +11,7 @@ export type ExprNodeOf<K extends ExprKind> = Extract<ExprNode, { kind: K }>;
  */
 export type ExprVisitor<R> = { readonly [K in ExprKind]: (node: ExprNodeOf<K>) => R };
 
+/** Calls the visitor's handler for the node's kind (the exhaustive dispatch every expression pass uses). */
 export function visitExpr<R>(node: ExprNode, visitor: ExprVisitor<R>): R {
   // The cast is sound: `node.kind` selects the handler written for exactly that node type.
   const handler = visitor[node.kind] as (n: ExprNode) => R;

@@ -65,6 +65,7 @@ const aggregates: ReadonlyMap<string, AggregateFunction> = new Map(
   ].map((f) => [f.name, f]),
 );
 
+/** The SQL aggregate function of this name (`sum`, `count`, ...), for the SQL parser; undefined when none. */
 export function lookupAggregate(name: string): AggregateFunction | undefined {
   return aggregates.get(name);
 }

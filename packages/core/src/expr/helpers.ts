@@ -23,6 +23,7 @@ export function col<T = unknown>(name: string): Expr<T> {
   return expr({ kind: 'column', name });
 }
 
+/** The opposite of a condition (SQL `NOT`): `not(r.vip)`. */
 export function not(e: Operand<boolean>): Expr<boolean> {
   return expr({ kind: 'unary', op: 'not', operand: toNode(e) });
 }

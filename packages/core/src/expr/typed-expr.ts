@@ -1,3 +1,4 @@
+import { PipekitError } from '../errors/pipekit-error.js';
 import type { DataType } from '../schema/data-type.js';
 import { parseSparkType } from '../schema/ddl.js';
 import type { BinaryOp, ExprNode, LiteralNode, LiteralValue } from './expr-node.js';
@@ -6,6 +7,7 @@ declare const exprType: unique symbol;
 
 /** Anything that holds an expression tree whose value has type `T` (a phantom: no runtime cost). */
 export interface ExprOf<T> {
+  /** The expression tree this stands for (plan data). */
   readonly node: ExprNode;
   readonly [exprType]?: T;
 }
@@ -30,70 +32,110 @@ type CastTarget = keyof CastTargets | `decimal(${number},${number})`;
 type CastResult<To> = To extends keyof CastTargets ? CastTargets[To] : number;
 
 interface BaseOps<T> extends ExprOf<T> {
+  /** Equal (SQL `=`; NULL when either side is NULL): `r.country.eq('NL')`. */
   eq(value: Operand<NonNullable<T>>): Expr<boolean>;
+  /** Not equal (SQL `<>`): `r.status.ne('deleted')`. */
   ne(value: Operand<NonNullable<T>>): Expr<boolean>;
   /** Null-safe equality (`<=>`): NULL equals NULL. */
   eqNullSafe(value: Operand<NonNullable<T>> | null): Expr<boolean>;
+  /** The value is NULL: `r.email.isNull()`. */
   isNull(): Expr<boolean>;
+  /** The value is not NULL: `r.email.isNotNull()`. */
   isNotNull(): Expr<boolean>;
+  /** One of these values (SQL `IN`): `r.country.isIn('NL', 'BE')`. */
   isIn(...values: readonly Operand<NonNullable<T>>[]): Expr<boolean>;
+  /** None of these values (SQL `NOT IN`): `r.country.notIn('NL', 'BE')`. */
   notIn(...values: readonly Operand<NonNullable<T>>[]): Expr<boolean>;
+  /** Converts to a Spark type, NULL when it cannot: `r.amount.cast('string')`, `r.id.cast('long')`. */
   cast<To extends CastTarget>(to: To): Expr<CastResult<To> | null>;
   /** This value, or the first non-null of the others. */
   coalesce(...others: readonly Operand<NonNullable<T>>[]): Expr<T>;
 }
 
 interface OrderedOps<V> {
+  /** Greater than: `r.amount.gt(100)`. */
   gt(value: Operand<V>): Expr<boolean>;
+  /** Greater than or equal: `r.amount.gte(100)`. */
   gte(value: Operand<V>): Expr<boolean>;
+  /** Less than: `r.amount.lt(100)`. */
   lt(value: Operand<V>): Expr<boolean>;
+  /** Less than or equal: `r.amount.lte(100)`. */
   lte(value: Operand<V>): Expr<boolean>;
+  /** Between two values, both included (SQL `BETWEEN`): `r.amount.between(10, 20)`. */
   between(low: Operand<V>, high: Operand<V>): Expr<boolean>;
 }
 
 interface NumericOps {
+  /** Sum: `r.amount.plus(r.tax)`. */
   plus(value: Operand<number>): Expr<number>;
+  /** Difference: `r.amount.minus(r.discount)`. */
   minus(value: Operand<number>): Expr<number>;
+  /** Product: `r.amount.times(100)`. */
   times(value: Operand<number>): Expr<number>;
   /** Division as Spark's `/`: a double; NULL when dividing by zero. */
   div(value: Operand<number>): Expr<number>;
+  /** Remainder (Spark's `%`): `r.id.mod(10)`. */
   mod(value: Operand<number>): Expr<number>;
+  /** The value with its sign flipped: `r.amount.negate()`. */
   negate(): Expr<number>;
+  /** The absolute value: `r.delta.abs()`. */
   abs(): Expr<number>;
+  /** Rounded half up to `scale` decimals (default 0): `r.amount.round(2)`. */
   round(scale?: number): Expr<number>;
+  /** Rounded down to a whole number: `r.amount.floor()`. */
   floor(): Expr<number>;
+  /** Rounded up to a whole number: `r.amount.ceil()`. */
   ceil(): Expr<number>;
 }
 
 interface StringOps {
   /** SQL LIKE: `%` any run, `_` one character. */
   like(pattern: Operand<string>): Expr<boolean>;
+  /** SQL NOT LIKE: `r.email.notLike('%@test.%')`. */
   notLike(pattern: Operand<string>): Expr<boolean>;
+  /** SQL LIKE, ignoring case: `r.name.ilike('ann%')`. */
   ilike(pattern: Operand<string>): Expr<boolean>;
+  /** Starts with this text: `r.page.startsWith('/shop')`. */
   startsWith(prefix: Operand<string>): Expr<boolean>;
+  /** Ends with this text: `r.file.endsWith('.csv')`. */
   endsWith(suffix: Operand<string>): Expr<boolean>;
+  /** Contains this text: `r.agent.contains('bot')`. */
   contains(part: Operand<string>): Expr<boolean>;
+  /** Lower case: `r.email.lower()`. */
   lower(): Expr<string>;
+  /** Upper case: `r.code.upper()`. */
   upper(): Expr<string>;
+  /** Without leading and trailing spaces: `r.name.trim()`. */
   trim(): Expr<string>;
+  /** The number of characters: `r.name.length()`. */
   length(): Expr<number>;
+  /** This text followed by the others: `r.first.concat(' ', r.last)`. */
   concat(...parts: readonly Operand<string>[]): Expr<string>;
   /** 1-based, as Spark's `substring`. */
   substring(pos: number, length?: number): Expr<string>;
 }
 
 interface TimeOps {
+  /** The year (UTC): `r.eventTime.year()`. */
   year(): Expr<number>;
+  /** The month, 1 to 12 (UTC): `r.eventTime.month()`. */
   month(): Expr<number>;
+  /** The day of the month, 1 to 31 (UTC): `r.eventTime.day()`. */
   day(): Expr<number>;
+  /** The hour, 0 to 23 (UTC): `r.eventTime.hour()`. */
   hour(): Expr<number>;
+  /** The minute, 0 to 59: `r.eventTime.minute()`. */
   minute(): Expr<number>;
+  /** The time cut to the start of its unit (Spark's `date_trunc`): `r.eventTime.truncate('hour')`. */
   truncate(unit: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second'): Expr<Date>;
 }
 
 interface BooleanOps {
+  /** Both true (SQL `AND`): `r.vip.and(r.amount.gt(100))`. */
   and(other: Operand<boolean>): Expr<boolean>;
+  /** Either true (SQL `OR`): `r.vip.or(r.amount.gt(100))`. */
   or(other: Operand<boolean>): Expr<boolean>;
+  /** The opposite (SQL `NOT`): `r.vip.not()`. */
   not(): Expr<boolean>;
 }
 
@@ -237,7 +279,14 @@ export class ExprImpl {
     });
   }
   cast(to: string) {
-    const type: DataType = parseSparkType(to);
+    let type: DataType;
+    try {
+      type = parseSparkType(to);
+    } catch (e) {
+      throw new PipekitError(`.cast('${to}') is not valid`, [
+        { path: ['to'], message: (e as Error).message },
+      ]);
+    }
     return new ExprImpl({ kind: 'cast', operand: this.node, to: type });
   }
   round(scale?: number) {

@@ -9,6 +9,7 @@ import {
   isTimeField,
   type Schema,
 } from '../schema/data-type.js';
+import { joinKeyIssues } from './join-keys.js';
 
 /** The columns of the side output of bad records: the record as text, and why it was refused. */
 export const badRecordSchema: Schema = Object.freeze({
@@ -219,6 +220,7 @@ export function checkNode(op: NodeOp, inputs: readonly (Schema | null)[]): NodeC
         ...requireColumns(right ?? null, op.on.right, ['on', 'right']),
       ];
       if (!left || !right) return { schema: null, issues };
+      issues.push(...joinKeyIssues(left, right, op.on));
       const leftNullable = op.joinType === 'right' || op.joinType === 'full';
       const rightNullable = op.joinType === 'left' || op.joinType === 'full';
       const leftFields = left.fields.map((f) =>

@@ -1,4 +1,5 @@
-import { type Issue, PipekitError } from '../errors/pipekit-error.js';
+import { PipekitError } from '../errors/pipekit-error.js';
+import { issuesOfZod } from '../errors/zod-issues.js';
 import { type Plan, planSchema } from './plan.js';
 import { validatePlan } from './validate-plan.js';
 
@@ -10,14 +11,7 @@ export function parsePlan(json: unknown, source?: string): Plan {
   const data = typeof json === 'string' ? parseJson(json, source) : json;
   const r = planSchema.safeParse(data);
   if (!r.success) {
-    const issues: Issue[] = r.error.issues.map((i) => ({
-      path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
-      message:
-        i.code === 'unrecognized_keys'
-          ? `unknown key ${i.keys.map((k) => `'${k}'`).join(', ')}`
-          : i.message,
-    }));
-    throw new PipekitError('this is not a valid plan', issues, source);
+    throw new PipekitError('this is not a valid plan', issuesOfZod(r.error, 'key'), source);
   }
   const issues = validatePlan(r.data);
   if (issues.length > 0) throw new PipekitError('this plan is not valid', issues, source);

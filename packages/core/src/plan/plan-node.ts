@@ -45,6 +45,7 @@ export type PlanVisitor<R, Ctx = void> = {
   readonly [K in PlanNodeKind]: (node: PlanNodeOf<K>, ctx: Ctx) => R;
 };
 
+/** Calls the visitor's handler for the node's kind (the exhaustive dispatch of engines and printers). */
 export function visitNode<R, Ctx>(visitor: PlanVisitor<R, Ctx>, node: PlanNode, ctx: Ctx): R {
   return (visitor[node.kind] as (n: PlanNode, c: Ctx) => R)(node, ctx);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { planNodeSchema } from './plan-node.js';
 import { policiesSchema } from './policy.js';
 
+/** The plan format's version; a plan of another version is refused when read. */
 export const planVersion = 1;
 
 /**

@@ -39,6 +39,7 @@ export const policiesSchema = z.strictObject({ late: policySchema, badRecords: p
 /** `'drop' | 'log' | 'sideOutput' | 'fail'` or a full policy object. */
 export type PolicyInput = 'drop' | 'log' | 'sideOutput' | 'fail' | Policy;
 
+/** A policy as the plan holds it, from its short form: `'drop'` → `{ type: 'drop' }`. */
 export function toPolicy(input: PolicyInput): Policy {
   return typeof input === 'string' ? Object.freeze({ type: input }) : input;
 }

@@ -22,6 +22,7 @@ export function secret(name: string): SecretRef {
 /** `secret.vault('secret/data/kafka/prod')`: a Vault-style KV path, resolved by a provider at run time. */
 secret.vault = (path: string): SecretRef => Object.freeze({ secret: path, provider: 'vault' });
 
+/** Whether a value is a secret reference (`secret('NAME')`), not a plain value. */
 export function isSecretRef(v: unknown): v is SecretRef {
   return typeof v === 'object' && v !== null && 'secret' in v && 'provider' in v;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type DurationInput, durationSchema } from '../duration/duration.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
 
 const tumblingSchema = z.strictObject({ type: z.literal('tumbling'), size: durationSchema });
 const slidingSchema = z.strictObject({
@@ -34,17 +35,37 @@ export const windowOnColumnSchema = z
   ])
   .superRefine(slideWithinSize);
 
-/** Fixed, non-overlapping windows: `tumbling('10 minutes')`. */
+/**
+ * Fixed, non-overlapping windows of `size` (a duration string or milliseconds):
+ * `.window(tumbling('10 minutes'))`.
+ */
 export function tumbling(size: DurationInput): WindowSpec {
-  return Object.freeze(windowSpecSchema.parse({ type: 'tumbling', size }));
+  return Object.freeze(
+    parseOrThrow(windowSpecSchema, { type: 'tumbling', size }, 'tumbling(...)', 'is not valid'),
+  );
 }
 
-/** Overlapping (hopping) windows of `size` that start every `slide`. */
+/**
+ * Overlapping (hopping) windows of `size` that start every `slide` (at most `size`):
+ * `.window(sliding('10 minutes', '5 minutes'))`.
+ */
 export function sliding(size: DurationInput, slide: DurationInput): WindowSpec {
-  return Object.freeze(windowSpecSchema.parse({ type: 'sliding', size, slide }));
+  return Object.freeze(
+    parseOrThrow(
+      windowSpecSchema,
+      { type: 'sliding', size, slide },
+      'sliding(...)',
+      'is not valid',
+    ),
+  );
 }
 
-/** A window per key that stays open while events keep arriving less than `gap` apart. */
+/**
+ * A window per key that stays open while events keep arriving less than `gap` apart:
+ * `.window(session('30 minutes'))`.
+ */
 export function session(gap: DurationInput): WindowSpec {
-  return Object.freeze(windowSpecSchema.parse({ type: 'session', gap }));
+  return Object.freeze(
+    parseOrThrow(windowSpecSchema, { type: 'session', gap }, 'session(...)', 'is not valid'),
+  );
 }

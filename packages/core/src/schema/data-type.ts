@@ -53,6 +53,7 @@ export interface Schema {
   readonly fields: readonly Field[];
 }
 
+/** The Spark type names of plan columns that are not arrays, maps, structs or decimals. */
 export const primitiveTypeNames = [
   'string',
   'byte',
@@ -112,10 +113,12 @@ export const schemaSchema: z.ZodType<Schema> = z.strictObject({ fields: z.array(
 
 const numericPrimitives = new Set(['byte', 'short', 'integer', 'long', 'float', 'double']);
 
+/** Whether a column type is a number (integers, floats, decimals). */
 export function isNumericType(t: DataType): boolean {
   return typeof t === 'string' && (numericPrimitives.has(t) || decimalPattern.test(t));
 }
 
+/** Whether a column holds event time: a timestamp, a date, or epoch milliseconds. */
 export function isTimeField(f: Field): boolean {
   return f.type === 'timestamp' || f.type === 'date' || f.logical === 'epochMillis';
 }

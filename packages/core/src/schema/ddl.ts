@@ -116,7 +116,7 @@ export function parseDdl(ddl: string): Schema {
     try {
       return { name, type: parseSparkType(rest), nullable };
     } catch (e) {
-      throw new PipekitError(`DDL column '${name}': ${(e as Error).message}`, [
+      throw new PipekitError(`the DDL string's column '${name}' has an unknown type`, [
         { path: [i, 'type'], message: (e as Error).message },
       ]);
     }

@@ -85,11 +85,13 @@ function introspect(s: AnySchema, path: string): Introspected {
       };
     }
     default:
-      throw new PipekitError(
-        `schema column ${path} has zod type '${def.type}', which has no column type`,
-        [],
-        undefined,
-      );
+      throw new PipekitError(`the schema's column ${path} has no column type`, [
+        {
+          path: path.split('.'),
+          message: `zod type '${def.type}' has no Spark column type`,
+          fix: 'use z.string(), z.number(), z.int(), z.boolean(), z.date(), z.array(...), z.object(...), z.record(...), or decimal(), long(), epochMillis(), binary()',
+        },
+      ]);
   }
 }
 

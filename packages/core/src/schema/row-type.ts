@@ -130,3 +130,18 @@ export type TimeKeys<R> = {
 export type ScalarKeys<R> = {
   [K in Keys<R>]: NonNullable<R[K]> extends string | number | boolean | Date | bigint ? K : never;
 }[Keys<R>];
+
+/** What a column holds, in words for compile-time messages: `'string'`, `'number'`, `'time'`. */
+export type ValueKind<T> = [NonNullable<T>] extends [never]
+  ? 'null'
+  : [NonNullable<T>] extends [string]
+    ? 'string'
+    : [NonNullable<T>] extends [number | bigint]
+      ? 'number'
+      : [NonNullable<T>] extends [Date]
+        ? 'time'
+        : [NonNullable<T>] extends [boolean]
+          ? 'boolean'
+          : [NonNullable<T>] extends [readonly unknown[]]
+            ? 'array'
+            : 'object';

@@ -25,6 +25,7 @@ export const dedupeNodeSchema = z.strictObject({
 });
 export type DedupeNode = z.output<typeof dedupeNodeSchema>;
 
+/** The aggregate functions a plan's aggregate node can hold. */
 export const aggregateFns = [
   'count',
   'countDistinct',
@@ -66,6 +67,7 @@ export const aggregateNodeSchema = z.strictObject({
 });
 export type AggregateNode = z.output<typeof aggregateNodeSchema>;
 
+/** The join types a plan's join node can hold. */
 export const joinTypes = ['inner', 'left', 'right', 'full'] as const;
 export type JoinType = (typeof joinTypes)[number];
 

@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 export const deltaSinkSchema = z.strictObject({
   type: z.literal('delta'),
+  /** The table's location: a directory, `file://` or `s3://` URL (created when absent). */
   path: z.string().min(1),
+  /** `'append'` (default) adds each batch; `'overwrite'` replaces the table's rows with each batch. */
   mode: z.enum(['append', 'overwrite']).default('append'),
+  /** Columns whose values split the table into directories (Hive style). Default: none. */
   partitionBy: z.array(z.string().min(1)).default([]),
   /** Add new nullable columns to the table's schema instead of failing. */
   mergeSchema: z.boolean().default(false),

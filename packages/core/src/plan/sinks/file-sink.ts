@@ -5,7 +5,9 @@ export const fileSinkSchema = z.strictObject({
   type: z.literal('file'),
   /** A directory: each batch writes new part files into it. */
   path: z.string().min(1),
+  /** `'jsonl'`, `'csv'` or `'parquet'`. */
   format: z.enum(fileFormats),
+  /** Columns whose values split the output into `column=value` directories. Default: none. */
   partitionBy: z.array(z.string().min(1)).default([]),
 });
 export type FileSinkSpec = z.output<typeof fileSinkSchema>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 export const deltaSourceSchema = z
   .strictObject({
     type: z.literal('delta'),
+    /** The table's location: a directory, `file://` or `s3://` URL: `path: './data/orders'`. */
     path: z.string().min(1),
     /** Time travel: read this version (batch). */
     version: z.number().int().nonnegative().optional(),
@@ -10,7 +11,9 @@ export const deltaSourceSchema = z
     timestamp: z.string().datetime({ offset: true }).optional(),
     /** Tail the log: every new commit is a micro-batch. */
     stream: z.boolean().default(false),
+    /** Streaming: start from this version's commit instead of the table's current state. */
     startingVersion: z.number().int().nonnegative().optional(),
+    /** Stop after this version (the query is bounded). Default: none. */
     endingVersion: z.number().int().nonnegative().optional(),
     /** Read the change data feed: rows carry `_change_type`, `_commit_version`, `_commit_timestamp`. */
     readChangeFeed: z.boolean().default(false),

@@ -6,12 +6,15 @@ export const fileSourceSchema = z.strictObject({
   type: z.literal('file'),
   /** A file, a glob, or (with `watch`) a directory. */
   path: z.string().min(1),
+  /** `'jsonl'`, `'csv'` or `'parquet'`. */
   format: z.enum(fileFormats),
   /** Stream: watch the directory and read new files as they appear. */
   watch: z.boolean().default(false),
+  /** With `watch`: at most this many new files per micro-batch. Default: no limit. */
   maxFilesPerTrigger: z.number().int().positive().optional(),
-  /** CSV only. */
+  /** CSV only: the first line holds the column names. Default: `true`. */
   header: z.boolean().default(true),
+  /** CSV only: the character between fields. Default: `','`. */
   delimiter: z.string().length(1).default(','),
 });
 

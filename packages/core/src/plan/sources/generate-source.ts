@@ -46,6 +46,7 @@ export type GeneratedColumnInput = z.input<typeof generatedColumnSchema>;
 
 export const generateSourceSchema = z.strictObject({
   type: z.literal('generate'),
+  /** The random seed: the same seed gives the same rows. Default: 42. */
   seed: z.number().int().default(42),
   /** Rows per second of event time and of wall time; unthrottled when absent. */
   rowsPerSecond: z.number().positive().optional(),

@@ -8,21 +8,30 @@ const offsetsSchema = z.union([
 ]);
 
 export const kafkaSecuritySchema = z.strictObject({
+  /** TLS to the brokers: `true`, or certificates as secret references. Default: no TLS. */
   ssl: z
     .union([
       z.boolean(),
       z.strictObject({
+        /** The CA certificate (PEM), as `secret('KAFKA_CA')`. Default: the system's CAs. */
         ca: secretRefSchema.optional(),
+        /** The client certificate (PEM) for mutual TLS. */
         cert: secretRefSchema.optional(),
+        /** The client key (PEM) for mutual TLS. */
         key: secretRefSchema.optional(),
+        /** Refuse brokers whose certificate does not verify. Default: `true`. */
         rejectUnauthorized: z.boolean().optional(),
       }),
     ])
     .optional(),
+  /** SASL authentication: `{ mechanism: 'scram-sha-512', username, password: secret('KAFKA_PASSWORD') }`. */
   sasl: z
     .strictObject({
+      /** `'plain'`, `'scram-sha-256'` or `'scram-sha-512'`. */
       mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      /** The user name, or a secret reference to it. */
       username: z.union([z.string(), secretRefSchema]),
+      /** The password: only ever a secret reference, `secret('KAFKA_PASSWORD')`. */
       password: secretRefSchema,
     })
     .optional(),
@@ -33,13 +42,24 @@ export const kafkaSecuritySchema = z.strictObject({
 export const kafkaSourceSchema = z
   .strictObject({
     type: z.literal('kafka'),
+    /** Bootstrap brokers, `host:port`: `brokers: ['localhost:9092']`. */
     brokers: z.array(z.string().min(1)).min(1),
+    /** The topic to read (give exactly one of topic, topics, topicPattern). */
     topic: z.string().min(1).optional(),
+    /** Several topics to read: `topics: ['clicks', 'views']`. */
     topics: z.array(z.string().min(1)).min(1).optional(),
+    /** Every topic whose name matches this regular expression: `topicPattern: 'events-.*'`. */
     topicPattern: z.string().min(1).optional(),
+    /**
+     * Where a new query starts: `'earliest'`, `'latest'` (default) or per-partition offsets
+     * `{ topic: { '0': 42 } }`. A restarted query resumes from its checkpoint instead.
+     */
     startingOffsets: offsetsSchema.default('latest'),
+    /** Where a batch query stops (the query is bounded when given): `'latest'` or offsets. Default: none. */
     endingOffsets: offsetsSchema.optional(),
+    /** At most this many records per micro-batch, over all partitions. Default: no limit. */
     maxOffsetsPerTrigger: z.number().int().positive().optional(),
+    /** How values are read: `'json'` (default; checked against the schema), `'string'` or `'bytes'`. */
     format: z.enum(['json', 'string', 'bytes']).default('json'),
     /** Extra columns from the record's metadata, as Spark's Kafka source names them. */
     includeColumns: z
@@ -47,7 +67,9 @@ export const kafkaSourceSchema = z
       .optional(),
     /** Use the record timestamp as this column's value (event time). */
     timestampColumn: z.string().min(1).optional(),
+    /** The consumer group id (offsets are kept in the checkpoint, not in the group). Default: one per query. */
     groupId: z.string().min(1).optional(),
+    /** Fail when offsets were deleted before they were read (as Spark); `false` skips ahead. Default: `true`. */
     failOnDataLoss: z.boolean().default(true),
     ...kafkaSecuritySchema.shape,
   })

@@ -1,0 +1,52 @@
+/** Join keys are typed (only comparable types join, the error names both sides); joins and unions compare rows only. */
+import { expectTypeOf } from 'vitest';
+import { z } from 'zod';
+import { epochMillis, type InferRow, source } from '../../src/index.js';
+import { purchases } from './fixtures.js';
+
+const p = purchases();
+const users = source.memory({
+  schema: z.object({ userId: z.string(), country: z.string(), amount: z.number() }),
+});
+const numericUsers = source.memory({
+  schema: z.object({ userId: z.number(), uid: z.string(), since: z.date(), ms: epochMillis() }),
+});
+
+// comparable keys: string with string, under one name, a list, or left/right pairs
+expectTypeOf<InferRow<ReturnType<typeof joined>>>().toHaveProperty('country');
+const joined = () => p.join(users, { on: 'userId' });
+p.join(users, { on: ['userId'] });
+p.join(numericUsers, { on: { left: ['userId'], right: ['uid'] } });
+p.join(numericUsers, { on: { left: ['eventTime', 'amount'], right: ['since', 'userId'] } });
+// epoch milliseconds are numbers: they join with numbers
+p.join(numericUsers, { on: { left: ['amount'], right: ['ms'] } });
+
+// @ts-expect-error a string key with a numeric key of the same name
+p.join(numericUsers, { on: 'userId' });
+// @ts-expect-error the same, as a list
+p.join(numericUsers, { on: ['userId'] });
+// @ts-expect-error pairs: a string with a time
+p.join(numericUsers, { on: { left: ['userId'], right: ['since'] } });
+// @ts-expect-error pairs: the second pair is a number with a string
+p.join(numericUsers, { on: { left: ['userId', 'amount'], right: ['uid', 'uid'] } });
+// @ts-expect-error as many left keys as right keys
+p.join(numericUsers, { on: { left: ['userId', 'amount'], right: ['uid'] } });
+// @ts-expect-error a key missing on one side
+p.join(users, { on: 'eventType' });
+
+// the message names both columns and their types
+type Message = import('../../src/plan/join-keys.js').JoinOnErrors<
+  InferRow<typeof p>,
+  InferRow<typeof numericUsers>,
+  'userId'
+>;
+expectTypeOf<Message>().toEqualTypeOf<'join keys are not comparable: left userId is string, right userId is number (cast one side with withColumn)'>();
+
+// streams whose watermarks differ still join and union (only their rows are compared)
+const marked = p.watermark('eventTime', '1 minute');
+marked.join(users, { on: 'userId' });
+p.join(marked, { on: 'userId' });
+p.union(marked.filter((r) => r.amount.gt(1)));
+marked.union(p);
+// @ts-expect-error a union of streams with other columns
+p.union(users);
