@@ -46,10 +46,15 @@ export function sinkCall(
   if (n.checkpoint !== undefined) query.checkpoint = n.checkpoint;
   if (n.queryName !== undefined) query.queryName = n.queryName;
   importsOf(query, imports);
-  if (showMode && !allowed) {
+  // The typed `.sink.x(...)` exists only where the stage and the sink share a mode (a batch
+  // aggregation without a watermark has no typed file sink, for one), and is given only those
+  // modes: the rest goes through `.to`, as the plan is the same.
+  const typedSink = typedModes.some((m) => modes.includes(m));
+  if ((showMode && !allowed) || !typedSink) {
     const sink = sinkValue(n.sink);
     for (const i of sink.imports) imports.add(i);
-    return `.${callCode('to', [sink, query], indent, 1)}`;
+    const args = Object.keys(query).length === 0 ? [sink] : [sink, query];
+    return `.${callCode('to', args, indent, 1)}`;
   }
   const options = { ...sinkOptions(n.sink), ...query };
   importsOf(options, imports);
