@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 npx biome check . || exit 1
 test/services/start-all.sh || { test/services/stop-all.sh; exit 1; }
-npx turbo run typecheck test --concurrency=1
+node scripts/turbo.mjs run typecheck test --concurrency=1
 rc=$?
 test/services/stop-all.sh
 exit "$rc"

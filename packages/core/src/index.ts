@@ -18,7 +18,7 @@ export type { Gen, GeneratedRow } from './builder/generators.js';
 export { gen } from './builder/generators.js';
 export type { BuilderNode, Udf } from './builder/graph.js';
 export type { PipelineOptions } from './builder/pipeline-impl.js';
-export { pipeline } from './builder/pipeline-impl.js';
+export { defaultPipelineName, pipeline } from './builder/pipeline-impl.js';
 export { sinks } from './builder/sink-builders.js';
 export type * from './builder/sink-options.js';
 export { source } from './builder/sources.js';

@@ -9,7 +9,7 @@ import { type SinkSpec, sinkOutputModes } from '../plan/sinks/sink-spec.js';
 import { availableNow, continuous, type OutputMode, triggerSchema } from '../plan/trigger.js';
 import type { BuilderNode } from './graph.js';
 import { parseOptions } from './options.js';
-import { PipelineImpl } from './pipeline-impl.js';
+import { defaultPipelineName, PipelineImpl } from './pipeline-impl.js';
 import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { isBounded, streamKind } from './stream-facts.js';
@@ -67,12 +67,17 @@ export function toSink(node: BuilderNode, sink: SinkSpec, query: QueryOptions) {
       ? availableNow()
       : continuous();
   const outputMode = query.outputMode ?? defaultOutputMode(node, sink);
-  if (!(sinkOutputModes[sink.type] as readonly string[]).includes(outputMode))
+  const modes = sinkOutputModes[sink.type] as readonly OutputMode[];
+  if (!modes.includes(outputMode))
     throw new PipekitError(`${where} cannot take outputMode '${outputMode}'`, [
-      {
-        path: ['outputMode'],
-        message: `${sink.type} takes ${sinkOutputModes[sink.type].join(', ')}`,
-      },
+      query.outputMode === undefined
+        ? {
+            // No mode given and none fits: the rule, not just the modes.
+            path: ['outputMode'],
+            message: `a ${sink.type} sink takes ${modes.join(', ')}, and an aggregation without a watermark on its window or keys cannot append on a stream (its results change)`,
+            fix: 'add .watermark(column, delay) before the aggregation and window or group by that column, or write to a sink that takes update or complete',
+          }
+        : { path: ['outputMode'], message: `${sink.type} takes ${modes.join(', ')}` },
     ]);
   const sinkNode = step(
     {
@@ -85,7 +90,7 @@ export function toSink(node: BuilderNode, sink: SinkSpec, query: QueryOptions) {
     },
     [node],
   );
-  return new PipelineImpl(query.queryName ?? 'pipeline', [sinkNode]);
+  return new PipelineImpl(query.queryName ?? defaultPipelineName, [sinkNode]);
 }
 
 /** The `.sink` namespace of a stream. */

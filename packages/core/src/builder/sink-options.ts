@@ -119,15 +119,12 @@ export type SinkOptions<R, K extends StreamKind, T extends SinkType, M extends O
   ColumnOptions<R>[T] &
   QueryOptions<[ModeMistake<M, K, T>] extends [never] ? M : ModeMistake<M, K, T>>;
 
-/** Why no output mode fits, when the sink and the stream have none in common. */
-type NoMode<
-  K extends StreamKind,
-  T extends SinkType,
-> = `a ${T} sink takes ${Join<SinkOutputModes[T]>}, and ${K extends 'aggregated' ? 'an aggregation without a watermark can only be written as update or complete: add .watermark(column, delay) before it' : 'this stream cannot be written in those modes'}`;
-
 /**
- * A sink's arguments: its options, or the reason it cannot be used on this stream. Distributed over
- * the stream kind, so a stream of any kind (`Stream<R, string, StreamKind>`) takes every form.
+ * A sink's arguments: its options. When the sink and a streaming query have no output mode in
+ * common (a file sink after an aggregation without a watermark), the call is still allowed: the
+ * types do not know whether the sources end, and a batch query takes any mode; for a stream the
+ * build refuses it, saying which mode the sink needs and how to get it. Distributed over the stream
+ * kind, so a stream of any kind takes every form.
  */
 export type SinkArgs<
   R,
@@ -136,11 +133,9 @@ export type SinkArgs<
   M extends OutputMode,
   Optional extends boolean = false,
 > = K extends StreamKind
-  ? [Extract<ModesOfKind<K>, SinkModes<T>>] extends [never]
-    ? [options: NoMode<K, T>]
-    : Optional extends true
-      ? [options?: SinkOptions<R, K, T, M>]
-      : [options: SinkOptions<R, K, T, M>]
+  ? Optional extends true
+    ? [options?: SinkOptions<R, K, T, M>]
+    : [options: SinkOptions<R, K, T, M>]
   : never;
 
 /** The sinks a stream can write to; each call finishes a query and gives a runnable `Pipeline`. */

@@ -40,3 +40,12 @@ describe('output mode by default on a stream', () => {
     expect(sinkOf(plan)).toMatchObject({ outputMode: 'complete' });
   });
 });
+
+describe('a sink no output mode fits, on a stream', () => {
+  it('is refused when built, with the rule and the fix', () => {
+    const perKey = events().groupBy('k').aggregate({ n: count() });
+    expect(() => perKey.sink.file({ path: '/tmp/never-written', format: 'jsonl' })).toThrow(
+      ".sink.file(...) cannot take outputMode 'update'\noutputMode: a file sink takes append, and an aggregation without a watermark on its window or keys cannot append on a stream (its results change) (add .watermark(column, delay) before the aggregation and window or group by that column, or write to a sink that takes update or complete)",
+    );
+  });
+});
