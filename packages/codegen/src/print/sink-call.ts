@@ -46,11 +46,7 @@ export function sinkCall(
   if (n.checkpoint !== undefined) query.checkpoint = n.checkpoint;
   if (n.queryName !== undefined) query.queryName = n.queryName;
   importsOf(query, imports);
-  // The typed `.sink.x(...)` exists only where the stage and the sink share a mode (a batch
-  // aggregation without a watermark has no typed file sink, for one), and is given only those
-  // modes: the rest goes through `.to`, as the plan is the same.
-  const typedSink = typedModes.some((m) => modes.includes(m));
-  if ((showMode && !allowed) || !typedSink) {
+  if (showMode && !allowed) {
     const sink = sinkValue(n.sink);
     for (const i of sink.imports) imports.add(i);
     const args = Object.keys(query).length === 0 ? [sink] : [sink, query];
