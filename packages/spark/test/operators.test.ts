@@ -139,7 +139,7 @@ describe('the same rows on the local runtime and on Spark', () => {
   it('a column expression over a join result (col() after the join)', async () => {
     const p = salesSource()
       .join(usersSource(), { on: 'user', type: 'left' })
-      .withColumn('sameCountry', (r) => col('country').eq(col('country_right')))
+      .withColumn('sameCountry', (r) => r.country.eq(col('country_right')))
       .select('id', 'sameCountry', 'tier')
       .sink.memory({ name: 'out' });
     const { local, spark } = await bothEngines(p);
