@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Start Kafka and PostgreSQL for tests/examples/benchmarks, in parallel (the
+# Start Kafka, PostgreSQL and Spark Connect for tests/examples/benchmarks, in parallel (the
 # cold Kafka start is dominated by a Maven download, Postgres by initdb or an
-# apt install; neither waits for the other). Exits non-zero if either fails.
-# Both scripts are idempotent, so this is safe to call before every test run.
+# apt install, Spark by the pyspark wheel; none waits for another). Exits non-zero if one fails.
+# The scripts are idempotent, so this is safe to call before every test run.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,8 +11,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 kafka_pid=$!
 "$here/postgres.sh" start &
 pg_pid=$!
+"$here/spark.sh" start &
+spark_pid=$!
 
 rc=0
 wait "$kafka_pid" || { echo "start-all.sh: kafka failed to start" >&2; rc=1; }
 wait "$pg_pid" || { echo "start-all.sh: postgres failed to start" >&2; rc=1; }
+wait "$spark_pid" || { echo "start-all.sh: spark failed to start" >&2; rc=1; }
 exit "$rc"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop both test services (each stop is a no-op when already stopped).
+# Stop every test service (each stop is a no-op when already stopped).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -7,4 +7,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 rc=0
 "$here/kafka.sh" stop || rc=1
 "$here/postgres.sh" stop || rc=1
+"$here/spark.sh" stop || rc=1
 exit "$rc"

@@ -37,8 +37,12 @@ def installed_pyspark_version():
     return res.stdout.strip() if res.returncode == 0 else None
 
 
-def ensure_venv_and_reexec():
-    """Run inside the venv; create it and install pyspark first when needed."""
+def ensure_venv_and_reexec(script=None):
+    """Run inside the venv; create it and install pyspark first when needed.
+
+    `script` is the file to re-run there (another runner that reuses this bootstrap passes its
+    own); by default this one.
+    """
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
     if not VENV_PY.exists():
@@ -50,7 +54,8 @@ def ensure_venv_and_reexec():
             [str(VENV_PY), "-m", "pip", "install", "--quiet", f"pyspark=={PYSPARK_VERSION}"],
             check=True,
         )
-    os.execv(str(VENV_PY), [str(VENV_PY), str(Path(__file__).resolve()), *sys.argv[1:]])
+    target = Path(script or __file__).resolve()
+    os.execv(str(VENV_PY), [str(VENV_PY), str(target), *sys.argv[1:]])
 
 
 # --- scenario -> streaming query ----------------------------------------------

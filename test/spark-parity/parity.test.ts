@@ -5,29 +5,7 @@
  * effect, the rows the sink received (order-free) and the state rows held after the batch. Plans
  * Spark refuses, pipekit refuses too, with one deliberate exception (exact countDistinct).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  availableNow,
-  avg,
-  count,
-  countDistinct,
-  type DurationInput,
-  first,
-  last,
-  max,
-  min,
-  type Pipeline,
-  parseDuration,
-  session,
-  sliding,
-  source,
-  sum,
-  tumbling,
-  type WindowSpec,
-} from '@pipekit/core';
+import { parseDuration } from '@pipekit/core';
 import {
   createLogger,
   defaultConnectors,
@@ -37,129 +15,19 @@ import {
   type SinkBatch,
 } from '@pipekit/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import {
+  fixture,
+  names,
+  pipelineOf,
+  rowSet,
+  type Scenario,
+  scenario,
+  scratch,
+  writeBatches,
+} from './scenario-pipeline.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-interface Scenario {
-  readonly name: string;
-  readonly window:
-    | { readonly type: 'tumbling'; readonly size: string }
-    | { readonly type: 'sliding'; readonly size: string; readonly slide: string }
-    | { readonly type: 'session'; readonly gap: string };
-  readonly watermark?: string;
-  readonly keys: readonly string[];
-  readonly aggregates: readonly { name: string; fn: string; column?: string }[];
-  readonly outputMode: 'append' | 'update' | 'complete';
-  readonly batches: readonly (readonly Row[])[];
-}
-
-interface FixtureBatch {
-  readonly batchId: number;
-  readonly input: number | null;
-  readonly numInputRows: number;
-  readonly watermark: string | null;
-  readonly stateRows: number;
-  readonly droppedByWatermark: number;
-  readonly rows: readonly Row[];
-}
-
-type Fixture =
-  | { readonly scenario: string; readonly batches: readonly FixtureBatch[] }
-  | { readonly scenario: string; readonly rejected: string };
-
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-const names = readdirSync(join(here, 'scenarios'))
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => f.slice(0, -'.json'.length))
-  .sort();
-const scenario = (name: string) => readJson<Scenario>(join(here, 'scenarios', `${name}.json`));
-const fixture = (name: string) => readJson<Fixture>(join(here, 'fixtures', `${name}.json`));
-
-const Input = z.object({
-  key: z.string().nullable(),
-  value: z.number().int().nullable(),
-  ts: z.coerce.date(),
-});
-
-const work = mkdtempSync(join(tmpdir(), 'pipekit-parity-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The scenario's batches as files 000.json, 001.json, … in a fresh directory (as generate.py). */
-function writeBatches(s: Scenario): string {
-  const dir = join(work, s.name);
-  mkdirSync(dir, { recursive: true });
-  s.batches.forEach((rows, i) => {
-    const text = rows.map((r) => JSON.stringify(r)).join('\n');
-    writeFileSync(join(dir, `${String(i).padStart(3, '0')}.json`), text ? `${text}\n` : '');
-  });
-  return dir;
-}
-
-function windowOf(s: Scenario): WindowSpec {
-  const w = s.window;
-  const d = (x: string) => x as DurationInput;
-  if (w.type === 'tumbling') return tumbling(d(w.size));
-  if (w.type === 'sliding') return sliding(d(w.size), d(w.slide));
-  return session(d(w.gap));
-}
-
-function aggregateOf(a: Scenario['aggregates'][number]): unknown {
-  const c = a.column ?? '';
-  switch (a.fn) {
-    case 'count':
-      return a.column === undefined ? count() : count(c as 'value');
-    case 'countDistinct':
-      return countDistinct(c as 'value');
-    case 'sum':
-      return sum(c as 'value');
-    case 'avg':
-      return avg(c as 'value');
-    case 'min':
-      return min(c as 'value');
-    case 'max':
-      return max(c as 'value');
-    case 'first':
-      return first(c as 'value');
-    case 'last':
-      return last(c as 'value');
-  }
-  throw new Error(`unknown aggregate ${a.fn}`);
-}
-
-/** The DSL's stages, loosely typed: the scenario decides columns and modes at run time. */
-interface LooseStream {
-  watermark(column: string, delay: string): LooseStream;
-  window(spec: WindowSpec, options: { column: string }): LooseStream;
-  groupBy(...keys: string[]): LooseStream;
-  aggregate(aggregates: Record<string, unknown>): {
-    sink: {
-      memory(o: {
-        name: string;
-        outputMode: string;
-        trigger: ReturnType<typeof availableNow>;
-      }): Pipeline;
-    };
-  };
-}
-
-/** Builds the scenario's pipeline as a user would: watermark → window → groupBy → aggregate. */
-function pipelineOf(s: Scenario, dir: string): Pipeline {
-  let stream = source.file({
-    path: dir,
-    format: 'jsonl',
-    watch: true,
-    maxFilesPerTrigger: 1,
-    schema: Input,
-  }) as unknown as LooseStream;
-  if (s.watermark !== undefined) stream = stream.watermark('ts', s.watermark);
-  stream = stream.window(windowOf(s), { column: 'ts' });
-  if (s.keys.length > 0) stream = stream.groupBy(...s.keys);
-  const aggregates = Object.fromEntries(s.aggregates.map((a) => [a.name, aggregateOf(a)]));
-  return stream
-    .aggregate(aggregates)
-    .sink.memory({ name: 'out', outputMode: s.outputMode, trigger: availableNow() });
-}
+const { dir: work, remove } = scratch();
+afterAll(remove);
 
 interface PipekitBatch {
   readonly batchId: number;
@@ -172,7 +40,7 @@ interface PipekitBatch {
 
 /** Runs the scenario; every micro-batch with its progress and the rows its sink received. */
 async function runScenario(s: Scenario): Promise<PipekitBatch[]> {
-  const p = pipelineOf(s, writeBatches(s));
+  const p = pipelineOf(s, writeBatches(s, work));
   const written = new Map<number, readonly Row[]>();
   const connectors = defaultConnectors().registerSink('memory', () => ({
     writeBatch: (b: SinkBatch) => {
@@ -203,17 +71,6 @@ async function runScenario(s: Scenario): Promise<PipekitBatch[]> {
     return b;
   });
 }
-
-/** A row as the fixtures hold it: times as ISO strings, keys in a fixed order. */
-function plain(r: Row): string {
-  const o: Record<string, unknown> = {};
-  for (const k of Object.keys(r).sort()) {
-    const v = r[k];
-    o[k] = v instanceof Date ? v.toISOString() : v;
-  }
-  return JSON.stringify(o);
-}
-const rowSet = (rows: readonly Row[]) => rows.map(plain).sort();
 
 describe('Spark parity: pipekit equals Spark 4.3 on every scenario', () => {
   for (const name of names) {
@@ -249,7 +106,7 @@ describe('plans Spark refuses', () => {
       'STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION',
     );
     const s = scenario('tumbling-append-no-watermark-rejected');
-    expect(() => pipelineOf(s, writeBatches(s))).toThrow(
+    expect(() => pipelineOf(s, writeBatches(s, work))).toThrow(
       /append output of aggregation 'aggregate_1' needs a watermark on its event-time column/,
     );
   });
@@ -257,7 +114,7 @@ describe('plans Spark refuses', () => {
   it('session-update: update output of session windows, refused when built', () => {
     expect(refused('session-update')).toContain('STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION');
     const s = scenario('session-update');
-    expect(() => pipelineOf(s, writeBatches(s))).toThrow(
+    expect(() => pipelineOf(s, writeBatches(s, work))).toThrow(
       /update output of session-window aggregation 'aggregate_1' is not supported/,
     );
   });

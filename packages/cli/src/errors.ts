@@ -1,5 +1,5 @@
 import { PipekitError } from '@pipekit/core';
-import { PipelineFailure } from '@pipekit/runtime';
+import { checkOf, PipelineFailure } from '@pipekit/runtime';
 
 /** Exit codes: 0 ok, 1 the pipeline failed while running, 2 the command, file or plan is wrong. */
 export const exitCodes = { ok: 0, runtime: 1, usage: 2 } as const;
@@ -28,9 +28,12 @@ export function formatError(e: unknown, debug: boolean): string {
         ? 'error'
         : 'pipeline failed';
   const message = e instanceof Error ? e.message : String(e);
+  // What to look at, when a connector knows (the broker's address, the credentials...).
+  const check = checkOf(e);
+  const hint = check === null ? '' : `\n  check ${check}`;
   const stack =
     debug && e instanceof Error && e.stack
       ? `\n${e.stack}${e.cause instanceof Error && e.cause.stack ? `\ncaused by: ${e.cause.stack}` : ''}`
       : '';
-  return `pipe: ${head}: ${message}${stack}\n`;
+  return `pipe: ${head}: ${message}${hint}${stack}\n`;
 }

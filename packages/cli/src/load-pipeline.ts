@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PipekitError, type Plan, parsePlan } from '@pipekit/core';
+import { defaultPipelineName, PipekitError, type Plan, parsePlan } from '@pipekit/core';
 import type { RunnablePipeline } from '@pipekit/runtime';
 import { UsageError } from './errors.js';
 
@@ -76,7 +76,33 @@ export async function loadPipelines(
         `${file}: the default export${Array.isArray(value) ? `[${i}]` : ''} is not a pipeline (got ${describe(p)}); did you forget the .sink.xxx(...) at the end?`,
       );
   });
-  return { path, pipelines: list as RunnablePipeline[] };
+  return { path, pipelines: namedAfter(file, list as RunnablePipeline[]) };
+}
+
+/** `revenue.pipeline.ts` → `revenue`; `etl.ts` → `etl`. */
+export function pipelineNameOf(file: string): string {
+  const base = basename(file);
+  return base.replace(/\.pipeline\.[cm]?[jt]sx?$/i, '').replace(/\.[cm]?[jt]sx?$/i, '') || base;
+}
+
+/**
+ * Pipelines nobody named take their file's name, as a person calls them (`revenue`, and
+ * `revenue-2`... when a file exports several), in the summary, logs, metrics and pictures.
+ */
+function namedAfter(file: string, list: readonly RunnablePipeline[]): RunnablePipeline[] {
+  const stem = pipelineNameOf(file);
+  // A sink's queryName names the pipeline too: `queryName: 'pipeline'` keeps the old default.
+  const isUnnamed = (p: RunnablePipeline) =>
+    p.plan.name === defaultPipelineName &&
+    !p.plan.nodes.some((n) => n.kind === 'sink' && n.queryName !== undefined);
+  const unnamed = list.filter(isUnnamed).length;
+  let n = 0;
+  return list.map((p) => {
+    if (!isUnnamed(p)) return p;
+    n++;
+    const name = unnamed > 1 && n > 1 ? `${stem}-${n}` : stem;
+    return { ...p, plan: { ...p.plan, name } };
+  });
 }
 
 /** The plan with every sink's trigger set to `once` (`pipe run --once`). */

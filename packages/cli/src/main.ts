@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { deltaCommand } from './commands/delta.js';
 import { explainCommand } from './commands/explain.js';
 import { runCommand } from './commands/run.js';
+import { runOnSparkCommand } from './commands/run-spark.js';
 import { schemaCommand } from './commands/schema.js';
+import { engineOf, explainForSpark, validateForSpark } from './commands/spark-commands.js';
 import { validateCommand } from './commands/validate.js';
 import { exitCodeOf, formatError, UsageError } from './errors.js';
 
@@ -10,8 +12,10 @@ export const usage = `usage: pipe <command> [options]
 
 commands:
   run <file.ts> [--once] [--json] [--metrics-port N]   run a pipeline until its sources end or it is stopped
+      [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
-  validate <file.ts|plan.json>                        check a pipeline and list its problems
+      [--engine spark [--format text|json]]            (Spark's plan of each query, or the relations)
+  validate <file.ts|plan.json> [--engine spark]       check a pipeline and list its problems
   schema postgres --table T [--url U] [--password-env V]  print a table's zod schema
   delta show|optimize|vacuum|history <path>           a Delta table: print its rows, compact small
                                                       files, delete unreferenced files, list commits
@@ -22,6 +26,8 @@ options:
   --once            run one batch of everything available, then stop
   --json            progress and the summary as JSON lines on stdout
   --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
+  --engine E        local (default: this process) or spark (a Spark Connect server)
+  --remote URL      the Spark Connect server (default: PIPEKIT_SPARK_REMOTE or sc://127.0.0.1:15002)
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
@@ -43,6 +49,8 @@ export interface MainIo {
 
 const options = {
   once: { type: 'boolean' },
+  engine: { type: 'string' },
+  remote: { type: 'string' },
   json: { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'log-level': { type: 'string' },
@@ -60,9 +68,9 @@ const options = {
 } as const;
 
 const allowed: Record<string, readonly string[]> = {
-  run: ['once', 'json', 'metrics-port', 'log-level', 'debug'],
-  explain: ['format', 'out', 'debug'],
-  validate: ['debug', 'log-level'],
+  run: ['once', 'json', 'metrics-port', 'log-level', 'debug', 'engine', 'remote'],
+  explain: ['format', 'out', 'debug', 'engine', 'remote'],
+  validate: ['debug', 'log-level', 'engine'],
   schema: ['table', 'url', 'password-env', 'debug'],
   delta: ['retention-hours', 'dry-run', 'json', 'limit', 'version', 'debug'],
 };
@@ -162,15 +170,26 @@ export async function main(
     if (extra.length > 0)
       throw new UsageError(`'pipe ${command}' takes one file, got also: ${extra.join(' ')}`);
     const logLevel = values['log-level'] ?? (debug ? 'debug' : 'warn');
+    const engine = engineOf(values.engine);
+    if (values.remote !== undefined && engine !== 'spark')
+      throw new UsageError('--remote names a Spark Connect server: give --engine spark too');
     switch (command) {
       case 'explain':
+        if (engine === 'spark')
+          return await explainForSpark(
+            file,
+            { format: values.format ?? 'text', remote: values.remote },
+            io,
+          );
         return await explainCommand(
           file,
           { format: values.format ?? 'mermaid', out: values.out },
           io,
         );
       case 'validate':
-        return await validateCommand(file, io);
+        return engine === 'spark'
+          ? await validateForSpark(file, io)
+          : await validateCommand(file, io);
       case 'schema':
         return await schemaCommand(
           file,
@@ -183,12 +202,20 @@ export async function main(
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
           throw new UsageError(`--metrics-port needs a port number, got '${portText}'`);
         const stop = stopOnSignals(io);
+        const runOptions = {
+          once: values.once ?? false,
+          json: values.json ?? false,
+          metricsPort: port,
+          logLevel,
+        };
         try {
-          return await runCommand(
-            file,
-            { once: values.once ?? false, json: values.json ?? false, metricsPort: port, logLevel },
-            { ...io, signal: stop.signal },
-          );
+          if (engine === 'spark')
+            return await runOnSparkCommand(
+              file,
+              { ...runOptions, remote: values.remote },
+              { ...io, signal: stop.signal },
+            );
+          return await runCommand(file, runOptions, { ...io, signal: stop.signal });
         } finally {
           stop.dispose();
         }

@@ -94,7 +94,7 @@ describe('pipe run', () => {
     const r = await pipe('run', fixture('fails.pipeline.ts'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /pipe: pipeline failed: pipeline 'pipeline', node 'map_1' \(map\), batch 0: bad record at batch 0 row 42: the function threw: the answer is not allowed/,
+      /pipe: pipeline failed: pipeline 'fails', node 'map_1' \(map\), batch 0: bad record at batch 0 row 42: the function threw: the answer is not allowed/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const debug = await pipe('run', fixture('fails.pipeline.ts'), '--debug');
@@ -115,7 +115,7 @@ describe('pipe run', () => {
     expect(Date.now() - sentAt).toBeLessThan(10_000);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('SIGTERM: finishing the batch in flight');
-    expect(r.stdout).toMatch(/pipeline 'pipeline' stopped in/);
+    expect(r.stdout).toMatch(/pipeline 'ticking' stopped in/); // unnamed: its file's name
     const files = readdirSync(out).sort();
     expect(files.every((f) => /^part-\d{5}-[0-9a-f]{8}\.jsonl$/.test(f))).toBe(true);
     // Each file is one whole batch: consecutive row numbers, and the files together have no gap.

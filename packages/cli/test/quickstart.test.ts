@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,4 +81,72 @@ describe('the quickstart (examples/quickstart.pipeline.ts)', () => {
       rs.map((r) => [r.userId, Number(r.purchases), r.revenue] as const).sort();
     expect(byUser(again.rows)).toEqual(byUser(rows));
   }, 120_000);
+});
+
+describe('npm run quickstart (scripts/quickstart.mjs)', () => {
+  it("the project's turbo (scripts/turbo.mjs) prints no telemetry notice on a first run", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pipekit-home-'));
+    const turbo = (wrapper: boolean) =>
+      new Promise<string>((resolve) => {
+        const args = ['run', 'typecheck', '--filter=@pipekit/core', '--dry=json'];
+        const child = wrapper
+          ? spawn(process.execPath, [join(repo, 'scripts', 'turbo.mjs'), ...args], {
+              cwd: repo,
+              env: { ...process.env, HOME: home },
+            })
+          : spawn(
+              process.execPath,
+              [join(repo, 'node_modules', 'turbo', 'bin', 'turbo'), ...args],
+              {
+                cwd: repo,
+                env: { ...process.env, HOME: home, TURBO_TELEMETRY_DISABLED: '' },
+              },
+            );
+        let out = '';
+        child.stdout.on('data', (d) => (out += String(d)));
+        child.stderr.on('data', (d) => (out += String(d)));
+        child.on('close', () => resolve(out));
+      });
+    const quiet = await turbo(true);
+    expect(quiet).not.toMatch(/telemetry/i);
+    expect(JSON.parse(quiet)).toMatchObject({ version: '1' });
+    // Without the wrapper, the same first run shows it (so the check above can fail).
+    expect(await turbo(false)).toMatch(/telemetry/i);
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it('prints only its own steps and their results: no build output, no turbo banner, nothing on stderr', async () => {
+    const script = join(repo, 'scripts', 'quickstart.mjs');
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = spawn(process.execPath, [script], {
+          cwd: repo,
+          // As on a machine that never ran turbo: its telemetry notice would show here.
+          env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'pipekit-home-')) },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += String(d)));
+        child.stderr.on('data', (d) => (stderr += String(d)));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out[0]).toMatch(/^quickstart 1\/3: building the packages \(/);
+    expect(out[1]).toBe('quickstart 2/3: pipe run examples/quickstart.pipeline.ts');
+    expect(out[2]).toMatch(
+      /^pipeline 'revenue-per-user' completed in [\d.]+ s: 1,000,000 rows read, 20 micro-batches, 0 bad records$/,
+    );
+    expect(out[3]).toMatch(
+      /^ {2}sink_1: [\d,]+ rows in 1 batch → delta \.\/data\/quickstart\/revenue-per-user$/,
+    );
+    expect(out[4]).toBe(
+      'quickstart 3/3: pipe delta show data/quickstart/revenue-per-user --limit 10',
+    );
+    expect(out[5]).toMatch(/^data\/quickstart\/revenue-per-user: version \d+, [\d,]+ rows$/);
+    expect(out.at(-2)).toBe('only showing top 10 rows');
+    expect(r.stdout).not.toMatch(/turbo|Tasks:|telemetry|npm (warn|notice)/i);
+  }, 900_000);
 });

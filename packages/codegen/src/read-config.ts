@@ -3,6 +3,7 @@ import type { Dialect } from './convert/ir.js';
 import { isRecord } from './convert/values.js';
 import { ConvertError } from './errors.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { unclosedAtEnd } from './json-end-of-file.js';
 
 /** Line and column of an offset, 1-based. */
 function lineColumn(text: string, offset: number): string {
@@ -21,6 +22,21 @@ export function readConfig(file: string, text: string): unknown {
     } catch (e) {
       const message = (e as Error).message;
       const pos = /position (\d+)/.exec(message);
+      const atEnd =
+        /Unexpected end of JSON input/.test(message) ||
+        (pos !== null && Number(pos[1]) >= text.trimEnd().length);
+      const open = atEnd ? unclosedAtEnd(text) : null;
+      if (atEnd)
+        throw new ConvertError(
+          file,
+          [],
+          `invalid JSON: unexpected end of file at ${lineColumn(text, text.trimEnd().length)}` +
+            (open
+              ? `: the ${open.what} opened at ${lineColumn(text, open.offset)} is never closed`
+              : ''),
+          undefined,
+          'the file is cut short: complete it (or copy it again from its source)',
+        );
       // Newer V8 messages quote the text instead of giving a position; the YAML parser finds it.
       const where = pos
         ? ` at ${lineColumn(text, Number(pos[1]))}`
@@ -44,16 +60,25 @@ export function readConfig(file: string, text: string): unknown {
     return data;
   }
   const error = yamlError(text);
+  if (error?.atEnd)
+    throw new ConvertError(
+      file,
+      [],
+      `invalid YAML: unexpected end of file${error.where}: ${error.message}`,
+      undefined,
+      'the file is cut short: complete it (or copy it again from its source)',
+    );
   if (error) throw new ConvertError(file, [], `invalid YAML${error.where}: ${error.message}`);
   return parseDocument(text, { uniqueKeys: true }).toJS();
 }
 
-function yamlError(text: string): { where: string; message: string } | undefined {
+function yamlError(text: string): { where: string; message: string; atEnd: boolean } | undefined {
   const error = parseDocument(text, { prettyErrors: true, uniqueKeys: true }).errors[0];
   if (!error) return undefined;
   const pos = error.linePos?.[0];
   return {
     where: pos ? ` at line ${pos.line}, column ${pos.col}` : '',
+    atEnd: error.pos[0] >= text.trimEnd().length,
     message: (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
   };
 }

@@ -105,7 +105,8 @@ describe('pipe-codegen', () => {
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(
       new RegExp(
-        `^error: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid YAML at line \\d+, column \\d+: `,
+        // The text stops inside a list: the message says the file ends early.
+        `^error: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid YAML: unexpected end of file at line \\d+, column \\d+: `,
       ),
     );
     expect(bad.stderr).not.toMatch(/\n\s+at /);

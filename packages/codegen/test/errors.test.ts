@@ -117,6 +117,69 @@ describe('conversion errors name the file, the JSON path, what is wrong and what
     expect(e.message).toMatch(/^broken\.json: invalid JSON at line 4, column 1: Unexpected token/);
   });
 
+  it('truncated JSON: says the file ends early and which object is left open', () => {
+    const e = errorOf(
+      'cut.json',
+      '{\n  "name": "p",\n  "mode": "batch",\n  "steps": [\n    {"type": "extract"',
+    );
+    expect(e.message).toMatch(
+      /^cut\.json: invalid JSON: unexpected end of file at line 5, column 23: the object opened at line 5, column 5 is never closed\n/,
+    );
+    expect(errorOf('cut.json', '{"a": "abc').message).toMatch(
+      /unexpected end of file at line 1, column 11: the string opened at line 1, column 7 is never closed/,
+    );
+  });
+
+  it('a key present with the wrong type says what it found, not that it is missing', () => {
+    const e = errorOf('w.json', steps({ ...kafkaExtract, config: { topic: 5 } }));
+    expect(e.message).toBe('w.json: steps[0].config.topic: expected a string, found the number 5');
+    const missing = errorOf('m.json', steps({ ...kafkaExtract, config: {} }));
+    expect(missing.message).toBe('m.json: steps[0].config.topic: is missing: expected a string');
+    const etl = {
+      pipelineId: 'p',
+      extract: { sourceType: 'kafka', topic: 't' },
+      transforms: [],
+      streamingConfigJson: { watermark: { eventTimeColumn: 'ts', delayThreshold: ['5s'] } },
+      load: { sinkType: 'console' },
+    };
+    expect(errorOf('e.json', JSON.stringify(etl)).message).toBe(
+      'e.json: streamingConfigJson.watermark.delayThreshold: expected a string or a number, found an array',
+    );
+  });
+
+  it('a bad port says what was found and what a port is', () => {
+    const pg = (port: unknown) =>
+      steps({
+        type: 'extract',
+        method: 'fromPostgres',
+        config: { table: 't', host: 'db', port, database: 'd', user: 'u' },
+      });
+    expect(errorOf('p.json', pg('54x')).message).toBe(
+      'p.json: steps[0].config.port: expected a whole number, found the string "54x"',
+    );
+    expect(errorOf('p.json', pg(70000)).message).toBe(
+      'p.json: steps[0].config.port: expected a port number from 1 to 65535, found the number 70000',
+    );
+    expect(errorOf('p.json', pg(true)).message).toBe(
+      'p.json: steps[0].config.port: expected a number or a string, found the boolean true',
+    );
+  });
+
+  it('an unknown enum value lists the accepted ones', () => {
+    const load = {
+      type: 'load',
+      method: 'toDeltaLake',
+      config: { path: '/x', outputMode: 'updates' },
+    };
+    const e = errorOf(
+      'o.json',
+      JSON.stringify({ name: 'p', mode: 'streaming', steps: [kafkaExtract, load] }),
+    );
+    expect(e.message).toBe(
+      'o.json: steps[1].config.outputMode: unknown value "updates" (supported: append, update, complete)',
+    );
+  });
+
   it('broken YAML', () => {
     const e = errorOf('broken.yaml', 'name: n\ninput:\n  format: [kafka\noutput: x\n');
     expect(e.message).toMatch(/^broken\.yaml: invalid YAML at line \d+, column \d+: /);

@@ -41,10 +41,10 @@ export const typed = [
   'round(amount, 2) > 1',
   'length(trim(`odd name`)) > 0',
   "sha2(country, 256) = 'x'",
+  'amount > 1.5',
 ];
 
 export const asSql = [
-  'amount > 1.5',
   "ts > DATE '2024-01-01'",
   "country || 'x' = 'DEx'",
   'amount NOT BETWEEN 1 AND 2',

@@ -37,6 +37,27 @@ export class DeltaError extends Error {
   ) {
     super(message, options);
   }
+
+  /** What a person should check, by code (`pipe run` prints it under the error). */
+  get check(): string | null {
+    const remote =
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(this.tablePath) && !this.tablePath.startsWith('file:');
+    const access = remote
+      ? 'the object store: the bucket and prefix, the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role), AWS_REGION and, for S3-compatible stores, AWS_ENDPOINT_URL'
+      : 'that the directory exists and this user may read and write it, and that the disk has room';
+    switch (this.code) {
+      case 'NOT_A_TABLE':
+        return `the path: '${this.tablePath}' holds no Delta table (no _delta_log); a sink creates one, a source needs one`;
+      case 'IO':
+        return `${access} (path '${this.tablePath}')`;
+      case 'SCHEMA_MISMATCH':
+        return `the rows' columns against the table's (pipe delta show '${this.tablePath}'); mergeSchema: true adds new nullable columns`;
+      case 'CONFLICT':
+        return `whether another writer changed '${this.tablePath}' at the same time`;
+      default:
+        return null;
+    }
+  }
 }
 
 const reasonPrefix = 'pipekit-delta:';

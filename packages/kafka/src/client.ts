@@ -1,5 +1,6 @@
 import type { KafkaSourceSpec, SecretRef } from '@pipekit/core';
 import { PipekitError } from '@pipekit/core';
+import type { RetryPolicy } from '@pipekit/runtime';
 import {
   type Admin,
   type Consumer,
@@ -12,6 +13,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KafkaEndpoint } from './kafka-errors.js';
 
 /**
  * The part of a KafkaJS-compatible client pipekit uses. kafkajs is the default; any client with
@@ -79,17 +81,66 @@ export const envSecrets: SecretResolver = (ref) => {
 /** What connection settings a source and a sink share (core's `kafkaSecuritySchema` + brokers). */
 export type ConnectionSpec = Pick<KafkaSourceSpec, 'brokers' | 'ssl' | 'sasl' | 'credentials'>;
 
-/** Bounded retries with exponential backoff (kafkajs' own retry plus ours around whole operations). */
-export interface RetryOptions {
-  /** Give up after this long without success, with an error naming the operation (ms). */
-  readonly maxRetryTimeMs: number;
-  readonly initialRetryTimeMs: number;
-}
+/**
+ * Bounded retries with exponential backoff around whole operations (the runtime's `RetryPolicy`):
+ * as many attempts as fit in `maxRetryTimeMs`, each one line on the log; kafkajs retries single
+ * requests inside them.
+ */
+export type RetryOptions = RetryPolicy;
 
 export const defaultRetry: RetryOptions = Object.freeze({
   maxRetryTimeMs: 60_000,
   initialRetryTimeMs: 250,
+  maxRetryWaitMs: 5_000,
 });
+
+/**
+ * `PIPEKIT_KAFKA_MAX_RETRY_TIME_MS` (a number of ms), when set: how long Kafka operations keep
+ * retrying for a `pipe run`, which registers the connectors with their defaults.
+ */
+export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<RetryOptions> {
+  const text = env.PIPEKIT_KAFKA_MAX_RETRY_TIME_MS;
+  if (text === undefined || text === '') return {};
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new PipekitError(
+      `PIPEKIT_KAFKA_MAX_RETRY_TIME_MS must be a number of milliseconds, got '${text}'`,
+    );
+  return { maxRetryTimeMs: ms };
+}
+
+/**
+ * The settings of a client that tries to connect once: pipekit probes the brokers with one before
+ * it connects its clients, so while a broker is down each attempt fails at once and is one retry
+ * line, instead of kafkajs' eight tries inside it. (Only for connecting: kafkajs' own operations
+ * need its retries, e.g. a metadata refresh inside a coordinator lookup.)
+ */
+export function singleTry(config: KafkaConfig): KafkaConfig {
+  return { ...config, retry: { ...config.retry, retries: 0 } };
+}
+
+/** Whether the brokers answer, tried once with `probe` (a `singleTry` client); throws if not. */
+export async function probeBrokers(probe: KafkaClient | undefined): Promise<void> {
+  if (!probe) return;
+  const admin = probe.admin();
+  try {
+    await admin.connect();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** An admin client of `client`, connected; disconnected again when connecting fails. */
+export async function connectedAdmin(client: KafkaClient): Promise<KafkaAdmin> {
+  const admin = client.admin();
+  try {
+    await admin.connect();
+  } catch (e) {
+    await admin.disconnect().catch(() => {});
+    throw e;
+  }
+  return admin;
+}
 
 function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | undefined {
   if (spec.sasl) {
@@ -151,10 +202,11 @@ export function kafkaConfig(
     requestTimeout: 30_000,
     retry: {
       initialRetryTime: opts.retry.initialRetryTimeMs,
-      maxRetryTime: 5_000,
+      maxRetryTime: opts.retry.maxRetryWaitMs,
       retries: 8,
     },
-    // kafkajs logs (reconnects, rebalances) go to the pipeline's logger at warn and above.
+    // kafkajs' logs (each reconnect, with a stack) go to the pipeline's logger at debug: what a
+    // person needs is pipekit's one line per retry and its final error.
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -173,8 +225,28 @@ export function logKafkajs(
   // Said for every producer with bounded retries, which pipekit wants: it retries whole
   // batches itself, with a new producer (see docs/connectors/kafka.md).
   if (message.startsWith('Limiting retries for the idempotent producer')) return;
-  // kafkajs reports every failed connection attempt as an error; whether the pipeline fails
-  // is decided (and logged as an error) by pipekit's bounded retries, so these are warnings.
-  if (level <= logLevel.WARN) log.warn({ kafkajs: rest }, `kafkajs: ${message}`);
-  else log.debug({ kafkajs: rest }, `kafkajs: ${message}`);
+  // kafkajs reports every failed connection attempt as an error, with a stack; pipekit's retries
+  // say the same in one line each, and its final error decides whether the pipeline fails.
+  log.debug({ kafkajs: { ...rest, level } }, `kafkajs: ${message}`);
+}
+
+/** Who and where a connection is, for error messages: brokers and the SASL user, never a password. */
+export function kafkaEndpoint(
+  spec: ConnectionSpec,
+  node: string,
+  secrets: SecretResolver,
+): KafkaEndpoint {
+  const base = { brokers: [...spec.brokers], node };
+  try {
+    const sasl = saslOf(spec, secrets) as { username?: string; mechanism?: string } | undefined;
+    if (!sasl) return base;
+    return {
+      ...base,
+      ...(sasl.username ? { user: sasl.username } : {}),
+      ...(sasl.mechanism ? { mechanism: sasl.mechanism.toUpperCase() } : {}),
+    };
+  } catch {
+    // A secret that cannot be resolved fails when the connection is made, with its own message.
+    return base;
+  }
 }

@@ -2,6 +2,7 @@ import type { BadRecord, Row } from '@pipekit/runtime';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaClient, KafkaConsumer, RetryOptions } from './client.js';
+import type { KafkaEndpoint } from './kafka-errors.js';
 import type { PartitionOffsets, PartitionRange } from './offsets.js';
 import { ReadAhead } from './read-ahead.js';
 import { KafkaUnavailableError, messageOf, withRetry } from './retry.js';
@@ -24,6 +25,7 @@ export interface FetcherOptions {
   readonly stallTimeoutMs: number;
   readonly signal: AbortSignal;
   readonly retry: RetryOptions;
+  readonly endpoint: KafkaEndpoint;
 }
 
 interface PartitionState {
@@ -77,6 +79,7 @@ export class RangeFetcher {
       retry: this.opts.retry,
       logger: this.opts.logger,
       signal: this.opts.signal,
+      endpoint: this.opts.endpoint,
     });
     const consumer = this.consumer!;
     const active = new Map<string, PartitionState>(
@@ -250,7 +253,10 @@ export class RangeFetcher {
     });
     consumer.on(consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload;
-      this.opts.logger.warn({ err: messageOf(error), restart }, 'kafka consumer crashed');
+      this.opts.logger.warn(
+        { err: messageOf(error), restart },
+        restart ? 'the Kafka consumer failed; kafkajs restarts it' : 'the Kafka consumer failed',
+      );
       if (restart) return;
       // kafkajs gave up on this consumer: the next read makes a new one.
       this.subscribed = new Set();

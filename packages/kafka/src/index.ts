@@ -15,9 +15,12 @@ import {
   envSecrets,
   type KafkaClientFactory,
   kafkaConfig,
+  kafkaEndpoint,
   kafkajsClient,
   type RetryOptions,
+  retryFromEnv,
   type SecretResolver,
+  singleTry,
 } from './client.js';
 import { withProducerThread } from './producer-thread.js';
 import { KafkaWriter } from './sink.js';
@@ -33,10 +36,13 @@ export {
   type KafkaConsumer,
   type KafkaProducer,
   kafkaConfig,
+  kafkaEndpoint,
   kafkajsClient,
   type RetryOptions,
   type SecretResolver,
+  singleTry,
 } from './client.js';
+export { describeKafkaError, type KafkaEndpoint } from './kafka-errors.js';
 export {
   asPartitionOffsets,
   type PartitionOffsets,
@@ -88,12 +94,20 @@ export function registerConnectors(
 ): void {
   const makeClient = options.client ?? kafkajsClient;
   const secrets = options.secrets ?? envSecrets;
-  const retry: RetryOptions = { ...defaultRetry, ...options.retry };
+  const retry: RetryOptions = { ...defaultRetry, ...retryFromEnv(), ...options.retry };
   registry.registerSource('kafka', (spec, ctx) => {
-    const client = makeClient(
-      kafkaConfig(spec, { clientId: `pipekit-${ctx.nodeId}`, secrets, retry, logger: ctx.logger }),
-    );
-    return new KafkaReader(spec, ctx, { client, retry });
+    const config = kafkaConfig(spec, {
+      clientId: `pipekit-${ctx.nodeId}`,
+      secrets,
+      retry,
+      logger: ctx.logger,
+    });
+    return new KafkaReader(spec, ctx, {
+      client: makeClient(config),
+      probeClient: makeClient(singleTry(config)),
+      retry,
+      endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),
+    });
   });
   const producerThread = options.client === undefined && options.producerThread !== false;
   registry.registerSink('kafka', (spec, ctx) => {
@@ -108,8 +122,10 @@ export function registerConnectors(
     const transactional = mode === 'always' || (mode === 'auto' && checkpointOf(ctx) !== null);
     return new KafkaWriter(spec, ctx, {
       client: producerThread ? withProducerThread(client, config, ctx.logger) : client,
+      probeClient: makeClient(singleTry(config)),
       retry,
       transactional,
+      endpoint: kafkaEndpoint(spec, ctx.nodeName ?? ctx.nodeId, secrets),
     });
   });
 }

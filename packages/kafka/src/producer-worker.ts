@@ -13,6 +13,7 @@ import {
   type ProducerConfig,
   type Transaction,
 } from 'kafkajs';
+import { rootKafkaError } from './kafka-errors.js';
 import { type PackedMessages, unpack } from './producer-wire.js';
 
 /** What `ProducerThread` hands over when it starts the thread. */
@@ -64,7 +65,10 @@ export interface ErrorData {
   readonly message: string;
   readonly retriable?: boolean;
   readonly type?: string;
-  readonly code?: number;
+  /** A Kafka error code (number) or a socket's (`ECONNREFUSED`), for messages a person reads. */
+  readonly code?: number | string;
+  /** The broker a connection error is about (`host:port`). */
+  readonly broker?: string;
 }
 
 export interface LogData {
@@ -75,12 +79,16 @@ export interface LogData {
 function errorData(e: unknown): ErrorData {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
   const x = e as Error & { retriable?: unknown; type?: unknown; code?: unknown };
+  // kafkajs wraps the connection error that ended its retries: keep its broker and code.
+  const root = rootKafkaError(e) as { code?: unknown; broker?: unknown };
+  const code = x.code ?? root.code;
   return {
     name: x.name,
     message: x.message,
     ...(typeof x.retriable === 'boolean' ? { retriable: x.retriable } : {}),
     ...(typeof x.type === 'string' ? { type: x.type } : {}),
-    ...(typeof x.code === 'number' ? { code: x.code } : {}),
+    ...(typeof code === 'number' || typeof code === 'string' ? { code } : {}),
+    ...(typeof root.broker === 'string' ? { broker: root.broker } : {}),
   };
 }
 

@@ -1,7 +1,15 @@
 import type { KafkaSinkSpec } from '@pipekit/core';
 import type { Row, SinkBatch, SinkContext, SinkWriter } from '@pipekit/runtime';
 import { CompressionTypes, type Message, Partitioners, type Sender } from 'kafkajs';
-import type { KafkaAdmin, KafkaClient, KafkaProducer, RetryOptions } from './client.js';
+import {
+  connectedAdmin,
+  type KafkaAdmin,
+  type KafkaClient,
+  type KafkaProducer,
+  probeBrokers,
+  type RetryOptions,
+} from './client.js';
+import type { KafkaEndpoint } from './kafka-errors.js';
 import { withRetry } from './retry.js';
 import { messageEncoder, sizeOf } from './serialize.js';
 
@@ -19,6 +27,10 @@ export interface KafkaWriterOptions {
   readonly retry: RetryOptions;
   /** One Kafka transaction per batch, idempotent per (query id, batch id); see `transactionalIdOf`. */
   readonly transactional: boolean;
+  /** The brokers and user, for errors a person reads; the spec's brokers when absent. */
+  readonly endpoint?: KafkaEndpoint;
+  /** A client that tries to connect once (`singleTry`), to probe the brokers before connecting. */
+  readonly probeClient?: KafkaClient;
 }
 
 /** The producer's `transactional.id`: stable per query and sink, so a restarted run fences the old one. */
@@ -47,6 +59,7 @@ export class KafkaWriter implements SinkWriter {
   private admin: KafkaAdmin | null = null;
   private readonly lastCommitted = new Map<string, number>();
   private readonly compression: CompressionTypes;
+  private readonly endpoint: KafkaEndpoint;
 
   constructor(
     private readonly spec: KafkaSinkSpec,
@@ -54,6 +67,7 @@ export class KafkaWriter implements SinkWriter {
     private readonly opts: KafkaWriterOptions,
   ) {
     this.compression = spec.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeName ?? ctx.nodeId };
   }
 
   async writeBatch(batch: SinkBatch): Promise<void> {
@@ -73,6 +87,7 @@ export class KafkaWriter implements SinkWriter {
         {
           retry: this.opts.retry,
           logger: log,
+          endpoint: this.endpoint,
           onError: () => this.reset(),
         },
       );
@@ -113,6 +128,7 @@ export class KafkaWriter implements SinkWriter {
       {
         retry: this.opts.retry,
         logger: log,
+        endpoint: this.endpoint,
         // Whether the failed commit took effect is unknown: a new producer (which fences and aborts
         // the old transaction) and a fresh look at the marker decide.
         onError: async () => {
@@ -177,12 +193,8 @@ export class KafkaWriter implements SinkWriter {
   private async committed(group: string): Promise<number> {
     const known = this.lastCommitted.get(group);
     if (known !== undefined) return known;
-    if (!this.admin) {
-      const a = this.opts.client.admin();
-      await a.connect();
-      this.admin = a;
-    }
-    const res = await this.admin.fetchOffsets({ groupId: group, topics: [this.spec.topic] });
+    const admin = await this.connectAdmin();
+    const res = await admin.fetchOffsets({ groupId: group, topics: [this.spec.topic] });
     const p0 = res
       .find((t) => t.topic === this.spec.topic)
       ?.partitions.find((p) => p.partition === 0);
@@ -191,8 +203,19 @@ export class KafkaWriter implements SinkWriter {
     return last;
   }
 
+  /** The admin client (for the transactional commit marker), connected. */
+  private async connectAdmin(): Promise<KafkaAdmin> {
+    if (this.admin) return this.admin;
+    await probeBrokers(this.opts.probeClient);
+    this.admin = await connectedAdmin(this.opts.client);
+    return this.admin;
+  }
+
   private async connect(): Promise<KafkaProducer> {
     if (this.producer) return this.producer;
+    // One quick try first: a broker that is down fails the attempt at once (one retry line)
+    // instead of after the producer's own eight tries.
+    await probeBrokers(this.opts.probeClient);
     const transactional = this.opts.transactional;
     const p = this.opts.client.producer({
       createPartitioner: Partitioners.DefaultPartitioner,

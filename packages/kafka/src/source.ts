@@ -1,8 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type KafkaSourceSpec, PipekitError } from '@pipekit/core';
-import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '@pipekit/runtime';
-import type { KafkaAdmin, KafkaClient, RetryOptions } from './client.js';
+import type {
+  Offset,
+  ReadLimits,
+  ReadResult,
+  SourceBacklog,
+  SourceContext,
+  SourceReader,
+} from '@pipekit/runtime';
+import {
+  connectedAdmin,
+  type KafkaAdmin,
+  type KafkaClient,
+  probeBrokers,
+  type RetryOptions,
+} from './client.js';
 import { RangeFetcher } from './fetcher.js';
+import type { KafkaEndpoint } from './kafka-errors.js';
 import {
   asPartitionOffsets,
   minOffsets,
@@ -20,6 +34,10 @@ type Watermarks = Record<string, Record<string, { low: number; high: number }>>;
 export interface KafkaReaderOptions {
   readonly client: KafkaClient;
   readonly retry: RetryOptions;
+  /** The brokers and user, for errors a person reads; the spec's brokers when absent. */
+  readonly endpoint?: KafkaEndpoint;
+  /** A client that tries to connect once (`singleTry`), to probe the brokers before connecting. */
+  readonly probeClient?: KafkaClient;
 }
 
 /**
@@ -37,6 +55,9 @@ export class KafkaReader implements SourceReader {
   private endBound: PartitionOffsets | null = null;
   private availableNowBound: PartitionOffsets | null = null;
   private lows = new Map<string, number>();
+  /** The latest offsets (within the run's bounds) when the last batch was planned. */
+  private latest: PartitionOffsets | null = null;
+  private readonly endpoint: KafkaEndpoint;
 
   constructor(
     private readonly spec: KafkaSourceSpec,
@@ -45,12 +66,14 @@ export class KafkaReader implements SourceReader {
   ) {
     // Spark's default: a fresh group per query; name one (groupId) to watch lag with Kafka tools.
     const groupId = spec.groupId ?? `pipekit-${ctx.nodeId}-${randomUUID().slice(0, 8)}`;
+    this.endpoint = opts.endpoint ?? { brokers: spec.brokers, node: ctx.nodeName ?? ctx.nodeId };
     this.fetcher = new RangeFetcher(opts.client, {
       groupId,
       logger: ctx.logger,
       stallTimeoutMs: Math.max(opts.retry.maxRetryTimeMs, 30_000),
       signal: ctx.signal,
       retry: opts.retry,
+      endpoint: this.endpoint,
     });
     this.decode = recordDecoder(spec, ctx);
   }
@@ -72,11 +95,28 @@ export class KafkaReader implements SourceReader {
     if (this.endBound) end = minOffsets(end, this.endBound);
     if (this.availableNowBound) end = minOffsets(end, this.availableNowBound);
     end = maxOffsets(end, begin);
+    // What exists now, for the backlog in progress (Spark's latestOffset).
+    this.latest = end;
     const cap = limits.allAvailable
       ? limits.maxRows
       : Math.min(this.spec.maxOffsetsPerTrigger ?? Infinity, limits.maxRows ?? Infinity);
     if (cap !== undefined && Number.isFinite(cap)) end = rateLimit(begin, end, cap);
     return rangesOf(begin, end).length === 0 ? null : end;
+  }
+
+  /**
+   * Records the broker had beyond `end` when the batch was planned (no broker call), and
+   * `maxOffsetsPerTrigger` when that is what capped the batch.
+   */
+  backlog(end: Offset): SourceBacklog | null {
+    if (this.latest === null) return null;
+    const to = asPartitionOffsets(end);
+    let rows = 0;
+    for (const [topic, parts] of Object.entries(this.latest))
+      for (const [p, latest] of Object.entries(parts))
+        rows += Math.max(0, latest - (to[topic]?.[p] ?? latest));
+    const capped = rows > 0 && this.spec.maxOffsetsPerTrigger !== undefined;
+    return { rows, limitedBy: capped ? 'maxOffsetsPerTrigger' : null };
   }
 
   async readBatch(start: Offset, end: Offset): Promise<ReadResult> {
@@ -128,9 +168,9 @@ export class KafkaReader implements SourceReader {
       'fetching Kafka offsets',
       async () => {
         if (!this.admin) {
-          const a = this.opts.client.admin();
-          await a.connect();
-          this.admin = a;
+          // One quick try first: a broker that is down is one retry line, not kafkajs' eight tries.
+          await probeBrokers(this.opts.probeClient);
+          this.admin = await connectedAdmin(this.opts.client);
         }
         const admin = this.admin;
         const out: Watermarks = {};
@@ -144,7 +184,18 @@ export class KafkaReader implements SourceReader {
         }
         return out;
       },
-      { retry: this.opts.retry, logger: this.ctx.logger, signal: this.ctx.signal },
+      {
+        retry: this.opts.retry,
+        logger: this.ctx.logger,
+        signal: this.ctx.signal,
+        endpoint: this.endpoint,
+        // A broken admin client is made again on the next attempt.
+        onError: async () => {
+          const a = this.admin;
+          this.admin = null;
+          await a?.disconnect().catch(() => {});
+        },
+      },
     );
   }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { KafkaUnavailableError } from '../src/retry.js';
 import { KafkaReader } from '../src/source.js';
 import {
+  brokers,
   client,
   createTopic,
   kafkaSpecOf,
@@ -35,7 +36,7 @@ async function javaProduce(topic: string, codec: string): Promise<void> {
       '--throughput',
       '-1',
       '--producer-props',
-      'bootstrap.servers=127.0.0.1:9092',
+      `bootstrap.servers=${brokers.join(',')}`,
       `compression.type=${codec}`,
     ],
     { timeout: 60_000 },
@@ -45,12 +46,12 @@ async function javaProduce(topic: string, codec: string): Promise<void> {
 async function readAll(topic: string) {
   const node = sourceNodeOf(
     source
-      .kafka({ brokers: ['127.0.0.1:9092'], topic, startingOffsets: 'earliest', format: 'bytes' })
+      .kafka({ brokers, topic, startingOffsets: 'earliest', format: 'bytes' })
       .sink.memory({ name: 'o' }),
   );
   const r = new KafkaReader(kafkaSpecOf(node), sourceContext(node), {
     client: client(),
-    retry: { maxRetryTimeMs: 20_000, initialRetryTimeMs: 200 },
+    retry: { maxRetryTimeMs: 20_000, initialRetryTimeMs: 200, maxRetryWaitMs: 5_000 },
   });
   try {
     const start = await r.initialOffset();

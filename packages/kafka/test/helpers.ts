@@ -9,7 +9,11 @@ import { envSecrets } from '../src/index.js';
 
 export const brokers = [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'];
 export const logger = pino({ level: process.env.PIPEKIT_TEST_LOG ?? 'silent' });
-export const retry: RetryOptions = { maxRetryTimeMs: 60_000, initialRetryTimeMs: 250 };
+export const retry: RetryOptions = {
+  maxRetryTimeMs: 60_000,
+  initialRetryTimeMs: 250,
+  maxRetryWaitMs: 5_000,
+};
 
 /** Topics are never reused: data survives broker restarts. */
 export function uniqueTopic(name: string): string {

@@ -143,15 +143,10 @@ export class PostgresIncrementalReader implements SourceReader {
         }
         return this.client.query<R>({ text, values, rowMode: 'array' });
       },
-      async (e) => {
-        this.ctx.logger.warn(
-          { err: String(e) },
-          'postgres source lost its connection; reconnecting',
-        );
-        await this.close();
-      },
+      () => this.close(),
       this.retry,
       this.ctx.signal,
+      { logger: this.ctx.logger, what: 'reading new rows', where: this.conn.where },
     );
   }
 }

@@ -54,14 +54,14 @@ export class PostgresWriter implements SinkWriter {
     if (batch.rows.length === 0) return;
     await withRetry(
       () => this.attempt(batch),
-      async (e) => {
-        this.ctx.logger.warn(
-          { table: displayTable(this.name), batchId: batch.batchId, err: String(e) },
-          'postgres sink lost its connection; retrying the batch',
-        );
-        await this.close();
-      },
+      () => this.close(),
       this.retry,
+      undefined,
+      {
+        logger: this.ctx.logger,
+        what: `writing batch ${batch.batchId} to ${displayTable(this.name)}`,
+        where: this.conn.where,
+      },
     );
   }
 

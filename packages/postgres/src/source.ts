@@ -223,17 +223,10 @@ export class PostgresBatchReader implements SourceReader {
 
   /** Runs a read step again on a new connection when the old one was lost. */
   private withStream<T>(p: PartStream, step: () => Promise<T>): Promise<T> {
-    return withRetry(
-      step,
-      async (e) => {
-        this.ctx.logger.warn(
-          { partition: p.index, err: String(e) },
-          'postgres source lost its connection; running the COPY again',
-        );
-        await this.reset(p);
-      },
-      this.retry,
-      this.ctx.signal,
-    );
+    return withRetry(step, () => this.reset(p), this.retry, this.ctx.signal, {
+      logger: this.ctx.logger,
+      what: `reading partition ${p.index} (the COPY runs again)`,
+      where: this.conn.where,
+    });
   }
 }

@@ -4,7 +4,7 @@ import { type SinkType, type SourceType, schemaFromZod } from '@pipekit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { describeTable, registerConnectors } from '../src/index.js';
-import { connection, sql, unique } from './helpers.js';
+import { connection, pgHostPort, sql, unique } from './helpers.js';
 
 const table = unique('customers');
 const tmp = fileURLToPath(new URL(`./.tmp-${table}.ts`, import.meta.url));
@@ -55,7 +55,7 @@ describe('describeTable (pipe schema postgres --table ...)', () => {
 
   it('a missing table is named', async () => {
     await expect(describeTable(connection, 'no_such_table_xyz')).rejects.toThrow(
-      /table no_such_table_xyz does not exist at 127\.0\.0\.1:54329/,
+      `table no_such_table_xyz does not exist at ${pgHostPort}`,
     );
   });
 });

@@ -6,7 +6,7 @@ import {
   PostgresWriter,
   resolveConnection,
 } from '../src/index.js';
-import { pgUrl, sinkCtx, sourceCtx } from './helpers.js';
+import { pgHostPort, pgUrl, sinkCtx, sourceCtx } from './helpers.js';
 
 const wrongPassword = 'not-the-password-Zq7!';
 
@@ -23,8 +23,8 @@ describe('bad connection settings', () => {
       () => null,
       (e: unknown) => e as Error,
     );
-    expect(err?.message).toMatch(
-      /cannot connect to PostgreSQL at 127\.0\.0\.1:54329\/pipekit_test as pipekit: password authentication failed/,
+    expect(err?.message).toContain(
+      `cannot connect to PostgreSQL at ${pgHostPort}/pipekit_test as pipekit: password authentication failed`,
     );
     expect(err?.message).toContain(
       'check connection.user and the secret behind connection.password',

@@ -27,6 +27,9 @@ export const pgScript = fileURLToPath(
 export const pgUrl =
   process.env.PIPEKIT_PG_URL ?? 'postgres://pipekit@127.0.0.1:54329/pipekit_test';
 
+/** The test server's `host:port`, as messages name it. */
+export const pgHostPort = new URL(pgUrl).host;
+
 /** The test server; the password comes from PIPEKIT_PG_PASSWORD, as users are told to do. */
 export const connection: PostgresConnection = {
   url: pgUrl,

@@ -62,7 +62,11 @@ describe('examples/kafka-to-postgres.pipeline.ts', () => {
           updatedAt: new Date(at),
         })),
       })
-      .sink.kafka({ brokers: ['127.0.0.1:9092'], topic, key: 'customerId' });
+      .sink.kafka({
+        brokers: [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
+        topic,
+        key: 'customerId',
+      });
     expect(
       (await runPipeline(produce, { connectors: connectors(), logger }).result).stoppedBy,
     ).toBe('completed');

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -12,6 +14,19 @@ const conn = resolveConnection(connection);
 const source = unique('restart_src');
 const target = unique('restart_dst');
 const Row = z.object({ id: z.int(), v: z.string() });
+
+/** The warnings a person would see, kept as records. */
+const warnings: { msg: string }[] = [];
+const warnLog = pino(
+  { level: 'warn' },
+  new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n'))
+        if (line) warnings.push(JSON.parse(line) as { msg: string });
+      done();
+    },
+  }),
+);
 
 afterAll(async () => {
   pgService('start');
@@ -36,7 +51,7 @@ describe('the server restarts mid-run', () => {
         fetchSize: 250,
         incremental: { column: 'id', pollInterval: 1 },
       },
-      sourceCtx(Row),
+      { ...sourceCtx(Row), logger: warnLog },
       conn,
     );
     const writer = new PostgresWriter(
@@ -48,7 +63,7 @@ describe('the server restarts mid-run', () => {
         key: ['id'],
         createTable: true,
       },
-      sinkCtx('dst', target),
+      { ...sinkCtx('dst', target), logger: warnLog },
       conn,
     );
     try {
@@ -90,5 +105,11 @@ describe('the server restarts mid-run', () => {
       [target],
     );
     expect(commits.map((c) => c.batch_id)).toEqual([0, 1, 2]);
+    // Each reconnect was one line naming the server and the attempt.
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings)
+      expect(w.msg).toMatch(
+        /^PostgreSQL at [\d.]+:\d+\/pipekit_test as pipekit: [^()]+ \(attempt \d+ of \d+, next in [\d.]+ s\)$/,
+      );
   }, 120_000);
 });

@@ -21,6 +21,16 @@ export interface ReadLimits {
   readonly maxRows?: number;
 }
 
+/**
+ * What a source has beyond a planned batch: Spark's `latestOffset` against the batch's `endOffset`,
+ * in rows, and the source's own option that capped the batch (`batchSize`,
+ * `maxOffsetsPerTrigger`, `maxFilesPerTrigger`), null when nothing capped it.
+ */
+export interface SourceBacklog {
+  readonly rows: number;
+  readonly limitedBy: string | null;
+}
+
 /** The rows of one planned batch, and the records of it that could not be read. */
 export interface ReadResult {
   readonly rows: readonly Row[];
@@ -74,6 +84,12 @@ export interface SourceReader {
    * if more data keeps arriving (Spark's `SupportsTriggerAvailableNow`). Optional.
    */
   prepareForAvailableNow?(): MaybePromise<void>;
+  /**
+   * Rows available beyond `end` (the batch just planned) and the option that capped the batch:
+   * for progress and the warning when a source falls behind its trigger. Optional; null when the
+   * source cannot tell cheaply.
+   */
+  backlog?(end: Offset): MaybePromise<SourceBacklog | null>;
   close(): MaybePromise<void>;
 }
 
@@ -86,6 +102,8 @@ export type ToRowResult =
 export interface SourceContext {
   /** The plan node id, for bad records and logs. */
   readonly nodeId: string;
+  /** How people know the node: its `.as()` name, else the id (for messages). */
+  readonly nodeName?: string;
   /** The declared record type; null when the plan does not know it. */
   readonly schema: Schema | null;
   /**
@@ -165,6 +183,8 @@ export class MemoryStore {
 export interface SinkContext {
   /** The sink (or the dead-letter policy's) node id. */
   readonly nodeId: string;
+  /** How people know the node: its `.as()` name, else the id (for messages). */
+  readonly nodeName?: string;
   readonly queryId: string;
   /**
    * The query's checkpoint directory, null without one. A sink that can write transactionally

@@ -23,7 +23,7 @@ export * from './connector.js';
 export { defaultConnectors, registerBuiltins } from './connectors/builtins.js';
 export { formatTable } from './connectors/console-sink.js';
 export { continuousBatchRows, continuousPollMs } from './driver/trigger-loop.js';
-export { PipelineFailure } from './errors.js';
+export { nodeLabel, operatorOf, PipelineFailure } from './errors.js';
 export type { Batch, Epoch } from './graph/batch.js';
 export {
   type CompiledPipeline,
@@ -33,16 +33,38 @@ export {
   type RunnablePipeline,
 } from './graph/compile-plan.js';
 export { connectorTypes, loadConnectorPackages } from './load-connectors.js';
-export { createLogger, redactPaths } from './logger.js';
+export { humanLogLine, humanLogStream } from './logging/human-log-line.js';
+export { createLogger, type LoggerSettings, redactPaths } from './logging/logger.js';
+export { BatchProgress, describeSource } from './metrics/batch-progress.js';
 export { JsonLinesMetrics } from './metrics/json-lines.js';
-export {
-  type MetricsListener,
-  NodeMetrics,
-  type NodeProgress,
-  type QueryProgress,
-} from './metrics/node-metrics.js';
-export { ProgressLine, progressText } from './metrics/progress-line.js';
+export { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+export { ProgressLine } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export {
+  compact,
+  type EventTimeProgress,
+  eventTimeProgress,
+  FallingBehindWatch,
+  type NodeProgress,
+  type ProgressWarning,
+  perSecond,
+  progressJson,
+  progressText,
+  type QueryProgress,
+  type SourceProgress,
+  span,
+} from './progress/index.js';
+export {
+  ConnectorFailure,
+  type ConnectorFailureDetails,
+  type ConnectorProblem,
+  checkOf,
+  formatWait,
+  type RetryContext,
+  type RetryPolicy,
+  retryWaits,
+  withRetry,
+} from './retry/index.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
 export {
   type PipelineRun,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { SinkNode } from '@pipekit/core';
+import type { PlanNode, SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
 import { QueryCheckpoint } from './checkpoint/query-checkpoint.js';
@@ -9,10 +9,13 @@ import {
   type ConnectorRegistry,
   MemoryStore,
   type SinkWriter,
+  type SourceBacklog,
   type SourceReader,
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
+import { nodeErrors } from './driver/node-errors.js';
 import { runTriggerLoop } from './driver/trigger-loop.js';
+import { failureOf, nodeLabel } from './errors.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
 import {
@@ -21,13 +24,11 @@ import {
   type QueryPlan,
   type RunnablePipeline,
 } from './graph/compile-plan.js';
-import { createLogger } from './logger.js';
-import {
-  type MetricsListener,
-  NodeMetrics,
-  nodeProgress,
-  type QueryProgress,
-} from './metrics/node-metrics.js';
+import { createLogger } from './logging/logger.js';
+import { BatchProgress } from './metrics/batch-progress.js';
+import { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
+import { FallingBehindWatch } from './progress/falling-behind.js';
+import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
 
 export interface RunOptions {
@@ -124,30 +125,46 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   const writers = new Map<string, SinkWriter>();
   const deadLetters = new Map<string, SinkWriter>();
   const checkpointDir = st.checkpoints.get(q.id) ?? null;
+  const labelOf = (id: string) => {
+    const n = compiled.info.get(id)?.node;
+    return n ? nodeLabel(n) : id;
+  };
   const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
     nodeId,
+    nodeName: labelOf(nodeId),
     queryId: q.id,
     checkpoint: checkpointDir,
     outputMode,
     scheduler,
-    logger: logger.child({ node: nodeId }),
+    logger: logger.child({ node: labelOf(nodeId) }),
     memory: st.memory,
     stdout: st.options.stdout ?? process.stdout,
   });
+  const named = <T>(n: PlanNode, make: () => MaybePromise<T>): Promise<T> =>
+    Promise.resolve()
+      .then(make)
+      .catch((e: unknown) => {
+        throw failureOf(compiled.plan.name, n, e);
+      });
   for (const s of q.sources) {
-    const reader = await registry.source(s.source.type)(s.source as never, {
-      nodeId: s.id,
-      schema: s.schema,
-      toRow: rowCoercer(s.schema, s.id),
-      scheduler,
-      logger: logger.child({ node: s.id }),
-      signal,
-    });
+    const reader = await named(s, () =>
+      registry.source(s.source.type)(s.source as never, {
+        nodeId: s.id,
+        nodeName: labelOf(s.id),
+        schema: s.schema,
+        toRow: rowCoercer(s.schema, s.id),
+        scheduler,
+        logger: logger.child({ node: labelOf(s.id) }),
+        signal,
+      }),
+    );
     closables.push(reader);
     readers.set(s.id, reader);
   }
   for (const k of q.sinks) {
-    const writer = await registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode));
+    const writer = await named(k, () =>
+      registry.sink(k.sink.type)(k.sink as never, sinkCtx(k.id, k.outputMode)),
+    );
     closables.push(writer);
     writers.set(k.id, writer);
   }
@@ -222,6 +239,13 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     },
   });
   const queryMetrics = q.nodes.map((n) => st.metrics.get(n.id)!);
+  const batchProgress = new BatchProgress(
+    compiled.plan.name,
+    q,
+    (id) => st.metrics.get(id)!,
+    scheduler.now(),
+  );
+  const behind = new FallingBehindWatch();
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
@@ -238,17 +262,24 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     st.buffered -= inFlight;
     inFlight = 0;
     const durationMs = performance.now() - started;
-    const progress: QueryProgress = {
-      pipeline: compiled.plan.name,
-      queryId: q.id,
-      batchId: epoch.batchId,
-      timestamp: new Date(epoch.time).toISOString(),
-      durationMs: Math.round(durationMs * 1000) / 1000,
+    const backlogs = new Map<string, SourceBacklog | null>();
+    for (const s of q.sources) {
+      const range = epoch.reads.get(s.id);
+      const reader = readers.get(s.id)!;
+      const backlog = reader.backlog;
+      // Progress only: a source that cannot tell its backlog now does not fail the batch.
+      if (range && backlog)
+        backlogs.set(s.id, await (async () => backlog.call(reader, range.end))().catch(() => null));
+    }
+    const progress = batchProgress.record({
+      epoch,
+      durationMs,
       numInputRows,
-      processedRowsPerSecond: durationMs > 0 ? Math.round((numInputRows * 1000) / durationMs) : 0,
       bufferedRows: st.buffered,
-      nodes: queryMetrics.map((m) => nodeProgress(m, durationMs)),
-    };
+      backlogs,
+      now: scheduler.now(),
+    });
+    for (const w of behind.check(progress)) logger.child({ node: w.about }).warn(w.text);
     logger.debug(
       {
         queryId: q.id,
@@ -265,7 +296,11 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     if (checkpoint) sinkQueryId = checkpoint.metadata.id;
     const r = await runTriggerLoop({
       trigger: q.trigger,
-      sources: q.sources.map((s) => ({ id: s.id, reader: readers.get(s.id)! })),
+      // Errors of the loop's calls (offsets, planning, commits) name the source node too.
+      sources: q.sources.map((s) => ({
+        id: s.id,
+        reader: nodeErrors(readers.get(s.id)!, (e) => failureOf(compiled.plan.name, s, e)),
+      })),
       scheduler,
       signal,
       runBatch,
@@ -332,7 +367,9 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
       logger,
       signal: controller.signal,
       memory,
-      metrics: new Map(compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind)])),
+      metrics: new Map(
+        compiled.plan.nodes.map((n) => [n.id, new NodeMetrics(n.id, n.kind, nodeLabel(n))]),
+      ),
       sinkStats: new Map(
         compiled.plan.nodes
           .filter((n) => n.kind === 'sink')

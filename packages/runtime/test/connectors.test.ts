@@ -145,12 +145,34 @@ describe('metrics and connectors', () => {
         .text()
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l) as { batchId: number; nodes: { id: string; rowsOut: number }[] });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              batchId: number;
+              nodes: { id: string; rowsOut: number }[];
+              sources: { name: string; numInputRows: number; inputRowsPerSecond: number }[];
+              triggerIntervalMs: number | null;
+            },
+        );
       expect(lines.map((l) => l.batchId)).toEqual([0, 1, 2]);
+      expect(lines[0]!.sources).toEqual([
+        expect.objectContaining({ name: 'memory_1', numInputRows: 1, backlogRows: null }),
+      ]);
+      expect(lines[0]!.triggerIntervalMs).toBeNull();
       expect(lines[1]!.nodes.find((n) => n.id === 'filter_1')?.rowsOut).toBe(0);
       const text = await prom.registry.metrics();
       expect(text).toMatch(
-        /pipekit_node_rows_out_total\{pipeline="pipeline",query="pipeline",node="filter_1",kind="filter"\} 2/,
+        /pipekit_node_rows_out_total\{pipeline="pipeline",query="pipeline",node="filter_1",kind="filter",name="filter_1"\} 2/,
+      );
+      // The same health fields as the progress line and the JSON lines, per source and query.
+      expect(text).toMatch(
+        /pipekit_source_processed_rows_per_second\{pipeline="pipeline",query="pipeline",source="memory_1"\} \d+/,
+      );
+      expect(text).toMatch(
+        /pipekit_query_input_rows_per_second\{pipeline="pipeline",query="pipeline"\} \d+/,
+      );
+      expect(text).toMatch(
+        /pipekit_query_last_batch_duration_seconds\{pipeline="pipeline",query="pipeline"\} [\d.e-]+/,
       );
       expect(text).toContain('pipekit_query_batches_total');
     } finally {

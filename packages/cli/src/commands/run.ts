@@ -13,6 +13,7 @@ import {
   runPipeline,
 } from '@pipekit/runtime';
 import { loadPipelines, withOnceTriggers } from '../load-pipeline.js';
+import { sinkTarget } from './sink-target.js';
 
 export interface RunCommandOptions {
   readonly once: boolean;
@@ -40,27 +41,11 @@ function importerFor(file: string) {
   };
 }
 
-function where(plan: Plan, id: string): string {
-  const n = plan.nodes.find((x) => x.id === id);
-  if (n?.kind !== 'sink') return '';
-  const s = n.sink;
-  if (s.type === 'console') return ' → the console';
-  const target =
-    'path' in s
-      ? `${s.path}${'format' in s ? ` (${s.format})` : ''}`
-      : s.type === 'memory'
-        ? `'${s.name}'`
-        : s.type === 'kafka'
-          ? s.topic
-          : s.table;
-  return ` → ${s.type} ${target}`;
-}
-
 function summary(r: RunResult, plan: Plan, seconds: number): string {
   const sinks = Object.entries(r.sinks)
     .map(
       ([id, s]) =>
-        `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}${where(plan, id)}`,
+        `  ${id}: ${s.rowsWritten.toLocaleString('en-US')} rows in ${s.batches} batch${s.batches === 1 ? '' : 'es'}${sinkTarget(plan, id)}`,
     )
     .join('\n');
   const batches = r.queries.reduce((a, q) => a + q.batches, 0);
@@ -68,13 +53,29 @@ function summary(r: RunResult, plan: Plan, seconds: number): string {
   return `pipeline '${r.pipeline}' ${r.stoppedBy} in ${seconds.toFixed(1)} s: ${read.toLocaleString('en-US')} rows read, ${batches} micro-batch${batches === 1 ? '' : 'es'}, ${r.badRecords} bad record${r.badRecords === 1 ? '' : 's'}\n${sinks}\n`;
 }
 
+/** How often progress goes to stderr as a JSON line when stderr is not a terminal. */
+export const progressLogEveryMs = 30_000;
+
+interface Ran {
+  readonly r: RunResult;
+  readonly plan: Plan;
+  readonly seconds: number;
+}
+
 /** `pipe run <file> [--once] [--json] [--metrics-port N]`. */
 export async function runCommand(file: string, o: RunCommandOptions, io: RunIo): Promise<number> {
   const { path, pipelines } = await loadPipelines(file);
-  const logger = createLogger({ level: o.logLevel });
+  // A person at a terminal reads one line a record; --json is for machines, logs included.
+  const logger = createLogger({
+    level: o.logLevel,
+    format: o.json ? 'json' : 'human',
+    out: io.stderr,
+  });
   const metrics: MetricsListener[] = [];
   if (o.json) metrics.push(new JsonLinesMetrics(io.stdout));
   else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
+  // Off a terminal (a service's log): the same record as a JSON line every so often.
+  else metrics.push(new JsonLinesMetrics(io.stderr, progressLogEveryMs));
   let prom: PrometheusMetrics | undefined;
   if (o.metricsPort !== undefined) {
     prom = new PrometheusMetrics();
@@ -82,20 +83,32 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
     logger.info({ port }, 'serving Prometheus metrics on /metrics');
     io.stderr.write(`metrics: http://127.0.0.1:${port}/metrics\n`);
   }
+  // One pipeline failing stops the others (their clients closed) before the error is printed,
+  // so nothing they log comes after it.
+  const stopAll = new AbortController();
+  const signal = AbortSignal.any([io.signal, stopAll.signal]);
   try {
-    const results = await Promise.all(
+    const settled = await Promise.allSettled(
       pipelines.map(async (p) => {
-        const registry = defaultConnectors();
-        await loadConnectorPackages(p.plan, registry, importerFor(path));
-        const started = performance.now();
-        const run = runPipeline(
-          { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
-          { connectors: registry, logger, metrics, signal: io.signal, stdout: io.stdout },
-        );
-        const r = await run.result;
-        return { r, plan: p.plan, seconds: (performance.now() - started) / 1000 };
+        try {
+          const registry = defaultConnectors();
+          await loadConnectorPackages(p.plan, registry, importerFor(path));
+          const started = performance.now();
+          const run = runPipeline(
+            { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
+            { connectors: registry, logger, metrics, signal, stdout: io.stdout },
+          );
+          const r = await run.result;
+          return { r, plan: p.plan, seconds: (performance.now() - started) / 1000 };
+        } catch (e) {
+          stopAll.abort();
+          throw e;
+        }
       }),
     );
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.map((s) => (s as PromiseFulfilledResult<Ran>).value);
     for (const { r, plan, seconds } of results) {
       if (o.json)
         io.stdout.write(

@@ -13,8 +13,10 @@ import {
 import { distinctAggregateNames } from './aggregate-names.js';
 import type { Ctx } from './context.js';
 import { inferredFields, rawKafkaColumns, usageOf } from './infer.js';
-import type { Flow, SinkKind, SourceStep, Step } from './ir.js';
+import { type Flow, inputsOf, type SinkKind, type SourceStep, type Step } from './ir.js';
+import { joinForm } from './join-form.js';
 import { type LooseStream, openSource } from './loose.js';
+import { outputModeAlternatives, outputModeIssue, outputModeMessage } from './output-modes.js';
 import { zodObject } from './zod-fields.js';
 
 /** What the printer needs beyond the plan, keyed by plan node id. */
@@ -67,10 +69,14 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
     return named;
   };
 
-  flow.steps.forEach((step, i) => {
+  const buildStep = (step: Step, i: number): void => {
     switch (step.kind) {
       case 'source': {
         const { options, comments, schema } = sourceOptions(ctx, flow, i, step);
+        if (again)
+          comments.push(
+            'Read again for a query of its own: its load has another trigger or checkpoint, as a separate Spark query had.',
+          );
         const s = ctx.attempt(step.path, () => openSource(step.type, options));
         streams.set(i, noted(s, step, { comments, ...(schema ? { schema } : {}) }));
         return;
@@ -113,11 +119,18 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         return;
       }
       case 'join': {
-        const on = { left: [...step.on.left], right: [...step.on.right] };
+        const left = at(step.left);
+        const right = at(step.right);
+        const form = joinForm(ctx, flow, i, step, left.node, right.node);
+        const [l, r] = form.swapped ? [right, left] : [left, right];
         const s = ctx.attempt(step.path, () =>
-          at(step.left).join(at(step.right), { on, type: step.joinType }),
+          l.join(r, {
+            on: form.on,
+            type: form.joinType,
+            ...(form.lookup === undefined ? {} : { lookup: form.lookup }),
+          }),
         );
-        streams.set(i, noted(s, step));
+        streams.set(i, noted(s, step, { comments: [...form.comments] }));
         return;
       }
       case 'hint': {
@@ -149,6 +162,17 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         try {
           out = input.to(spec, { ...step.query });
         } catch (e) {
+          const mode = outputModeIssue(e);
+          if (mode && step.outputModePath && step.query.outputMode)
+            ctx.fail(
+              step.outputModePath,
+              [
+                outputModeMessage(e as PipekitError, mode),
+                outputModeAlternatives(type, step.query.outputMode, mode),
+              ]
+                .filter((x) => x !== undefined)
+                .join('. '),
+            );
           // A plan check fails at a node before the sink: the error names that node's step.
           planError(ctx, e, [...numberNodes([input.node]).keys()], notes, step.path);
         }
@@ -165,7 +189,20 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
         return;
       }
     }
+  };
+
+  // Each group of loads is one query: it gets its own copy of the steps it reads (as each Spark
+  // query reads its sources on its own), so loads with different triggers never share a step.
+  const groups = queryGroups(flow);
+  let again = false;
+  groups.forEach((group, g) => {
+    streams.clear();
+    again = g > 0;
+    flow.steps.forEach((step, i) => {
+      if (group.has(i) || (g === 0 && !groups.some((other) => other.has(i)))) buildStep(step, i);
+    });
   });
+  dedupeWarnings(ctx);
 
   if (outputs.length === 0) ctx.fail([], 'the config writes nowhere: it has no load/output');
   const whole = () =>
@@ -181,6 +218,45 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
     planError(ctx, e, [...order.keys()], notes, []);
   }
   return { plan: built.plan, annotations: annotate(order, notes) };
+}
+
+/**
+ * The steps of each query, by load. In the step-list dialect every load was a query of its own in
+ * Spark, with its own trigger and checkpoint: loads that share steps but differ in trigger or
+ * checkpoint become separate queries (one group each); loads that agree on both stay one query, a
+ * fan-out that reads the input once. In the other dialects all loads of a config are one query
+ * (the ETL late-data side output is written in the main query's micro-batches).
+ */
+function queryGroups(flow: Flow): Set<number>[] {
+  const upstream = (i: number, into: Set<number>): Set<number> => {
+    if (into.has(i)) return into;
+    into.add(i);
+    for (const r of inputsOf(flow.steps[i]!)) upstream(r, into);
+    return into;
+  };
+  const byKey = new Map<string, Set<number>>();
+  flow.steps.forEach((step, i) => {
+    if (step.kind !== 'sink') return;
+    const key =
+      flow.dialect === 'steps'
+        ? JSON.stringify([step.query.trigger ?? null, step.query.checkpoint ?? null])
+        : '';
+    byKey.set(key, upstream(i, byKey.get(key) ?? new Set()));
+  });
+  const groups = [...byKey.values()];
+  return groups.length === 0 ? [new Set()] : groups;
+}
+
+/** A step built once per query reports its warnings once. */
+function dedupeWarnings(ctx: Ctx): void {
+  const seen = new Set<string>();
+  const kept = ctx.warnings.filter((w) => {
+    const key = JSON.stringify([w.kind, w.path, w.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  ctx.warnings.splice(0, ctx.warnings.length, ...kept);
 }
 
 /** A plan validation error at `nodes[i]`, reported at the config step that made node i. */

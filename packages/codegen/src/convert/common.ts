@@ -56,3 +56,39 @@ export function stepQuery(ctx: Ctx, keys: QueryKeys, path: IssuePath): QueryDraf
     ...(keys.queryName === undefined ? {} : { queryName: keys.queryName }),
   };
 }
+
+/** The extensions the runtime's file source takes from a watched directory, by format. */
+const watchedExtensions: Readonly<Record<FileFormat, readonly string[]>> = {
+  jsonl: ['.jsonl', '.json', '.ndjson'],
+  csv: ['.csv', '.tsv', '.txt'],
+  parquet: ['.parquet'],
+};
+
+/**
+ * The path a stream of files watches. Spark streams a glob (`s3a://b/in/*.json`); pipekit watches
+ * a directory and takes its new files of the format. A glob that only picks the files of one
+ * directory by extension becomes that directory, with a comment; any other glob is kept, with a
+ * warning, since the stream would refuse it when it starts.
+ */
+export function watchedPath(
+  ctx: Ctx,
+  path: string,
+  format: FileFormat,
+  at: IssuePath,
+): { path: string; comments: string[] } {
+  if (!/[*?[]/.test(path)) return { path, comments: [] };
+  const m = /^([^*?[]*\/)\*(\.[A-Za-z0-9]+)?$/.exec(path);
+  const exts = watchedExtensions[format];
+  if (m && (m[2] === undefined || exts.includes(m[2].toLowerCase())))
+    return {
+      path: m[1]!,
+      comments: [
+        `Spark streamed the files of '${path}'; pipekit watches the directory and takes its new ${exts.join(', ')} files.`,
+      ],
+    };
+  ctx.check(
+    at,
+    `'${path}' is a glob: a pipekit file stream watches one directory and would refuse it when it starts; give the directory the files arrive in`,
+  );
+  return { path, comments: [] };
+}

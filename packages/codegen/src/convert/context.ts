@@ -1,6 +1,7 @@
 import { type IssuePath, PipekitError } from '@pipekit/core';
 import type { z } from 'zod';
 import { ConvertError, type ConvertWarning } from '../errors.js';
+import { issueText } from './config-issue.js';
 
 /** What one conversion knows: the file it reads, and the warnings it has collected. */
 export class Ctx {
@@ -55,8 +56,7 @@ export class Ctx {
       const key = issue.keys[0] ?? '';
       this.fail([...at, key], `unknown option '${key}'`, supportedKeys?.join(', '));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined)
-      this.fail(at, `is missing: ${issue.message}`);
-    this.fail(at, issue.message);
+    const text = issueText(issue, value);
+    this.fail(at, text.what, text.supported);
   }
 }

@@ -233,14 +233,18 @@ const guessType: Readonly<Record<Guess, DataType>> = {
   date: 'date',
 };
 
-/** Inferred columns, not null: the config gave values of these columns, a guess cannot say they may be missing. */
+/**
+ * Inferred columns are nullable, as Spark's are when a schema is not declared: a JSON record
+ * without the key, or with `null`, is a row with a null value (counted by `count(*)`, skipped by
+ * `sum`), never a bad record. Nothing in a config proves a value is always there.
+ */
 export function inferredFields(usage: Usage): Field[] {
   return [...usage.columns]
     .filter(([name]) => name !== '')
     .map(([name, g]) => ({
       name,
       type: g === undefined ? byName(name) : guessType[g],
-      nullable: false,
+      nullable: true,
     }));
 }
 

@@ -130,6 +130,8 @@ export interface SinkStep extends StepBase {
   /** The sink's options with its `type`, as `sinks.x(...)` takes them. */
   readonly sink: Readonly<Record<string, unknown>> & { readonly type: SinkKind };
   readonly query: QueryDraft;
+  /** Where the config set the output mode, for errors about it. */
+  readonly outputModePath?: IssuePath;
   /** A variable for this query (a streaming node's name). */
   readonly variable?: string;
 }

@@ -23,7 +23,11 @@ export interface LooseStream {
   groupBy(...keys: string[]): LooseGrouped;
   join(
     right: LooseStream,
-    options: { on: { left: string[]; right: string[] }; type?: JoinType },
+    options: {
+      on: { left: string[]; right: string[] };
+      type?: JoinType;
+      lookup?: true | { refresh: number };
+    },
   ): LooseStream;
   cache(): LooseStream;
   repartition(partitions: number, ...columns: string[]): LooseStream;

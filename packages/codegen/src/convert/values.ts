@@ -1,4 +1,10 @@
-import { type IssuePath, type Trigger, tryParseDuration } from '@pipekit/core';
+import {
+  type DurationRule,
+  type IssuePath,
+  type Trigger,
+  tryDurationMs,
+  tryParseDuration,
+} from '@pipekit/core';
 import { z } from 'zod';
 import type { Ctx } from './context.js';
 
@@ -12,6 +18,12 @@ export const intLike = z.union([
 ]);
 
 export const positiveIntLike = intLike.refine((n) => n > 0, 'expected a positive whole number');
+
+/** A TCP port, as a number or a string. */
+export const portLike = intLike.refine(
+  (n) => n >= 1 && n <= 65_535,
+  'expected a port number from 1 to 65535',
+);
 
 export const numberLike = z.union([
   z.number(),
@@ -43,19 +55,38 @@ export const listLike = z.union([
     ),
 ]);
 
-/** A Spark interval string (`'5 seconds'`, `'5s'`, `'1 hour'`) in milliseconds; an error names the path. */
-export function duration(ctx: Ctx, text: unknown, path: IssuePath): number {
-  if (typeof text === 'number' && text > 0) return text;
-  if (typeof text !== 'string')
-    ctx.fail(path, `expected a duration such as '10 seconds', not ${JSON.stringify(text)}`);
-  const r = tryParseDuration(text);
-  if ('error' in r)
+/**
+ * A Spark interval string (`'5 seconds'`, `'5s'`, `'1 hour'`) or a number of milliseconds, checked
+ * by one rule for both: positive, or zero too where Spark takes zero (`allowZero`: a watermark
+ * delay). An error names the path.
+ */
+export function duration(
+  ctx: Ctx,
+  text: unknown,
+  path: IssuePath,
+  rule: DurationRule = {},
+): number {
+  const supported = `${rule.allowZero ? 'zero or a positive' : 'a positive'} interval of at most 365 days, e.g. '5 seconds', '10 minutes', '1 hour', '5s'`;
+  if (typeof text !== 'string' && typeof text !== 'number')
     ctx.fail(
       path,
-      `invalid duration: ${r.error}`,
-      "a positive interval of at most 365 days, e.g. '5 seconds', '10 minutes', '1 hour', '5s'",
+      `expected a duration such as '10 seconds', found ${describeValue(text)}`,
+      supported,
     );
+  const r = typeof text === 'number' ? tryDurationMs(text, rule) : tryParseDuration(text, rule);
+  if ('error' in r) ctx.fail(path, `invalid duration: ${r.error}`, supported);
   return r.ms;
+}
+
+/** A config value as a message shows it: `the number 5`, `an array`, `null`. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return `the boolean ${v}`;
+  return typeof v;
 }
 
 /** A step-list trigger: `'5 seconds'`, `'processingTime=5 seconds'`, `'once'` (and `availableNow`, `continuous`). */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { boolLike, intLike, listLike, numberLike, positiveIntLike } from '../convert/values.js';
+import {
+  boolLike,
+  intLike,
+  listLike,
+  numberLike,
+  portLike,
+  positiveIntLike,
+} from '../convert/values.js';
 
 const name = z.string().min(1);
 const params = z.record(z.string(), z.unknown());
@@ -82,7 +89,7 @@ export const kafkaConnectionSchema = z.strictObject({
 export const postgresConnectionSchema = z.strictObject({
   url: name.optional(),
   host: name.optional(),
-  port: intLike.optional(),
+  port: portLike.optional(),
   database: name.optional(),
   user: name.optional(),
   password: name.optional(),
@@ -144,12 +151,17 @@ export const etlSinks = {
   }),
 };
 
+/** The parts of a config object a schema knows, for "unknown option" errors. */
+export const keys = (s: z.ZodObject) => Object.keys(s.shape);
+
 export const streamingConfigSchema = z.strictObject({
   checkpointLocation: name.optional(),
   queryName: name.optional(),
   outputMode: z.enum(['append', 'update', 'complete']).optional(),
   triggerMode: name.optional(),
-  watermark: z.strictObject({ eventTimeColumn: name, delayThreshold: name }).optional(),
+  watermark: z
+    .strictObject({ eventTimeColumn: name, delayThreshold: z.union([name, z.number()]) })
+    .optional(),
   maxRecordsPerTrigger: positiveIntLike.optional(),
   maxFilesPerTrigger: positiveIntLike.optional(),
   stateTimeout: name.optional(),
@@ -193,3 +205,5 @@ export const errorHandlingSchema = z.strictObject({
     .optional(),
   failFast: boolLike.optional(),
 });
+
+export type StreamingConfig = z.output<typeof streamingConfigSchema>;

@@ -22,7 +22,8 @@ export const nodePipelineSchema = z.strictObject({
   streaming: params.optional(),
 });
 
-export const watermarkSchema = z.strictObject({ column: name, delay: name });
+/** A delay as Spark takes it: an interval string, or milliseconds (zero included). */
+export const watermarkSchema = z.strictObject({ column: name, delay: z.union([name, z.number()]) });
 
 export const inputSchema = z.strictObject({
   format: name,

@@ -1,9 +1,9 @@
 import type { IssuePath, Trigger } from '@pipekit/core';
 import { z } from 'zod';
-import { fileFormat } from '../convert/common.js';
+import { fileFormat, watchedPath } from '../convert/common.js';
 import type { Ctx } from '../convert/context.js';
 import { ddlFields } from '../convert/fields.js';
-import type { Flow, QueryDraft, Ref, Step } from '../convert/ir.js';
+import type { Flow, QueryDraft, Ref, SinkStep, Step } from '../convert/ir.js';
 import { kafkaClient, kafkaClientKeys } from '../convert/kafka-options.js';
 import { typeName, variableName } from '../convert/names.js';
 import {
@@ -123,7 +123,7 @@ function node(
       kind: 'watermark',
       input: current,
       column: w.column,
-      delay: duration(ctx, w.delay, [...at, 'input', 'watermark', 'delay']),
+      delay: duration(ctx, w.delay, [...at, 'input', 'watermark', 'delay'], { allowZero: true }),
       path: [...at, 'input', 'watermark'],
     });
   }
@@ -135,16 +135,19 @@ function node(
       : { checkpoint: streaming.checkpoint_location }),
     ...(streaming.query_name === undefined ? {} : { queryName: streaming.query_name }),
   };
-  add(
-    output(
-      ctx,
-      n.output,
-      [...at, 'output'],
-      current,
-      query,
-      inPipeline ? variableName(n.name) : undefined,
-    ),
+  const sink = output(
+    ctx,
+    n.output,
+    [...at, 'output'],
+    current,
+    query,
+    inPipeline ? variableName(n.name) : undefined,
   );
+  const modePath: IssuePath =
+    own.output_mode === undefined
+      ? ['streaming', 'output_mode']
+      : [...at, 'streaming', 'output_mode'];
+  add(streaming.output_mode === undefined ? sink : { ...sink, outputModePath: modePath });
   return n.name;
 }
 
@@ -271,8 +274,9 @@ function input(ctx: Ctx, raw: Record<string, unknown>, at: IssuePath, nodeName: 
     case 'file_stream': {
       const o = ctx.parse(fileOptions, i.options, op, keys(fileOptions));
       const format = fileFormat(ctx, o.format, needPath(), [...at, 'path'], [...op, 'format']);
+      const watched = watchedPath(ctx, needPath(), format, [...at, 'path']);
       const options = {
-        path: needPath(),
+        path: watched.path,
         format,
         watch: true,
         ...(o.maxFilesPerTrigger === undefined ? {} : { maxFilesPerTrigger: o.maxFilesPerTrigger }),
@@ -283,6 +287,7 @@ function input(ctx: Ctx, raw: Record<string, unknown>, at: IssuePath, nodeName: 
         options,
         inference: format === 'parquet' ? 'whenTyped' : 'records',
         schemaName: typeName(needPath()),
+        comments: watched.comments,
       };
     }
     case 'rate': {
@@ -345,7 +350,7 @@ function output(
   input: Ref,
   query: QueryDraft,
   variable: string | undefined,
-): Step {
+): SinkStep {
   const o = ctx.parse(outputSchema, raw, at, keys(outputSchema));
   const op: IssuePath = [...at, 'options'];
   const base = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolLike, intLike, listLike, positiveIntLike } from '../convert/values.js';
+import { boolLike, intLike, listLike, portLike, positiveIntLike } from '../convert/values.js';
 
 /** The step-list dialect (Scala orchestration app): `{ name, mode, steps: [{ type, method, config }] }`. */
 export const stepsFileSchema = z.strictObject({
@@ -24,7 +24,7 @@ const connection = {
   credentialPath: name.optional(),
   url: name.optional(),
   host: name.optional(),
-  port: intLike.optional(),
+  port: portLike.optional(),
   database: name.optional(),
   user: name.optional(),
   password: name.optional(),

@@ -1,7 +1,7 @@
 import type { IssuePath, JoinType } from '@pipekit/core';
 import type { z } from 'zod';
 import { sqlAggregate } from '../convert/aggregates.js';
-import { fileFormat, stepQuery } from '../convert/common.js';
+import { fileFormat, stepQuery, watchedPath } from '../convert/common.js';
 import { condition } from '../convert/conditions.js';
 import { brokerList, missingBrokers, postgresConnection } from '../convert/connections.js';
 import type { Ctx } from '../convert/context.js';
@@ -85,11 +85,15 @@ export function convertSteps(ctx: Ctx, data: unknown): Flow {
       case 'extract.fromS3': {
         const c = cfg as Config<'extract', 'fromS3'>;
         const format = fileFormat(ctx, c.format, c.path, [...at, 'path'], [...at, 'format']);
+        const watched = batch
+          ? { path: c.path, comments: [] }
+          : watchedPath(ctx, c.path, format, [...at, 'path']);
         current = add({
           ...base,
           kind: 'source',
           type: 'file',
-          options: { path: c.path, format, ...(batch ? {} : { watch: true }) },
+          options: { path: watched.path, format, ...(batch ? {} : { watch: true }) },
+          comments: watched.comments,
           fields: null,
           inference: format === 'parquet' ? 'whenTyped' : 'records',
           schemaName: typeName(name ?? c.path),
@@ -204,8 +208,12 @@ export function convertSteps(ctx: Ctx, data: unknown): Flow {
         });
         return;
       }
-      default:
-        add(loadStep(ctx, st.method, cfg, at, input(path), path));
+      default: {
+        const sink = loadStep(ctx, st.method, cfg, at, input(path), path);
+        add(
+          cfg.outputMode === undefined ? sink : { ...sink, outputModePath: [...at, 'outputMode'] },
+        );
+      }
     }
   });
 

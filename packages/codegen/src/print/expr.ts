@@ -410,7 +410,10 @@ function orderedParam(k: Kind): Param | null {
 function accepts(param: Param, kind: Kind, literal: boolean): boolean {
   if (param === 'any') return true;
   if (param === 'dateOrString') return kind === 'date' || kind === 'string';
-  if (kind === 'unknown' || kind === 'other') return false;
+  // An expression of unknown type (`col('a')` on rows without a declared schema) is an
+  // `Expr<unknown>`, which every typed parameter takes: `col('a').times(col('b'))` compiles.
+  if (kind === 'unknown') return !literal;
+  if (kind === 'other') return false;
   if (literal && param === 'date') return kind === 'date';
   return param === kind;
 }
@@ -419,6 +422,9 @@ function accepts(param: Param, kind: Kind, literal: boolean): boolean {
 export function literalCode(n: LiteralNode): { code: string; kind: Kind } | null {
   if (n.type === 'timestamp' && typeof n.value === 'string')
     return { code: `new Date(${quote(n.value)})`, kind: 'date' };
+  // The builders write a fractional number as a double literal, as the SQL parser reads `80.5`.
+  if (n.type === 'double' && typeof n.value === 'number' && !Number.isInteger(n.value))
+    return { code: numberCode(n.value), kind: 'number' };
   if (n.type !== undefined) return null;
   if (typeof n.value === 'number')
     return Number.isFinite(n.value) ? { code: numberCode(n.value), kind: 'number' } : null;

@@ -3,7 +3,9 @@ import { IndentationText, Project, QuoteKind } from 'ts-morph';
 import type { Conversion } from '../convert/convert.js';
 import type { ConvertWarning } from '../errors.js';
 import { dialectNames } from '../read-config.js';
+import { formatTypeScript } from './format.js';
 import { PlanPrinter } from './plan-printer.js';
+import { addStatements } from './statements.js';
 import { wrap } from './wrap.js';
 
 export interface PrintedFile {
@@ -44,7 +46,7 @@ function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
   return `/**\n${wrapped.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
 }
 
-/** The TypeScript file for a conversion, built and formatted with ts-morph. */
+/** The TypeScript file for a conversion: built with ts-morph, formatted by Biome with the repository's settings. */
 export function printFile(c: Conversion): PrintedFile {
   const printer = new PlanPrinter(c.plan, c.annotations);
   const statements = printer.print();
@@ -55,14 +57,14 @@ export function printFile(c: Conversion): PrintedFile {
   }));
   const warnings = [...c.warnings, ...printNotes];
   const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
-  file.addStatements(header(c, warnings));
   file.addImportDeclaration({
+    leadingTrivia: `${header(c, warnings)}\n`,
     moduleSpecifier: '@pipekit/core',
     namedImports: [...printer.imports].sort(byName),
   });
   if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
-  file.addStatements(statements);
-  const code = `${blankLinesBetween(file.getFullText().trim())}\n`;
+  addStatements(file, statements);
+  const code = formatTypeScript(`${blankLinesBetween(file.getFullText().trim())}\n`);
   project.removeSourceFile(file);
   return { code, warnings };
 }

@@ -6,6 +6,12 @@ import { finalize } from './finalize.js';
 import type { BuilderNode, Udf } from './graph.js';
 import type { Pipeline } from './stream-types.js';
 
+/**
+ * The name of a pipeline nobody named (a stream's `.sink.xxx(...)` without `queryName`). `pipe run`
+ * gives such a pipeline its file's name instead: `revenue.pipeline.ts` runs as `revenue`.
+ */
+export const defaultPipelineName = 'pipeline';
+
 /** A finished pipeline; its plan is built and validated when it is created, so errors show at once. */
 export class PipelineImpl implements Pipeline {
   readonly plan: Plan;

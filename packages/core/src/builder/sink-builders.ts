@@ -9,7 +9,7 @@ import { type SinkSpec, sinkOutputModes } from '../plan/sinks/sink-spec.js';
 import { availableNow, continuous, type OutputMode, triggerSchema } from '../plan/trigger.js';
 import type { BuilderNode } from './graph.js';
 import { parseOptions } from './options.js';
-import { PipelineImpl } from './pipeline-impl.js';
+import { defaultPipelineName, PipelineImpl } from './pipeline-impl.js';
 import type { QueryOptions } from './sink-options.js';
 import { step } from './step.js';
 import { isBounded, streamKind } from './stream-facts.js';
@@ -90,7 +90,7 @@ export function toSink(node: BuilderNode, sink: SinkSpec, query: QueryOptions) {
     },
     [node],
   );
-  return new PipelineImpl(query.queryName ?? 'pipeline', [sinkNode]);
+  return new PipelineImpl(query.queryName ?? defaultPipelineName, [sinkNode]);
 }
 
 /** The `.sink` namespace of a stream. */

@@ -1,4 +1,9 @@
-import { type DurationInput, parseDuration } from '../duration/duration.js';
+import {
+  type DurationInput,
+  type DurationRule,
+  tryDurationMs,
+  tryParseDuration,
+} from '../duration/duration.js';
 import { PipekitError } from '../errors/pipekit-error.js';
 import { columnsOf } from '../expr/cols.js';
 import type { ExprNode } from '../expr/expr-node.js';
@@ -27,12 +32,11 @@ function exprNode(value: unknown, where: string): ExprNode {
   );
 }
 
-function durationMs(d: DurationInput, where: string): number {
-  try {
-    return typeof d === 'number' ? d : parseDuration(d);
-  } catch (e) {
-    throw new PipekitError(`${where}: ${(e as Error).message}`);
-  }
+/** One rule for `'10 seconds'` and `10_000`: a number is checked like the string it stands for. */
+function durationMs(d: DurationInput, where: string, rule: DurationRule = {}): number {
+  const r = typeof d === 'number' ? tryDurationMs(d, rule) : tryParseDuration(d, rule);
+  if ('error' in r) throw new PipekitError(`${where}: ${r.error}`);
+  return r.ms;
 }
 
 /**
@@ -110,7 +114,7 @@ export class StreamImpl {
     return this.next({
       kind: 'watermark',
       column,
-      delay: durationMs(delay, '.watermark() delay'),
+      delay: durationMs(delay, '.watermark() delay', { allowZero: true }),
       ...idle,
     });
   }
@@ -166,7 +170,9 @@ export class StreamImpl {
                 : { refresh: durationMs(options.lookup.refresh, '.join() lookup.refresh') },
           };
     const within =
-      options.within === undefined ? {} : { within: durationMs(options.within, '.join() within') };
+      options.within === undefined
+        ? {}
+        : { within: durationMs(options.within, '.join() within', { allowZero: true }) };
     return this.next(
       { kind: 'join', joinType: options.type ?? 'inner', on: keys, ...within, ...lookup },
       [this.node, right.node],

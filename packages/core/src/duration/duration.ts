@@ -70,8 +70,37 @@ const unitMs: Record<string, number> = {
 
 const partPattern = /(-?\d+(?:\.\d+)?)\s*([a-z]+)/gy;
 
+/**
+ * Where a duration may be zero. Spark accepts a zero watermark delay (`withWatermark('ts', '0
+ * seconds')`: only rows older than the newest are late) and a zero interval-join bound; windows,
+ * slides, session gaps and trigger intervals must be positive.
+ */
+export interface DurationRule {
+  readonly allowZero?: boolean;
+}
+
+/** The reason `ms` milliseconds break the rule, or null: one rule for numbers and strings. */
+function durationError(ms: number, shown: string, rule: DurationRule): string | null {
+  if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !rule.allowZero))
+    return `${shown} is not a duration: it must be ${rule.allowZero ? 'zero or positive' : 'positive'}`;
+  if (ms > maxDurationMs) return `${shown} is too long: at most 365 days`;
+  return null;
+}
+
+/** The reason a number of milliseconds is not a duration under `rule`, or the duration. */
+export function tryDurationMs(
+  ms: number,
+  rule: DurationRule = {},
+): { ms: number } | { error: string } {
+  const error = durationError(ms, `${ms} ms`, rule);
+  return error === null ? { ms } : { error };
+}
+
 /** The reason a string is not a duration, or the duration in milliseconds. */
-export function tryParseDuration(text: string): { ms: number } | { error: string } {
+export function tryParseDuration(
+  text: string,
+  rule: DurationRule = {},
+): { ms: number } | { error: string } {
   let body = text.trim().toLowerCase();
   body = body.replace(/^processingtime\s*=\s*/, '').replace(/^interval\s+/, '');
   body = body.replace(/^'(.*)'$/, '$1').trim();
@@ -96,20 +125,20 @@ export function tryParseDuration(text: string): { ms: number } | { error: string
     total += Number(m[1]) * factor;
     pos = partPattern.lastIndex;
   }
-  if (!(total > 0)) return { error: `'${text}' is not a duration: it must be positive` };
-  if (total > maxDurationMs) return { error: `'${text}' is too long: at most 365 days` };
-  return { ms: Math.round(total) };
+  const error = durationError(total, `'${text}'`, rule);
+  return error === null ? { ms: Math.round(total) } : { error };
 }
 
 /** A duration string in milliseconds: `parseDuration('10 minutes')` is 600000; throws a RangeError saying why not. */
-export function parseDuration(text: string): number {
-  const r = tryParseDuration(text);
+export function parseDuration(text: string, rule: DurationRule = {}): number {
+  const r = tryParseDuration(text, rule);
   if ('error' in r) throw new RangeError(r.error);
   return r.ms;
 }
 
 /** Milliseconds in the largest unit that divides them: `600000` → `'10 minutes'`. */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0 seconds';
   const units: [number, string][] = [
     [86_400_000, 'day'],
     [3_600_000, 'hour'],
@@ -126,27 +155,25 @@ export function formatDuration(ms: number): string {
   return `${ms} milliseconds`;
 }
 
+/** A duration option: milliseconds, or a string a user wrote; both obey `rule`. */
+function durationSchemaOf(rule: DurationRule) {
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const r = typeof v === 'number' ? tryDurationMs(v, rule) : tryParseDuration(v, rule);
+    if ('error' in r) {
+      ctx.addIssue({ code: 'custom', message: r.error });
+      return z.NEVER;
+    }
+    return r.ms;
+  });
+}
+
 /**
  * A duration in a plan is milliseconds; in options a user may write a string. Both parse to ms,
  * so a plan read back from JSON gives the same value.
  */
-export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') {
-    if (!(v > 0) || v > maxDurationMs || !Number.isFinite(v)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${v} ms is not a duration: it must be positive and at most 365 days`,
-      });
-      return z.NEVER;
-    }
-    return v;
-  }
-  const r = tryParseDuration(v);
-  if ('error' in r) {
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  }
-  return r.ms;
-});
+export const durationSchema = durationSchemaOf({});
+
+/** A duration that may be zero (a watermark delay, an interval-join bound), as Spark allows. */
+export const delaySchema = durationSchemaOf({ allowZero: true });
 
 export type DurationInput = DurationString | number;

@@ -95,7 +95,10 @@ describe('builders', () => {
     expect(() => events().sink.delta({ path: '/t', partitionby: ['x'] } as never)).toThrow(
       /unknown option 'partitionby'/,
     );
-    expect(() => events().watermark('ts', '0 seconds')).toThrow(/positive/);
+    // Spark takes a zero watermark delay; a negative one, or a zero window, is refused.
+    expect(() => events().watermark('ts', '0 seconds')).not.toThrow();
+    expect(() => events().watermark('ts', '-1 seconds')).toThrow(/zero or positive/);
+    expect(() => events().window(tumbling('0 seconds'), { column: 'ts' })).toThrow(/positive/);
   });
 
   it('windows a watermarked stream on the watermark column and types the output', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, tryParseDuration } from '../../src/index.js';
+import { z } from 'zod';
+import {
+  delaySchema,
+  durationSchema,
+  formatDuration,
+  parseDuration,
+  source,
+  tryDurationMs,
+  tryParseDuration,
+} from '../../src/index.js';
 
 describe('durations', () => {
   it.each([
@@ -28,6 +37,44 @@ describe('durations', () => {
   ])('%s is refused (%s)', (text, why) => {
     const r = tryParseDuration(text);
     expect('error' in r && r.error).toContain(why);
+  });
+
+  it('zero where Spark takes zero (a watermark delay, a join bound), for strings and numbers alike', () => {
+    expect(parseDuration('0 seconds', { allowZero: true })).toBe(0);
+    expect(tryDurationMs(0, { allowZero: true })).toEqual({ ms: 0 });
+    expect(delaySchema.parse('0 seconds')).toBe(0);
+    expect(delaySchema.parse(0)).toBe(0);
+    expect(delaySchema.safeParse(-1).success).toBe(false);
+    expect(delaySchema.safeParse('-1 seconds').success).toBe(false);
+    expect(tryParseDuration('-1 seconds', { allowZero: true })).toEqual({
+      error: "'-1 seconds' is not a duration: it must be zero or positive",
+    });
+  });
+
+  it('still refuses zero elsewhere (a trigger interval, a window), for strings and numbers alike', () => {
+    expect(durationSchema.safeParse(0).success).toBe(false);
+    expect(durationSchema.safeParse('0 seconds').success).toBe(false);
+    expect(tryDurationMs(0)).toEqual({ error: '0 ms is not a duration: it must be positive' });
+    expect(tryDurationMs(366 * 86_400_000)).toEqual({
+      error: '31622400000 ms is too long: at most 365 days',
+    });
+  });
+
+  it('lets .watermark() take a zero delay and refuses a negative one, string or number', () => {
+    const rows = source.memory({ schema: z.object({ ts: z.coerce.date() }) });
+    const delay = (d: '0 seconds' | 0 | -5) => {
+      const n = rows.watermark('ts', d).node.op;
+      return n.kind === 'watermark' ? n.delay : undefined;
+    };
+    expect(delay('0 seconds')).toBe(0);
+    expect(delay(0)).toBe(0);
+    expect(() => delay(-5)).toThrow(
+      /\.watermark\(\) delay: -5 ms is not a duration: it must be zero or positive/,
+    );
+  });
+
+  it('prints zero as seconds', () => {
+    expect(formatDuration(0)).toBe('0 seconds');
   });
 
   it('prints in the largest whole unit', () => {

@@ -93,6 +93,9 @@ p.watermark('amount', '10 minutes');
 p.watermark('eventtime', '10 minutes');
 // @ts-expect-error a malformed duration
 p.watermark('eventTime', '10 minuets');
+// a zero delay, as Spark takes it, written as a string or a number
+p.watermark('eventTime', '0 seconds');
+p.watermark('eventTime', 0);
 // epoch-millisecond columns carry event time too
 source.memory({ schema: Click }).watermark('ts', '5 seconds');
 

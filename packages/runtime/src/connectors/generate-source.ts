@@ -1,5 +1,11 @@
 import type { GenerateSourceSpec } from '@pipekit/core';
-import type { Offset, ReadLimits, SourceContext, SourceReader } from '../connector.js';
+import type {
+  Offset,
+  ReadLimits,
+  SourceBacklog,
+  SourceContext,
+  SourceReader,
+} from '../connector.js';
 import { sleep } from '../driver/trigger-loop.js';
 import type { MaybePromise, Row } from '../row.js';
 import { columnValues, rowFactory } from './generate-values.js';
@@ -91,6 +97,17 @@ export class GenerateReader implements SourceReader {
       dueAt++;
     }
     return this.endOf(from, limits);
+  }
+
+  /**
+   * Rows the rate has produced beyond `end`: with `rowsPerSecond`, a batch takes at most
+   * `batchSize` of them, so when the rate outruns the trigger they pile up (and event time, which
+   * advances with the rows, falls behind the clock). Null when unthrottled: every row always exists.
+   */
+  backlog(end: Offset): SourceBacklog | null {
+    if (this.spec.rowsPerSecond === undefined) return null;
+    const rows = Math.max(0, this.available() - (end as number));
+    return { rows, limitedBy: rows > 0 ? 'batchSize' : null };
   }
 
   readBatch(start: Offset, end: Offset): { rows: Row[] } {

@@ -20,7 +20,7 @@ import {
 } from 'rxjs';
 import type { SinkWriter, SourceReader } from '../connector.js';
 import { GenerateReader } from '../connectors/generate-source.js';
-import { messageOf, PipelineFailure } from '../errors.js';
+import { failureOf } from '../errors.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { aggregateRows } from '../operators/aggregate.js';
 import { dedupeRows } from '../operators/dedupe.js';
@@ -277,15 +277,7 @@ function instrument(ctx: NodeCtx, out: Observable<Batch>): Observable<Batch> {
       ? out.pipe(tap((b) => m.countOut(b.rows.length)))
       : out.pipe(tap((b) => m.countOut(b.rows.length)));
   return counted.pipe(
-    catchError((e: unknown) =>
-      throwError(() =>
-        e instanceof PipelineFailure || (e as { name?: string })?.name === 'PipekitError'
-          ? e
-          : new PipelineFailure(ctx.g.compiled.plan.name, node.id, node.kind, null, messageOf(e), {
-              cause: e,
-            }),
-      ),
-    ),
+    catchError((e: unknown) => throwError(() => failureOf(ctx.g.compiled.plan.name, node, e))),
   );
 }
 

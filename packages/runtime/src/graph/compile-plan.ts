@@ -1,23 +1,24 @@
 import {
-  type AggregateNode,
-  badRecordSchema,
-  checkNode,
+  downstreamSinks,
+  eventTimeWatermark,
   type Issue,
-  isBoundedSource,
   type JoinNode,
+  type NodeFacts,
   nodeInputs,
   PipekitError,
   type Plan,
   type PlanNode,
   type PlanVisitor,
   type Policy,
-  type Schema,
+  planFacts,
+  planRuleIssues,
   type SinkNode,
   type SourceNode,
+  sideWatermark,
   type Trigger,
   type Udf,
+  upstreamWatermark,
   visitNode,
-  type WatermarkNode,
 } from '@pipekit/core';
 import type { ConnectorRegistry } from '../connector.js';
 import type { AggregateEmit } from '../operators/aggregate.js';
@@ -36,18 +37,8 @@ export interface RunnablePipeline {
   readonly udfs: ReadonlyMap<string, Udf>;
 }
 
-/** Facts about one node, worked out once before anything runs. */
-export interface NodeInfo {
-  readonly node: PlanNode;
-  /** Its index in `plan.nodes`, for error paths. */
-  readonly index: number;
-  /** Its output columns, when known. */
-  readonly schema: Schema | null;
-  /** Whether every source upstream of it ends by itself. */
-  readonly bounded: boolean;
-  /** The nodes that read it. */
-  readonly readers: readonly string[];
-}
+/** Facts about one node, worked out once before anything runs (the engine-neutral ones of core). */
+export type NodeInfo = NodeFacts;
 
 /**
  * A query: the sinks that share steps, with everything upstream of them. Its nodes run in one
@@ -121,21 +112,6 @@ function policyIssues(
   return policy?.type === 'deadLetter' ? sinkIssues(ctx, policy.sink.type, [...path, 'sink']) : [];
 }
 
-/** The sinks downstream of a node's output (not of its side outputs, which carry other rows). */
-function downstreamSinks(id: string, infos: ReadonlyMap<string, NodeInfo>): SinkNode[] {
-  const out: SinkNode[] = [];
-  const seen = new Set<string>();
-  const walk = (n: string) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    const i = infos.get(n)!;
-    if (i.node.kind === 'sink') out.push(i.node);
-    for (const r of i.readers) if (infos.get(r)?.node.kind !== 'sideOutput') walk(r);
-  };
-  walk(id);
-  return out;
-}
-
 /** What the runtime can run of each node kind; everything else is refused before anything runs. */
 const check: PlanVisitor<Issue[], CheckCtx> = {
   source: (n, ctx) => {
@@ -178,152 +154,20 @@ const check: PlanVisitor<Issue[], CheckCtx> = {
         ctx,
         `an aggregation on an unbounded stream written in ${[...modes].join(' and ')} mode (one output mode per aggregation)`,
       );
-    if (mode === 'append' && !eventTimeWatermark(n, ctx.infos))
-      return [
-        {
-          path: ['nodes', ctx.info.index],
-          message: `append output of aggregation '${n.id}' needs a watermark on its event-time column`,
-          fix: "add .watermark(column, delay) before the window, or use outputMode 'update' or 'complete'",
-        },
-      ];
+    // Append without a watermark is refused by the engine-neutral rules (planRuleIssues).
     ctx.emit.set(n.id, mode);
     return [];
   },
-  join: (n, ctx) => joinIssues(n, ctx),
-  sideOutput: (n, ctx) => {
-    const of = ctx.infos.get(n.of);
-    if (n.output === 'late' && of?.bounded)
-      return notSupported(ctx, 'late rows of a bounded input (every row is on time)');
+  join: (n, ctx) => {
+    // The other join rules hold on every engine (planRuleIssues); this one is the runtime's own.
+    const streams = !ctx.infos.get(n.left)!.bounded && !ctx.infos.get(n.right)!.bounded;
+    if (streams && n.within !== undefined && (n.joinType === 'right' || n.joinType === 'full'))
+      return notSupported(ctx, `${n.joinType} outer stream–stream joins`, ['joinType']);
     return [];
   },
+  sideOutput: () => [],
   sink: (n, ctx) => [...sinkIssues(ctx, n.sink.type, ['sink', 'type'])],
 };
-
-/** Joins: both sides bounded (hash join), stream–static (`lookup`), stream–stream (`within`). */
-function joinIssues(n: JoinNode, ctx: CheckCtx): Issue[] {
-  const left = ctx.infos.get(n.left)!;
-  const right = ctx.infos.get(n.right)!;
-  if (left.bounded && right.bounded) return [];
-  const issue = (message: string, fix: string, path: (string | number)[] = []): Issue[] => [
-    { path: ['nodes', ctx.info.index, ...path], message, fix },
-  ];
-  if (left.bounded)
-    return issue(
-      'a stream–static join needs the stream on the left and the static (bounded) side on the right',
-      'swap the two sides of the join',
-    );
-  if (right.bounded) {
-    if (!n.lookup)
-      return issue(
-        'a join of a stream with a bounded input must mark that input as static',
-        "add lookup: true (or lookup: { refresh: '10 minutes' }) to the join",
-      );
-    if (n.joinType === 'right' || n.joinType === 'full')
-      return issue(
-        `a ${n.joinType} outer join of a stream with a static side is not possible: its unmatched static rows are never final`,
-        "use joinType 'inner' or 'left'",
-        ['joinType'],
-      );
-    return [];
-  }
-  if (n.lookup)
-    return issue(
-      'the right side of a lookup join must be bounded (static)',
-      'use within for a stream–stream join, or read the right side from a bounded source',
-      ['lookup'],
-    );
-  if (n.within === undefined)
-    return issue(
-      'a stream–stream join needs within: its state would grow forever',
-      "add within: '10 minutes' (how far apart in event time rows may match)",
-    );
-  if (n.joinType === 'right' || n.joinType === 'full')
-    return notSupported(ctx, `${n.joinType} outer stream–stream joins`, ['joinType']);
-  const issues: Issue[] = [];
-  for (const side of ['left', 'right'] as const)
-    if (!sideWatermark(n[side], ctx.infos))
-      issues.push(
-        ...issue(
-          `the ${side} side of stream–stream join '${n.id}' has no watermark`,
-          `add .watermark(column, delay) on the ${side} input before the join`,
-          [side],
-        ),
-      );
-  return issues;
-}
-
-/** The `watermark` node of one side of a join: the side itself or the nearest upstream of it. */
-function sideWatermark(id: string, infos: ReadonlyMap<string, NodeInfo>): WatermarkNode | null {
-  const n = infos.get(id)?.node;
-  if (n?.kind === 'watermark') return n;
-  return n ? upstreamWatermark(id, infos) : null;
-}
-
-function nodeInfos(plan: Plan): Map<string, NodeInfo> {
-  const readers = new Map<string, string[]>();
-  for (const n of plan.nodes)
-    for (const i of nodeInputs(n)) readers.set(i, [...(readers.get(i) ?? []), n.id]);
-  const infos = new Map<string, NodeInfo>();
-  plan.nodes.forEach((node, index) => {
-    const inputs = nodeInputs(node).map((i) => infos.get(i));
-    let schema: Schema | null;
-    if (node.kind === 'sideOutput') {
-      // Late rows are the input rows of the node that found them late.
-      const of = infos.get(node.of);
-      const ofInput = of && of.node.kind !== 'source' ? nodeInputs(of.node)[0] : undefined;
-      schema =
-        node.output === 'badRecords'
-          ? badRecordSchema
-          : ((ofInput === undefined ? null : infos.get(ofInput)?.schema) ?? null);
-    } else
-      schema = checkNode(
-        node,
-        inputs.map((i) => i?.schema ?? null),
-      ).schema;
-    const bounded =
-      node.kind === 'source'
-        ? isBoundedSource(node.source)
-        : inputs.every((i) => i?.bounded ?? true);
-    infos.set(node.id, { node, index, schema, bounded, readers: readers.get(node.id) ?? [] });
-  });
-  return infos;
-}
-
-/** The nearest `watermark` node upstream of a node (itself excluded), on `column` when given. */
-function upstreamWatermark(
-  id: string,
-  infos: ReadonlyMap<string, NodeInfo>,
-  column?: string,
-): WatermarkNode | null {
-  const seen = new Set<string>();
-  const queue = nodeInputs(infos.get(id)!.node).slice();
-  while (queue.length > 0) {
-    const i = queue.shift()!;
-    if (seen.has(i)) continue;
-    seen.add(i);
-    const n = infos.get(i)?.node;
-    if (!n) continue;
-    if (n.kind === 'watermark' && (column === undefined || n.column === column)) return n;
-    queue.push(...nodeInputs(n));
-  }
-  return null;
-}
-
-/**
- * The event-time column of an aggregation that carries a watermark: its window's column, or (no
- * window) a group key with a watermark on it, as Spark's rules. Null when there is none.
- */
-function eventTimeWatermark(
-  n: AggregateNode,
-  infos: ReadonlyMap<string, NodeInfo>,
-): { column: string; node: WatermarkNode } | null {
-  const columns = n.window ? [n.window.column] : n.keys;
-  for (const column of columns) {
-    const w = upstreamWatermark(n.id, infos, column);
-    if (w) return { column, node: w };
-  }
-  return null;
-}
 
 /**
  * The state of a streaming query's stateful nodes, made once per compile: the event-time clock
@@ -468,8 +312,8 @@ export function compilePlan(
   registry?: ConnectorRegistry,
 ): CompiledPipeline {
   const { plan } = pipeline;
-  const infos = nodeInfos(plan);
-  const issues: Issue[] = [];
+  const infos = planFacts(plan);
+  const issues: Issue[] = [...planRuleIssues(plan, infos)];
   const emit = new Map<string, AggregateEmit>();
   for (const node of plan.nodes) {
     const info = infos.get(node.id)!;

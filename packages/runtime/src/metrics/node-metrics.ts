@@ -1,3 +1,7 @@
+import type { NodeProgress, QueryProgress } from '../progress/query-progress.js';
+
+export type { NodeProgress, QueryProgress } from '../progress/query-progress.js';
+
 /** Counters of one plan node, over the whole run and for the batch in flight. */
 export class NodeMetrics {
   rowsIn = 0;
@@ -22,6 +26,8 @@ export class NodeMetrics {
   constructor(
     readonly id: string,
     readonly kind: string,
+    /** The user's `.as()` name, else the id. */
+    readonly name: string = id,
   ) {}
 
   countIn(n: number): void {
@@ -40,44 +46,11 @@ export class NodeMetrics {
   }
 }
 
-/** A node in a progress report. */
-export interface NodeProgress {
-  readonly id: string;
-  readonly kind: string;
-  readonly rowsIn: number;
-  readonly rowsOut: number;
-  /** Rows out of this node per second of the batch's processing time. */
-  readonly rowsPerSecond: number;
-  readonly totalRowsIn: number;
-  readonly totalRowsOut: number;
-  readonly badRecords: number;
-  readonly dropped: number;
-  readonly deadLettered: number;
-  readonly lateRows: number;
-  readonly stateRows: number;
-  readonly stateBytes: number;
-  readonly watermark: string | null;
-}
-
-/** One finished micro-batch of a query: Spark's `StreamingQueryProgress`, smaller. */
-export interface QueryProgress {
-  readonly pipeline: string;
-  readonly queryId: string;
-  readonly batchId: number;
-  /** When the batch started (ISO, scheduler clock). */
-  readonly timestamp: string;
-  readonly durationMs: number;
-  readonly numInputRows: number;
-  readonly processedRowsPerSecond: number;
-  /** Rows read from sources and not yet written by every sink when the batch ended (0 when idle). */
-  readonly bufferedRows: number;
-  readonly nodes: readonly NodeProgress[];
-}
-
 export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
   return {
     id: m.id,
     kind: m.kind,
+    name: m.name,
     rowsIn: m.batchRowsIn,
     rowsOut: m.batchRowsOut,
     rowsPerSecond: durationMs > 0 ? Math.round((m.batchRowsOut * 1000) / durationMs) : 0,

@@ -1,27 +1,7 @@
+import { progressText } from '../progress/progress-text.js';
 import type { MetricsListener, QueryProgress } from './node-metrics.js';
 
-function compact(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
-
-/** The one-line summary of a batch: `clicks: batch 12 | 10.0k rows in 4.1 ms (2.4M rows/s) | out 1.2M | bad 3`. */
-export function progressText(p: QueryProgress): string {
-  const sinks = p.nodes.filter((n) => n.kind === 'sink');
-  const written = sinks.reduce((a, n) => a + n.totalRowsOut, 0);
-  const bad = p.nodes.reduce((a, n) => a + n.badRecords, 0);
-  const state = p.nodes.reduce((a, n) => a + n.stateRows, 0);
-  const wm = p.nodes.find((n) => n.watermark !== null)?.watermark;
-  return [
-    `${p.queryId}: batch ${p.batchId}`,
-    `${compact(p.numInputRows)} rows in ${p.durationMs.toFixed(1)} ms (${compact(p.processedRowsPerSecond)} rows/s)`,
-    `written ${compact(written)}`,
-    ...(state > 0 ? [`state ${compact(state)}`] : []),
-    ...(bad > 0 ? [`bad ${compact(bad)}`] : []),
-    ...(wm ? [`watermark ${wm}`] : []),
-  ].join(' | ');
-}
+export { progressText } from '../progress/progress-text.js';
 
 /** A live progress line on a terminal, redrawn in place (at most every 100 ms). */
 export class ProgressLine implements MetricsListener {
@@ -36,6 +16,11 @@ export class ProgressLine implements MetricsListener {
     if (now - this.last < 100) return;
     this.last = now;
     this.draw();
+  }
+
+  /** Clears the line so another line (a warning) can be printed; the next batch draws it again. */
+  clear(): void {
+    if (this.text !== '') this.out.write('\r\x1b[2K');
   }
 
   private draw(): void {

@@ -4,13 +4,16 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsListener, QueryProgress } from './node-metrics.js';
 
 /**
- * Prometheus metrics of every node (prom-client), labelled by pipeline, query and node; with
- * `listen(port)`, served on `/metrics` (`pipe run --metrics-port`).
+ * Prometheus metrics (prom-client) of a query, its sources and nodes, labelled by pipeline, query,
+ * source or node (id, and the `.as()` name); with `listen(port)`, served on `/metrics`
+ * (`pipe run --metrics-port`). Updated from progress records alone, so any engine's feed it.
  */
 export class PrometheusMetrics implements MetricsListener {
   readonly registry = new Registry();
   private server: Server | null = null;
-  private readonly labels = ['pipeline', 'query', 'node', 'kind'] as const;
+  private readonly labels = ['pipeline', 'query', 'node', 'kind', 'name'] as const;
+  private readonly sourceLabels = ['pipeline', 'query', 'source'] as const;
+  private readonly queryLabels = ['pipeline', 'query'] as const;
   private readonly rowsIn = new Counter({
     name: 'pipekit_node_rows_in_total',
     help: 'Rows into a node',
@@ -73,11 +76,75 @@ export class PrometheusMetrics implements MetricsListener {
     registers: [this.registry],
   });
 
+  private gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private readonly sourceInputRate = this.gauge(
+    'pipekit_source_input_rows_per_second',
+    "Rows read per second since the previous batch (Spark's inputRowsPerSecond)",
+    this.sourceLabels,
+  );
+  private readonly sourceProcessedRate = this.gauge(
+    'pipekit_source_processed_rows_per_second',
+    "Rows read per second of batch processing time (Spark's processedRowsPerSecond)",
+    this.sourceLabels,
+  );
+  private readonly sourceBacklog = this.gauge(
+    'pipekit_source_backlog_rows',
+    'Rows available at the source beyond the last batch (sources that can tell)',
+    this.sourceLabels,
+  );
+  private readonly inputRate = this.gauge(
+    'pipekit_query_input_rows_per_second',
+    'Rows read per second since the previous batch',
+    this.queryLabels,
+  );
+  private readonly processedRate = this.gauge(
+    'pipekit_query_processed_rows_per_second',
+    'Rows read per second of batch processing time',
+    this.queryLabels,
+  );
+  private readonly lastDuration = this.gauge(
+    'pipekit_query_last_batch_duration_seconds',
+    'Processing time of the last micro-batch',
+    this.queryLabels,
+  );
+  private readonly triggerInterval = this.gauge(
+    'pipekit_query_trigger_interval_seconds',
+    'The trigger interval (processing-time triggers)',
+    this.queryLabels,
+  );
+  private readonly eventTimeLag = this.gauge(
+    'pipekit_query_event_time_lag_seconds',
+    'Wall clock minus the largest event time seen',
+    this.queryLabels,
+  );
+  private readonly watermarkDelay = this.gauge(
+    'pipekit_query_watermark_delay_seconds',
+    'Largest event time seen minus the watermark',
+    this.queryLabels,
+  );
+
   onProgress(p: QueryProgress): void {
-    this.batches.inc({ pipeline: p.pipeline, query: p.queryId });
-    this.duration.observe({ pipeline: p.pipeline, query: p.queryId }, p.durationMs / 1000);
+    const q = { pipeline: p.pipeline, query: p.queryId };
+    this.batches.inc(q);
+    this.duration.observe(q, p.durationMs / 1000);
+    this.lastDuration.set(q, p.durationMs / 1000);
+    this.inputRate.set(q, p.inputRowsPerSecond);
+    this.processedRate.set(q, p.processedRowsPerSecond);
+    if (p.triggerIntervalMs !== null) this.triggerInterval.set(q, p.triggerIntervalMs / 1000);
+    if (p.eventTime?.lagMs != null) this.eventTimeLag.set(q, p.eventTime.lagMs / 1000);
+    if (p.eventTime?.watermarkDelayMs != null)
+      this.watermarkDelay.set(q, p.eventTime.watermarkDelayMs / 1000);
+    for (const s of p.sources) {
+      const l = { ...q, source: s.name };
+      this.sourceInputRate.set(l, s.inputRowsPerSecond);
+      this.sourceProcessedRate.set(l, s.processedRowsPerSecond);
+      if (s.backlogRows !== null) this.sourceBacklog.set(l, s.backlogRows);
+    }
     for (const n of p.nodes) {
-      const l = { pipeline: p.pipeline, query: p.queryId, node: n.id, kind: n.kind };
+      const l = { ...q, node: n.id, kind: n.kind, name: n.name ?? n.id };
       this.rowsIn.inc(l, n.rowsIn);
       this.rowsOut.inc(l, n.rowsOut);
       this.rate.set(l, n.rowsPerSecond);

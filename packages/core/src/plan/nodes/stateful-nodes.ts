@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../../duration/duration.js';
+import { delaySchema, durationSchema } from '../../duration/duration.js';
 import { policySchema } from '../policy.js';
 import { windowOnColumnSchema } from '../window-spec.js';
 import { nodeBase, singleInput } from './node-base.js';
@@ -9,7 +9,8 @@ export const watermarkNodeSchema = z.strictObject({
   ...singleInput,
   kind: z.literal('watermark'),
   column: z.string().min(1),
-  delay: durationSchema,
+  /** Zero is allowed, as in Spark: only rows older than the newest seen are late. */
+  delay: delaySchema,
   /** An input idle this long stops holding the watermark back. */
   idleTimeout: durationSchema.optional(),
 });
@@ -88,7 +89,7 @@ export const joinNodeSchema = z.strictObject({
     .refine((o) => o.left.length === o.right.length, {
       message: 'left and right need as many key columns',
     }),
-  within: durationSchema.optional(),
+  within: delaySchema.optional(),
   lookup: z.strictObject({ refresh: durationSchema.optional() }).optional(),
 });
 export type JoinNode = z.output<typeof joinNodeSchema>;

@@ -1,0 +1,103 @@
+/**
+ * A query's progress after one micro-batch, as plain data any engine can produce: the local
+ * runtime builds it after each batch, and an engine that runs elsewhere (Spark) can build it from
+ * its own report (`StreamingQueryProgress`: `numInputRows`, `inputRowsPerSecond`,
+ * `processedRowsPerSecond`, `eventTime`, `batchDuration`...). The TTY line, the JSON lines and the
+ * Prometheus gauges are functions of it alone.
+ */
+
+/** A node in a progress report (local runtime: every plan node; other engines may list none). */
+export interface NodeProgress {
+  readonly id: string;
+  readonly kind: string;
+  /** The user's `.as()` name, else the id. */
+  readonly name?: string;
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  /** Rows out of this node per second of the batch's processing time. */
+  readonly rowsPerSecond: number;
+  readonly totalRowsIn: number;
+  readonly totalRowsOut: number;
+  readonly badRecords: number;
+  readonly dropped: number;
+  readonly deadLettered: number;
+  readonly lateRows: number;
+  readonly stateRows: number;
+  readonly stateBytes: number;
+  readonly watermark: string | null;
+}
+
+/** One source in a batch: Spark's `SourceProgress`, with what limits it. */
+export interface SourceProgress {
+  /** The plan node id. */
+  readonly id: string;
+  /** The user's `.as()` name, else the id. */
+  readonly name: string;
+  /** What it reads: `generate`, `kafka topic clicks`. */
+  readonly description: string;
+  /** Rows read in this batch (bad records included). */
+  readonly numInputRows: number;
+  /** Rows read per second since the previous batch started (Spark's `inputRowsPerSecond`). */
+  readonly inputRowsPerSecond: number;
+  /** Rows read per second of this batch's processing time (Spark's `processedRowsPerSecond`). */
+  readonly processedRowsPerSecond: number;
+  /** Rows the source had beyond this batch's end; null when it cannot tell. */
+  readonly backlogRows: number | null;
+  /** The source option that capped this batch (`batchSize`, `maxOffsetsPerTrigger`); null if none did. */
+  readonly limitedBy: string | null;
+}
+
+/** Event time after a batch (Spark's `eventTime`), with the two lags a person watches. */
+export interface EventTimeProgress {
+  /** The largest event time seen so far (ISO); null before the first. */
+  readonly max: string | null;
+  /** The watermark for the next batch (ISO). */
+  readonly watermark: string | null;
+  /** Wall clock − max event time (ms): how far behind real time the data is. */
+  readonly lagMs: number | null;
+  /** Max event time − watermark (ms): how long a window waits after its end to close. */
+  readonly watermarkDelayMs: number | null;
+}
+
+/** One finished micro-batch of a query: Spark's `StreamingQueryProgress`, smaller. */
+export interface QueryProgress {
+  readonly pipeline: string;
+  readonly queryId: string;
+  readonly batchId: number;
+  /** When the batch started (ISO, scheduler clock). */
+  readonly timestamp: string;
+  /** The batch's processing time (Spark's `batchDuration`). */
+  readonly durationMs: number;
+  /** The trigger's interval (`every(...)`); null for triggers without one. */
+  readonly triggerIntervalMs: number | null;
+  readonly numInputRows: number;
+  /** Rows read per second since the previous batch started. */
+  readonly inputRowsPerSecond: number;
+  readonly processedRowsPerSecond: number;
+  /** Rows read from sources and not yet written by every sink when the batch ended (0 when idle). */
+  readonly bufferedRows: number;
+  readonly sources: readonly SourceProgress[];
+  /** Null when the query has no watermark. */
+  readonly eventTime: EventTimeProgress | null;
+  readonly nodes: readonly NodeProgress[];
+}
+
+/** Rows per second, rounded; 0 for an empty interval. */
+export function perSecond(rows: number, ms: number): number {
+  return ms > 0 ? Math.round((rows * 1000) / ms) : 0;
+}
+
+/** The event-time part of a progress record from epoch-ms values. */
+export function eventTimeProgress(
+  now: number,
+  maxEventTime: number | null,
+  watermark: number | null,
+): EventTimeProgress {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    max: iso(maxEventTime),
+    watermark: iso(watermark),
+    lagMs: maxEventTime === null ? null : now - maxEventTime,
+    watermarkDelayMs: maxEventTime === null || watermark === null ? null : maxEventTime - watermark,
+  };
+}
