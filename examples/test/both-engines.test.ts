@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import type { Pipeline } from '@pipekit/core';
 import { checkForSpark } from '@pipekit/spark';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTopic, produce, uniqueTopic } from '../../packages/kafka/test/helpers.ts';
+import { createTopic, produce, readTopic, uniqueTopic } from '../../packages/kafka/test/helpers.ts';
 import { sql, unique } from '../../packages/postgres/test/helpers.ts';
 import { comparable, deltaRows, renamed, runLocally, runSpark, toTheEnd } from './engines.js';
-import { workDir } from './helpers.js';
+import { readFiles, workDir } from './helpers.js';
 
 const dir = workDir('both-engines');
 const load = async (file: string) =>
@@ -81,6 +81,103 @@ describe('the examples give the same rows on the local runtime and on Spark', ()
     const l = await deltaRows(join(dir, 'totals-local'));
     const s = await deltaRows(join(dir, 'totals-spark'));
     expect(l).toHaveLength(6);
+    expect(comparable(s)).toEqual(comparable(l));
+  });
+});
+
+describe('more examples on both engines', () => {
+  it('postgres-to-parquet: totals per country as Parquet files', async () => {
+    const orders = unique('orders_pq');
+    afterAll(() => sql(`DROP TABLE IF EXISTS ${orders}`));
+    await sql(`CREATE TABLE ${orders} (order_id bigint PRIMARY KEY, customer_id text NOT NULL, country text,
+                 status text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL)`);
+    await sql(`INSERT INTO ${orders}
+      SELECT g, 'c' || (g % 70), (ARRAY['DE', 'FR', NULL])[g % 3 + 1], (ARRAY['paid', 'shipped', 'new'])[g % 5 % 3 + 1],
+             (g % 2000 + 1) / 100.0, timestamptz '2024-01-01' + g * interval '1 minute'
+        FROM generate_series(1, 2000) g`);
+    process.env.PIPEKIT_ORDERS_TABLE = orders;
+    process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
+    process.env.PIPEKIT_OUT = join(dir, 'pq');
+    const plan = (await load('postgres-to-parquet.pipeline.ts')).plan;
+    await runLocally(renamed(plan, join(dir, 'pq'), join(dir, 'pq-local')));
+    await runSpark(renamed(plan, join(dir, 'pq'), join(dir, 'pq-spark')));
+    const l = await readFiles(join(dir, 'pq-local', '*.parquet'), 'parquet');
+    const s = await readFiles(join(dir, 'pq-spark', '*.parquet'), 'parquet');
+    expect(l).toHaveLength(3);
+    expect(comparable(s)).toEqual(comparable(l));
+  });
+
+  it('fan-out: generated orders to Parquet partitioned by channel (and big ones to the console)', async () => {
+    process.env.WORK_DIR = join(dir, 'fan');
+    const plan = (await load('fan-out.pipeline.ts')).plan;
+    await runLocally(renamed(plan, join(dir, 'fan'), join(dir, 'fan-local')));
+    await runSpark(renamed(plan, join(dir, 'fan'), join(dir, 'fan-spark')));
+    for (const channel of ['web', 'app', 'store']) {
+      const part = (engine: string) =>
+        readFiles(
+          join(dir, `fan-${engine}`, 'data', 'orders', `channel=${channel}`, '*.parquet'),
+          'parquet',
+        );
+      const [l, s] = [await part('local'), await part('spark')];
+      expect(l.length, channel).toBeGreaterThan(5_000);
+      expect(comparable(s), channel).toEqual(comparable(l));
+    }
+  });
+
+  it('enrichment-join: clicks from Kafka joined with profiles from Postgres, to Kafka', async () => {
+    const users = unique('users');
+    afterAll(() => sql(`DROP TABLE IF EXISTS "${users}"`));
+    await sql(
+      `CREATE TABLE "${users}" ("userId" text PRIMARY KEY, country text NOT NULL, tier text NOT NULL)`,
+    );
+    await sql(
+      `INSERT INTO "${users}" VALUES ('u1', 'DE', 'pro'), ('u2', 'FR', 'free'), ('u3', 'NL', 'pro')`,
+    );
+    const topic = uniqueTopic('engines-clicks');
+    await createTopic(topic, 2);
+    await createTopic(`${topic}-local`, 2);
+    await createTopic(`${topic}-spark`, 2);
+    const clicks = Array.from({ length: 40 }, (_, i) => ({
+      userId: `u${i % 5}`, // u0 and u4 have no profile: nulls
+      page: `/p/${i % 7}`,
+      ts: new Date(Date.UTC(2026, 0, 1) + i * 1_000).toISOString(),
+    }));
+    await produce(
+      topic,
+      clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c) })),
+    );
+    process.env.KAFKA_TOPIC = topic;
+    process.env.PIPEKIT_USERS_TABLE = users;
+    process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
+    process.env.WORK_DIR = join(dir, 'enrich');
+    // The example starts at the latest offsets (clicks from now on); here both engines read the
+    // clicks produced above, to their end.
+    const plan = renamed(
+      toTheEnd((await load('enrichment-join.pipeline.ts')).plan),
+      '"startingOffsets":"latest"',
+      '"startingOffsets":"earliest"',
+    );
+    await runLocally(
+      renamed(
+        renamed(plan, `${topic}-enriched`, `${topic}-local`),
+        join(dir, 'enrich'),
+        join(dir, 'enrich-local'),
+      ),
+    );
+    await runSpark(
+      renamed(
+        renamed(plan, `${topic}-enriched`, `${topic}-spark`),
+        join(dir, 'enrich'),
+        join(dir, 'enrich-spark'),
+      ),
+    );
+    const values = async (t: string) =>
+      [...(await readTopic(t, clicks.length)).values()]
+        .flat()
+        .map((m) => JSON.parse(String(m.value)) as Record<string, unknown>);
+    const [l, s] = [await values(`${topic}-local`), await values(`${topic}-spark`)];
+    expect(l).toHaveLength(clicks.length);
+    expect(l.filter((r) => r.country === null)).toHaveLength(16);
     expect(comparable(s)).toEqual(comparable(l));
   });
 });

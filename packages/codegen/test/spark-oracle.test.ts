@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { validatePlan } from '@pipekit/core';
 import type { Row } from '@pipekit/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generate } from '../src/index.js';
+import { ConvertError, generate } from '../src/index.js';
 import { evaluate, fixturesDir, writeGenerated } from './helpers.js';
 import { onFiles, rowSet, runCollecting, writeBatchFiles } from './run-on-files.js';
 import { runtimeProblems } from './validate.js';
@@ -26,7 +26,16 @@ const cases = readdirSync(join(dir, 'configs'))
   .map((f) => f.slice(0, -'.json'.length))
   .sort();
 
-interface Expected {
+type Expected = Ran | Rejected;
+
+/** A plan Spark refused when the query started; the converter must refuse the config. */
+interface Rejected {
+  readonly case: string;
+  readonly outputMode: string;
+  readonly rejected: string;
+}
+
+interface Ran {
   readonly case: string;
   readonly outputMode: string;
   readonly batches: readonly {
@@ -73,6 +82,22 @@ describe('converted legacy configs compute what Spark computed', () => {
 
   it.each(cases)('%s', async (name) => {
     const want = readJson<Expected>(join(dir, 'expected', `${name}.json`));
+    if ('rejected' in want) {
+      const text = readFileSync(join(dir, 'configs', `${name}.json`), 'utf8');
+      let error: unknown;
+      try {
+        generate(`${name}.json`, text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConvertError);
+      // Spark refused the output mode: the converter says so at the config's output-mode key.
+      if (want.rejected.includes('STREAMING_OUTPUT_MODE')) {
+        expect((error as ConvertError).path.at(-1)).toMatch(/^output_?[mM]ode$/);
+        expect((error as ConvertError).message).toContain('Spark refuses');
+      }
+      return;
+    }
     const got = await runConverted(name);
     const sink = got.plan.nodes.find((n) => n.kind === 'sink');
     expect(sink?.kind === 'sink' && sink.outputMode).toBe(want.outputMode);

@@ -36,6 +36,7 @@ export { sinks } from './builder/sink-builders.js';
 export type * from './builder/sink-options.js';
 export { source } from './builder/sources.js';
 export type * from './builder/stream-types.js';
+export type * from './builder/window-rules.js';
 export * from './duration/duration.js';
 export * from './errors/pipekit-error.js';
 export { explain } from './explain/mermaid.js';

@@ -56,6 +56,7 @@ export async function runOnSparkCommand(
         logger,
         metrics,
         signal: io.signal,
+        stdout: io.stdout,
       }).result;
       const seconds = (performance.now() - started) / 1000;
       if (o.json)

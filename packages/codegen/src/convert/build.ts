@@ -182,7 +182,7 @@ export function buildPlan(ctx: Ctx, flow: Flow): { plan: Plan; annotations: Anno
               step.outputModePath,
               [
                 outputModeMessage(e as PipekitError, mode),
-                outputModeAlternatives(type, step.query.outputMode),
+                outputModeAlternatives(type, step.query.outputMode, mode),
               ]
                 .filter((x) => x !== undefined)
                 .join('. '),

@@ -20,8 +20,14 @@ export function outputModeMessage(e: PipekitError, issue: Issue): string {
 
 const upserting = 'a Postgres load that upserts on a key, or Kafka';
 
-/** The faithful alternatives to `mode` for a sink that cannot take it. */
-export function outputModeAlternatives(sink: SinkKind, mode: OutputMode): string | undefined {
+/** The faithful alternatives to `mode` for a sink or a query that cannot take it. */
+export function outputModeAlternatives(
+  sink: SinkKind,
+  mode: OutputMode,
+  issue: Issue,
+): string | undefined {
+  if (mode === 'append' && issue.message.includes('needs a watermark'))
+    return "Spark refuses append output of an aggregation without a watermark too (STREAMING_OUTPUT_MODE): declare the watermark of the event-time column in the config, or ask for 'update' or 'complete' output";
   const modes = sinkOutputModes[sink] as readonly OutputMode[];
   if (modes.includes(mode)) return undefined;
   if (mode === 'update')

@@ -49,7 +49,8 @@ export function sinkCall(
   if (showMode && !allowed) {
     const sink = sinkValue(n.sink);
     for (const i of sink.imports) imports.add(i);
-    return `.${callCode('to', [sink, query], indent, 1)}`;
+    const args = Object.keys(query).length === 0 ? [sink] : [sink, query];
+    return `.${callCode('to', args, indent, 1)}`;
   }
   const options = { ...sinkOptions(n.sink), ...query };
   importsOf(options, imports);

@@ -64,7 +64,9 @@ export type AggregateMistake<R, A> =
     ? C extends AggregateColumns<R>[F]
       ? never
       : C extends Keys<R>
-        ? `${F} needs a ${Needs<F>} column: ${C} is ${ValueKind<R[C]>}`
+        ? unknown extends R[C]
+          ? never // a column of unknown type (no schema): checked when the plan is built
+          : `${F} needs a ${Needs<F>} column: ${C} is ${ValueKind<R[C]>}`
         : `${F}: ${C & string} is not a column`
     : 'not an aggregate: use count(), sum(column), ...';
 
@@ -90,27 +92,35 @@ export interface AggregateBuilder<R> {
   /** Exact count of distinct non-null values: `a.countDistinct('userId')`. */
   countDistinct<const C extends Keys<R>>(column: C): Aggregate<'countDistinct', C>;
   /** Sum of a numeric column's non-null values: `a.sum('amount')`. */
-  sum<const C extends { [K in Keys<R>]: NonNullable<R[K]> extends number ? K : never }[Keys<R>]>(
-    column: C,
-  ): Aggregate<'sum', C>;
+  sum<
+    const C extends {
+      [K in Keys<R>]: unknown extends R[K] ? K : NonNullable<R[K]> extends number ? K : never;
+    }[Keys<R>],
+  >(column: C): Aggregate<'sum', C>;
   /** Mean of a numeric column's non-null values: `a.avg('amount')`. */
-  avg<const C extends { [K in Keys<R>]: NonNullable<R[K]> extends number ? K : never }[Keys<R>]>(
-    column: C,
-  ): Aggregate<'avg', C>;
+  avg<
+    const C extends {
+      [K in Keys<R>]: unknown extends R[K] ? K : NonNullable<R[K]> extends number ? K : never;
+    }[Keys<R>],
+  >(column: C): Aggregate<'avg', C>;
   /** Smallest value of an orderable column (number, string, time, boolean): `a.min('eventTime')`. */
   min<
     const C extends {
-      [K in Keys<R>]: NonNullable<R[K]> extends string | number | boolean | Date | bigint
+      [K in Keys<R>]: unknown extends R[K]
         ? K
-        : never;
+        : NonNullable<R[K]> extends string | number | boolean | Date | bigint
+          ? K
+          : never;
     }[Keys<R>],
   >(column: C): Aggregate<'min', C>;
   /** Largest value of an orderable column (number, string, time, boolean): `a.max('amount')`. */
   max<
     const C extends {
-      [K in Keys<R>]: NonNullable<R[K]> extends string | number | boolean | Date | bigint
+      [K in Keys<R>]: unknown extends R[K]
         ? K
-        : never;
+        : NonNullable<R[K]> extends string | number | boolean | Date | bigint
+          ? K
+          : never;
     }[Keys<R>],
   >(column: C): Aggregate<'max', C>;
   /** The value of the first row of the group in arrival order: `a.first('page')`. */

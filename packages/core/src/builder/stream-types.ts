@@ -29,6 +29,7 @@ import type {
   PickColumns,
   WithColumn,
 } from './step-rows.js';
+import type { AggKind, WindowArgs } from './window-rules.js';
 
 /**
  * What a stream is, for the output modes it allows: plain rows; an aggregation without a watermark
@@ -89,35 +90,6 @@ type RightKeys<O> = O extends { readonly right: readonly (infer K)[] }
   : O extends readonly (infer K)[]
     ? K
     : O;
-export interface WindowOptions<C extends string> {
-  /** The event-time column: the watermark's column (the default), or any time column when there is no watermark. */
-  readonly column?: C;
-}
-
-/** Why a window's column does not fit: it must be the one that carries the watermark. */
-type WindowColumnMistake<C extends string, W extends string> = [W] extends [never]
-  ? never
-  : C extends W
-    ? never
-    : `the window's column ${C} has no watermark (it is on ${W}): window on ${W}, or put .watermark('${C}', delay) before the window`;
-
-/**
- * A window's options: without a watermark the column must be given (any time column); with one,
- * the column is the watermark's, so a window is final once the watermark passes it.
- */
-export type WindowArgs<R, W extends string, C extends string> = [W] extends [never]
-  ? [
-      options: {
-        /** The event-time column (needed: there is no watermark): `{ column: 'eventTime' }`. */
-        readonly column: C & TimeKeys<R>;
-      },
-    ]
-  : [
-      options?: WindowOptions<
-        [WindowColumnMistake<C, W>] extends [never] ? C : WindowColumnMistake<C, W>
-      >,
-    ];
-
 export interface AggregateOptions {
   /** What happens to rows behind the watermark for a closed window: the pipeline's policy when absent. */
   readonly late?: PolicyInput;
@@ -138,18 +110,6 @@ export type AggregatedRow<
   | Extract<Entries<R>, [C, unknown]>
   | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
 >;
-
-/**
- * An aggregation can append only when its results become final: its window is on the watermark's
- * column, or (without a window) the watermark's column is one of its keys, as in Spark.
- */
-type AggKind<W extends string, C extends string, Windowed extends boolean> = [W] extends [never]
-  ? 'aggregated'
-  : Windowed extends true
-    ? 'aggregatedWithWatermark'
-    : W extends C
-      ? 'aggregatedWithWatermark'
-      : 'aggregated';
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
 export interface GroupedStream<

@@ -12,7 +12,18 @@ import type { Keys, ValueKind } from '../schema/row-type.js';
 export type KeyKind<T> =
   ValueKind<T> extends 'string' | 'number' | 'time' | 'boolean' ? ValueKind<T> : 'not a key type';
 
-type PairError<LN extends string, LT, RN extends string, RT> =
+/**
+ * A column of rows without a declared schema (`Record<string, unknown>`) has no type to check at
+ * compile time: its pairs are left to the runtime check (`joinKeyIssues`), which sees the schemas
+ * once they are known.
+ */
+type PairError<LN extends string, LT, RN extends string, RT> = unknown extends LT
+  ? never
+  : unknown extends RT
+    ? never
+    : KnownPairError<LN, LT, RN, RT>;
+
+type KnownPairError<LN extends string, LT, RN extends string, RT> =
   KeyKind<LT> extends KeyKind<RT>
     ? KeyKind<LT> extends 'not a key type'
       ? `join keys ${LN} and ${RN} cannot be compared: use scalar columns (string, number, time, boolean)`

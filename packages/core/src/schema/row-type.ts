@@ -116,19 +116,30 @@ export type RowOf<S> = S extends z.ZodObject
 /** Column names of a row type. */
 export type Keys<R> = Extract<keyof R, string>;
 
+// A column of unknown type (a source without a schema, a `sql` projection) counts in each set
+// below: the compiler cannot tell, so the check is left to the plan's build, which knows the schema.
+
 /** Columns whose values are numbers (nullable or not). */
 export type NumericKeys<R> = {
-  [K in Keys<R>]: NonNullable<R[K]> extends number ? K : never;
+  [K in Keys<R>]: unknown extends R[K] ? K : NonNullable<R[K]> extends number ? K : never;
 }[Keys<R>];
 
 /** Columns that can carry event time: Date, or epoch milliseconds declared with `epochMillis()`. */
 export type TimeKeys<R> = {
-  [K in Keys<R>]: NonNullable<R[K]> extends Date | EpochMillis ? K : never;
+  [K in Keys<R>]: unknown extends R[K]
+    ? K
+    : NonNullable<R[K]> extends Date | EpochMillis
+      ? K
+      : never;
 }[Keys<R>];
 
 /** Columns with a scalar value (what a group key can be). */
 export type ScalarKeys<R> = {
-  [K in Keys<R>]: NonNullable<R[K]> extends string | number | boolean | Date | bigint ? K : never;
+  [K in Keys<R>]: unknown extends R[K]
+    ? K
+    : NonNullable<R[K]> extends string | number | boolean | Date | bigint
+      ? K
+      : never;
 }[Keys<R>];
 
 /** What a column holds, in words for compile-time messages: `'string'`, `'number'`, `'time'`. */

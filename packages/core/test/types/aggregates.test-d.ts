@@ -11,6 +11,7 @@ import {
   type InferRow,
   max,
   min,
+  source,
   sum,
   tumbling,
 } from '../../src/index.js';
@@ -69,3 +70,8 @@ expectTypeOf<
   AggregateMistake<P, ReturnType<typeof min<'amout'>>>
 >().toEqualTypeOf<'min: amout is not a column'>();
 expectTypeOf<AggregateMistake<P, ReturnType<typeof sum<'amount'>>>>().toBeNever();
+
+// without a schema the column types are unknown: the check waits for the plan's build
+const untyped = source.file({ path: 'a.parquet', format: 'parquet' });
+untyped.groupBy('k').aggregate({ total: sum('amount'), top: max('at') });
+untyped.groupBy('k').aggregate((a) => ({ total: a.sum('amount'), top: a.max('at') }));

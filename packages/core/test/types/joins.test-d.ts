@@ -42,6 +42,15 @@ type Message = import('../../src/plan/join-keys.js').JoinOnErrors<
 >;
 expectTypeOf<Message>().toEqualTypeOf<'join keys are not comparable: left userId is string, right userId is number (cast one side with withColumn)'>();
 
+// rows without a declared schema have no key types to compare: such a join compiles, and the
+// runtime check (validatePlan) judges the keys once the schemas are known
+const untyped = source.postgres({ connection: { url: 'postgres://db/x' }, table: 'customers' });
+p.join(untyped, { on: 'userId' });
+p.join(untyped, { on: { left: ['userId'], right: ['id'] } });
+untyped.join(users, { on: 'userId', lookup: true });
+// @ts-expect-error a key missing on the typed side is still an error
+p.join(untyped, { on: 'customerId' });
+
 // streams whose watermarks differ still join and union (only their rows are compared)
 const marked = p.watermark('eventTime', '1 minute');
 marked.join(users, { on: 'userId' });
@@ -50,3 +59,9 @@ p.union(marked.filter((r) => r.amount.gt(1)));
 marked.union(p);
 // @ts-expect-error a union of streams with other columns
 p.union(users);
+
+// without a schema the column types are unknown: the check waits for the plan's build
+const untypedLeft = source.file({ path: 'a.parquet', format: 'parquet' });
+const untypedRight = source.file({ path: 'b.parquet', format: 'parquet' });
+untypedLeft.join(untypedRight, { on: { left: ['id'], right: ['customer_id'] } });
+p.join(untypedRight, { on: { left: ['userId'], right: ['id'] } });

@@ -1,5 +1,5 @@
 import type { Plan } from '@pipekit/core';
-import type { MetricsListener, Row } from '@pipekit/runtime';
+import { formatTable, type MetricsListener, type Row } from '@pipekit/runtime';
 import { defaultRemote } from '../connect/remote.js';
 import { envSecrets, type SecretResolver } from '../lower/secrets.js';
 import { SparkSession } from '../session/spark-session.js';
@@ -24,6 +24,8 @@ export interface SparkRunOptions {
   /** How often progress is fetched from the server. */
   readonly pollMs?: number;
   readonly secrets?: SecretResolver;
+  /** Where a console sink of a batch job prints (a streaming one prints on the server); stdout when absent. */
+  readonly stdout?: NodeJS.WritableStream;
 }
 
 export interface SparkQueryResult {
@@ -118,8 +120,15 @@ async function run(
         sinks[job.sink.id] = { queryId: plan.name, rowsWritten: null, batches: 1 };
       } else if (job.kind === 'collect') {
         const rows = await session.collect(job.relation);
-        const name = job.sink.sink.type === 'memory' ? job.sink.sink.name : job.sink.id;
-        memory.set(name, rows);
+        const s = job.sink.sink;
+        memory.set(s.type === 'memory' ? s.name : job.sink.id, rows);
+        if (s.type === 'console') {
+          const schema = prepared.facts.get(job.sink.input)?.schema ?? null;
+          const rule = '-------------------------------------------';
+          (options.stdout ?? process.stdout).write(
+            `${rule}\nBatch: 0\n${rule}\n${formatTable(rows, schema, s.numRows, s.truncate)}\n`,
+          );
+        }
         sinks[job.sink.id] = { queryId: plan.name, rowsWritten: rows.length, batches: 1 };
       }
     }

@@ -10,7 +10,7 @@ import {
   Int32,
   Int64,
   Table,
-  TimestampMillisecond,
+  TimestampMicrosecond,
   tableToIPC,
   Utf8,
   vectorFromArray,
@@ -37,7 +37,7 @@ function arrowType(t: DataType, path: string): ArrowType {
     case 'boolean':
       return new Bool();
     case 'timestamp':
-      return new TimestampMillisecond('UTC');
+      return new TimestampMicrosecond('UTC');
     case 'date':
       return new DateDay();
   }
@@ -84,6 +84,7 @@ export function memoryRelation(
   const table = new Table(columns);
   return relation('localRelation', {
     data: tableToIPC(table, 'stream'),
-    schema: sparkSchemaJson(schema),
+    // Arrow columns built here are nullable; Spark refuses them for a non-nullable schema field.
+    schema: sparkSchemaJson({ fields: schema.fields.map((f) => ({ ...f, nullable: true })) }),
   });
 }
