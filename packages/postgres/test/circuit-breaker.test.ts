@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { source } from '@pipekit/core';
+import { deadLetter, rule, sinks, source } from '@pipekit/core';
 import {
   defaultConnectors,
   PrometheusMetrics,
@@ -21,9 +21,11 @@ const run = promisify(execFile);
 const service = (cmd: 'start' | 'stop') => run('bash', [pgScript, cmd], { timeout: 120_000 });
 
 const table = unique('circuit');
+const dlq = unique('circuit_dlq');
 afterAll(async () => {
   pgService('start');
   await sql(`DROP TABLE IF EXISTS ${table}`);
+  await sql(`DROP TABLE IF EXISTS ${dlq}`);
 });
 
 const Row = z.object({ id: z.int(), v: z.string() });
@@ -36,46 +38,72 @@ describe('a sink whose server goes away', () => {
     registerConnectors(registry);
     const circuit: SinkCircuitEvent[] = [];
     const prom = new PrometheusMetrics();
-    let stopped: Promise<unknown> | null = null;
-    let restarted: Promise<unknown> | null = null;
+    // Two outages: after batch 1 (batch 2 has no dead letter: the sink meets it), and after
+    // batch 9 (batch 10 holds id 1000, a dead letter: the dead-letter sink meets it first), or 19
+    // if the server was still finishing its first restart at batch 9.
+    const stopAfter = new Set([1, 9, 19]);
+    const restarts: Promise<unknown>[] = [];
+    let down = false;
+    let starting = false;
     let promWhileOpen = '';
     const listener = {
       onProgress: (p: QueryProgress) => {
-        // The server goes down once the first two batches are in.
-        if (p.batchId === 1 && stopped === null) stopped = service('stop');
+        // Stopped before the next batch starts: this blocks the pipeline until the server is down.
+        if (stopAfter.delete(p.batchId) && !starting && restarts.length < 2) {
+          pgService('stop');
+          down = true;
+        }
       },
       onCircuit: (e: SinkCircuitEvent) => {
         circuit.push(e);
-        if (e.state === 'open' && restarted === null)
-          restarted = (async () => {
-            promWhileOpen = await prom.registry.metrics();
-            await stopped;
-            await service('start');
-          })();
+        if (e.state === 'open' && down) {
+          down = false;
+          starting = true;
+          restarts.push(
+            (async () => {
+              if (e.node === 'sink_1') promWhileOpen = await prom.registry.metrics();
+              await service('start');
+              starting = false;
+            })(),
+          );
+        }
       },
     };
-    const p = source.memory({ schema: Row, rows, batchSize: 100 }).sink.postgres({
-      connection,
-      table,
-      mode: 'append',
-      createTable: true,
-      checkpoint: mkdtempSync(join(tmpdir(), 'pipekit-circuit-')),
-    });
+    // Every 1000th row fails a rule and goes to a dead-letter table on the same server.
+    const p = source
+      .memory({ schema: Row, rows, batchSize: 100 })
+      .expect(
+        rule('id not a multiple of 1000', (r) => r.id.mod(1000).ne(0), {
+          onFailure: deadLetter(sinks.postgres({ connection, table: dlq, createTable: true })),
+        }),
+      )
+      .sink.postgres({
+        connection,
+        table,
+        mode: 'append',
+        createTable: true,
+        checkpoint: mkdtempSync(join(tmpdir(), 'pipekit-circuit-')),
+      });
     const result = await runPipeline(p, {
       connectors: registry,
       logger,
       metrics: [prom, listener],
       sinkCircuit: { failureThreshold: 2, coolDownMs: 1_000, maxOpenMs: 90_000 },
     }).result;
-    await restarted;
+    await Promise.all(restarts);
 
     expect(result.stoppedBy).toBe('completed');
-    expect(result.sinks.sink_1).toMatchObject({ rowsWritten: total, circuitOpened: 1 });
-    const states = circuit.map((e) => e.state);
-    expect(states[0]).toBe('open');
-    expect(states).toContain('halfOpen');
-    expect(states.at(-1)).toBe('closed');
-    expect(circuit[0]).toMatchObject({ node: 'sink_1', consecutiveFailures: 2 });
+    const multiples = rows.filter((r) => r.id % 1000 === 0).length;
+    expect(result.sinks.sink_1).toMatchObject({ rowsWritten: total - multiples, circuitOpened: 1 });
+    expect(restarts).toHaveLength(2);
+    // Each circuit: open after 2 failed writes, half-open probes, closed at the end.
+    for (const node of ['sink_1', 'expect_1.expect.deadLetter.0']) {
+      const states = circuit.filter((e) => e.node === node).map((e) => e.state);
+      expect(states[0], node).toBe('open');
+      expect(states, node).toContain('halfOpen');
+      expect(states.at(-1), node).toBe('closed');
+      expect(circuit.find((e) => e.node === node)).toMatchObject({ consecutiveFailures: 2 });
+    }
     expect(promWhileOpen).toMatch(/pipekit_sink_circuit_state\{[^}]*node="sink_1"\} 2/);
     expect(await prom.registry.metrics()).toMatch(
       /pipekit_sink_circuit_opens_total\{[^}]*node="sink_1"\} 1/,
@@ -83,6 +111,11 @@ describe('a sink whose server goes away', () => {
     const [count] = await sql<{ n: number; distinct: number; max: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct, max(id)::int AS max FROM ${table}`,
     );
-    expect(count).toEqual({ n: total, distinct: total, max: total - 1 });
+    expect(count).toEqual({ n: total - multiples, distinct: total - multiples, max: total - 1 });
+    const letters = await sql<{ rule: string; record: string }>(`SELECT rule, record FROM ${dlq}`);
+    expect(letters).toHaveLength(multiples);
+    expect(new Set(letters.map((l) => (JSON.parse(l.record) as { id: number }).id)).size).toBe(
+      multiples,
+    );
   }, 180_000);
 });

@@ -14,8 +14,8 @@ import {
 } from './connector.js';
 import { defaultConnectors } from './connectors/builtins.js';
 import { nodeErrors } from './driver/node-errors.js';
-import { runTriggerLoop, sleep } from './driver/trigger-loop.js';
-import { failureOf, messageOf, nodeLabel } from './errors.js';
+import { runTriggerLoop } from './driver/trigger-loop.js';
+import { failureOf, nodeLabel } from './errors.js';
 import type { Epoch } from './graph/batch.js';
 import { buildGraph, type SinkStats } from './graph/build-graph.js';
 import {
@@ -32,20 +32,16 @@ import {
   type RuleCounters,
   ruleCounters,
 } from './metrics/expectation-metrics.js';
-import {
-  type MetricsListener,
-  NodeMetrics,
-  type SinkCircuitEvent,
-} from './metrics/node-metrics.js';
+import { type MetricsListener, NodeMetrics } from './metrics/node-metrics.js';
 import { FallingBehindWatch } from './progress/falling-behind.js';
 import type { CircuitProgress } from './progress/query-progress.js';
 import { deadLetterGroups, expectationSinkKey } from './quality/dead-letter-groups.js';
 import {
-  CircuitBreaker,
+  type CircuitBreaker,
   type CircuitBreakerOptions,
   defaultCircuitBreaker,
 } from './retry/circuit-breaker.js';
-import { isMarkedRetryable } from './retry/connector-failure.js';
+import { type CircuitDeps, guardedWriter, sinkCircuit } from './retry/sink-circuits.js';
 import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
 
@@ -163,6 +159,12 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     const n = compiled.info.get(id)?.node;
     return n ? nodeLabel(n) : id;
   };
+  // Dead-letter sinks get a circuit breaker too: a failing one holds the batch, as a sink does.
+  const guarded = (label: string, w: SinkWriter) =>
+    guardedWriter(
+      w,
+      sinkCircuit(circuitDeps(st), q.id, label, () => w),
+    );
   const sinkCtx = (nodeId: string, outputMode: SinkNode['outputMode']) => ({
     nodeId,
     nodeName: labelOf(nodeId),
@@ -217,7 +219,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
         sinkCtx(`${key || compiled.plan.name}.deadLetter`, 'append'),
       );
       closables.push(w);
-      deadLetters.set(key, w);
+      deadLetters.set(key, guarded(`${key || compiled.plan.name}.deadLetter`, w));
     }
     // Expectations: a writer per dead-letter sink of an expect step.
     if (n.kind === 'expect')
@@ -227,7 +229,10 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
           sinkCtx(`${n.id}.expect.deadLetter.${g.index}`, 'append'),
         );
         closables.push(w);
-        deadLetters.set(expectationSinkKey(n.id, g.index), w);
+        deadLetters.set(
+          expectationSinkKey(n.id, g.index),
+          guarded(`${n.id}.expect.deadLetter.${g.index}`, w),
+        );
       }
     // Late rows of streaming stateful nodes: their own late policy or the pipeline's.
     const ownLate = n.kind === 'aggregate' || n.kind === 'dedupe' ? n.late : undefined;
@@ -239,7 +244,10 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
         sinkCtx(`${ownLate ? n.id : compiled.plan.name}.late.deadLetter`, 'append'),
       );
       closables.push(w);
-      deadLetters.set(lateKey, w);
+      deadLetters.set(
+        lateKey,
+        guarded(`${ownLate ? n.id : compiled.plan.name}.late.deadLetter`, w),
+      );
     }
   }
 
@@ -377,33 +385,23 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   }
 }
 
-/** A circuit breaker per sink of the query, reporting its state changes to logs and metrics. */
+/** What the query's circuit breakers need from the run. */
+function circuitDeps(st: RunState): CircuitDeps {
+  return {
+    pipeline: st.compiled.plan.name,
+    options: { ...defaultCircuitBreaker, ...st.options.sinkCircuit },
+    scheduler: st.scheduler,
+    signal: st.signal,
+    logger: st.logger,
+    metrics: st.options.metrics ?? [],
+  };
+}
+
+/** A circuit breaker per sink of the query. */
 function sinkCircuits(q: QueryPlan, st: RunState): Map<string, CircuitBreaker> {
-  const options = { ...defaultCircuitBreaker, ...st.options.sinkCircuit };
   const out = new Map<string, CircuitBreaker>();
   for (const k of q.sinks) {
-    const writer = () => st.writers.get(k.id);
-    const breaker = new CircuitBreaker(options, {
-      isRetryable: (e) => writer()?.isRetryable?.(e) ?? isMarkedRetryable(e),
-      wait: (ms) => sleep(st.scheduler, ms, st.signal),
-      now: () => st.scheduler.now(),
-      stopped: () => st.signal.aborted,
-      onChange: (c) => {
-        const error = c.error === undefined ? undefined : messageOf(c.error);
-        const event: SinkCircuitEvent = {
-          pipeline: st.compiled.plan.name,
-          queryId: q.id,
-          node: k.id,
-          state: c.state,
-          consecutiveFailures: c.consecutiveFailures,
-          openSince: c.openSince,
-          ...(error === undefined ? {} : { error }),
-        };
-        if (c.state === 'closed') st.logger.info(event, 'sink circuit closed: the sink is back');
-        else st.logger.warn(event, `sink circuit ${c.state}`);
-        for (const l of st.options.metrics ?? []) l.onCircuit?.(event);
-      },
-    });
+    const breaker = sinkCircuit(circuitDeps(st), q.id, k.id, () => st.writers.get(k.id));
     out.set(k.id, breaker);
     st.circuits.set(k.id, breaker);
   }
