@@ -8,4 +8,5 @@ rc=0
 "$here/kafka.sh" stop || rc=1
 "$here/postgres.sh" stop || rc=1
 "$here/spark.sh" stop || rc=1
+"$here/kinesis.sh" stop || rc=1
 exit "$rc"
