@@ -97,7 +97,16 @@ export interface AggregateOptions {
   readonly stateTimeout?: DurationInput;
 }
 
-type WindowEntries = ['window_start', Date] | ['window_end', Date];
+/** The bounds of a windowed aggregation's rows. */
+interface WindowBounds {
+  /** Start of the window (inclusive). */
+  window_start: Date;
+  /** End of the window (exclusive). */
+  window_end: Date;
+}
+
+/** An aggregation's own columns: one per aggregate, keeping a doc comment written on its name. */
+type AggregateColumnsOf<R extends Row, A> = { -readonly [N in keyof A]: AggregateResult<R, A[N]> };
 
 /** The row of an aggregation: the window's bounds (when windowed), the group keys, the aggregates. */
 export type AggregatedRow<
@@ -105,11 +114,17 @@ export type AggregatedRow<
   C extends string,
   A,
   Windowed extends boolean,
-> = FromEntries<
-  | (Windowed extends true ? WindowEntries : never)
-  | Extract<Entries<R>, [C, unknown]>
-  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
->;
+  _Resolved = R[keyof R],
+> = [A] extends [unknown]
+  ? Columns<
+      (Windowed extends true ? WindowBounds : unknown) &
+        Pick<R, C & keyof R> &
+        AggregateColumnsOf<R, A>
+    >
+  : never;
+
+/** A row with these columns, each keeping its declaration (so its doc comment). */
+type Columns<X> = { [K in keyof X]: X[K] } & {};
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
 export interface GroupedStream<

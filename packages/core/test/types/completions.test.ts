@@ -1,72 +1,56 @@
 /**
  * What an editor offers, asked of the TypeScript language service as an editor asks it: the
- * columns a function takes inside `aggregate`, the row's columns after a chain.
+ * columns a function takes inside `aggregate` (both forms), the row's columns after a chain.
  */
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { completionsAt } from './language-service.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const parsed = ts.getParsedCommandLineOfConfigFile(
-  fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
-  {},
-  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
-);
-if (!parsed) throw new Error('packages/core/tsconfig.json cannot be read');
-const config = parsed;
-
-const file = `${here}completion-probe.ts`;
-let content = '';
-let version = 0;
-// One service for every probe, as an editor keeps one: each probe is an edit of the same file.
-const service = ts.createLanguageService({
-  getCompilationSettings: () => config.options,
-  getScriptFileNames: () => [file],
-  getScriptVersion: (f) => (f === file ? String(version) : '0'),
-  getScriptSnapshot: (f) =>
-    f === file
-      ? ts.ScriptSnapshot.fromString(content)
-      : ts.sys.fileExists(f)
-        ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f) ?? '')
-        : undefined,
-  getCurrentDirectory: () => here,
-  getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-  fileExists: (f) => f === file || ts.sys.fileExists(f),
-  readFile: (f) => (f === file ? content : ts.sys.readFile(f)),
-  directoryExists: ts.sys.directoryExists,
-  getDirectories: ts.sys.getDirectories,
-  realpath: ts.sys.realpath,
-});
-
-/** The completion names at `|` in a file of `code` after the fixtures' imports. */
-function completionsAt(code: string): string[] {
-  const text = [
-    `import { source, sum } from '../../src/index.js';`,
-    `import { purchases } from './fixtures.js';`,
-    `const p = purchases();`,
-    code,
-  ].join('\n');
-  const at = text.indexOf('|');
-  content = text.replace('|', '');
-  version++;
-  const r = service.getCompletionsAtPosition(file, at, {});
-  return (r?.entries ?? []).map((e) => e.name).sort();
-}
+const all = ['amount', 'eventTime', 'eventType', 'quantity', 'userId', 'vip'];
+const numeric = ['amount', 'quantity'];
+// Orderable: every column of Purchase is a number, string, time or boolean.
+const columnsOf = { sum: numeric, avg: numeric, min: all, max: all, count: all } as const;
+const anyColumn = ['countDistinct', 'first', 'last'] as const;
 
 describe('completion', () => {
   it('inside aggregate((a) => ...) offers exactly the columns each function takes', () => {
-    expect(completionsAt(`p.groupBy('userId').aggregate((a) => ({ t: a.sum('|') }));`)).toEqual([
-      'amount',
-      'quantity',
-    ]);
-    expect(completionsAt(`p.groupBy('userId').aggregate((a) => ({ t: a.first('|') }));`)).toEqual([
-      'amount',
-      'eventTime',
-      'eventType',
-      'quantity',
-      'userId',
-      'vip',
-    ]);
+    for (const [fn, columns] of Object.entries(columnsOf))
+      expect(
+        completionsAt(`p.groupBy('userId').aggregate((a) => ({ t: a.${fn}('|') }));`),
+        fn,
+      ).toEqual(columns);
+    for (const fn of anyColumn)
+      expect(
+        completionsAt(`p.groupBy('userId').aggregate((a) => ({ t: a.${fn}('|') }));`),
+        fn,
+      ).toEqual(all);
+  });
+
+  it('inside aggregate({ t: sum(|) }) offers exactly the columns each function takes', () => {
+    for (const [fn, columns] of Object.entries(columnsOf))
+      expect(
+        completionsAt(`p.groupBy('userId').aggregate({ n: count(), t: ${fn}('|') });`),
+        fn,
+      ).toEqual(columns);
+    for (const fn of anyColumn)
+      expect(completionsAt(`p.groupBy('userId').aggregate({ t: ${fn}('|') });`), fn).toEqual(all);
+  });
+
+  it('inside the object form, whatever the string holds and whatever the other aggregates are', () => {
+    // A partly typed name, a full valid one, a wrong one: the list is the function's columns.
+    for (const typed of ['am|', 'amount|', 'userId|'])
+      expect(
+        completionsAt(`p.groupBy('userId').aggregate({ t: sum('${typed}') });`),
+        typed,
+      ).toEqual(numeric);
+    // Beside a mistaken aggregate, and after a windowed group-by on a later row.
+    expect(
+      completionsAt(`p.groupBy('userId').aggregate({ bad: sum('userId'), t: avg('|') });`),
+    ).toEqual(numeric);
+    expect(
+      completionsAt(
+        `p.withColumn('net', (r) => r.amount.times(0.8)).drop('vip').watermark('eventTime', '1 minute').window(tumbling('1 minute')).groupBy('userId').aggregate({ t: sum('|') });`,
+      ),
+    ).toEqual(['amount', 'net', 'quantity']);
   });
 
   it('in sink options that name columns offers the row as it is', () => {

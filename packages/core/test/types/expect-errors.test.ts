@@ -62,3 +62,31 @@ describe('expectation compile errors', () => {
     ).toEqual(['']);
   }, 60_000);
 });
+
+describe('aggregate compile errors', () => {
+  it('are a few lines that name the function, the column and the rule', () => {
+    const prelude = `
+import { avg, count, min, sum } from '../../src/index.js';
+import { purchases } from './fixtures.js';
+const p = purchases().groupBy('eventType');
+`;
+    const cases = [
+      [
+        "p.aggregate({ n: count(), t: sum('userId') });",
+        'sum needs a numeric column: userId is string',
+      ],
+      ["p.aggregate({ m: avg('vip') });", 'avg needs a numeric column: vip is boolean'],
+      ["p.aggregate({ low: min('amout') });", 'min: amout is not a column'],
+      ["p.aggregate((a) => ({ t: a.sum('userId') }));", '"userId"'],
+    ] as const;
+    const errors = compileErrors(cases.map(([code]) => `${prelude}${code}\n`));
+    cases.forEach(([code, reason], i) => {
+      const lines = errors[i]!.split('\n');
+      expect(errors[i], code).toContain(reason);
+      expect(lines.length, errors[i]).toBeLessThanOrEqual(4);
+      for (const line of lines) expect(line.length, line).toBeLessThan(300);
+    });
+    // The valid columns are what the message offers instead.
+    expect(errors[0]).toContain('"amount" | "quantity"');
+  }, 60_000);
+});

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { epochMillis, source } from '../../src/index.js';
 
 export const Purchase = z.object({
+  /** Who bought: the shop's user id. */
   userId: z.string(),
   eventType: z.enum(['view', 'purchase']),
+  /** What was paid, in euros, tax included. */
   amount: z.number(),
   quantity: z.int().nullable(),
   eventTime: z.date(),
@@ -25,4 +27,9 @@ export const purchases = () =>
     ],
   });
 
-export const Click = z.object({ userId: z.string(), page: z.string(), ts: epochMillis() });
+export const Click = z.object({
+  userId: z.string(),
+  /** The page's path, without the query string. */
+  page: z.string(),
+  ts: epochMillis(),
+});
