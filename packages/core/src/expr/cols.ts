@@ -5,7 +5,7 @@ import { type Expr, expr } from './typed-expr.js';
  * The typed columns of a row, as a filter or projection callback receives them: `(r) => r.amount.gt(100)`.
  * Mapped over `keyof R` (homomorphic), so a column keeps the doc comment of its schema field.
  */
-export type Cols<R> = { readonly [K in keyof R as K extends string ? K : never]-?: Expr<R[K]> };
+export type Cols<R> = { readonly [K in keyof R]-?: Expr<R[K]> };
 
 /**
  * Column references for any name. Which names exist is checked when the step is built, against the

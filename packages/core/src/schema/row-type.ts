@@ -114,7 +114,7 @@ export type RowOf<S> = S extends z.ZodObject
       : Row;
 
 /** Column names of a row type. */
-export type Keys<R> = Extract<keyof R, string>;
+export type Keys<R> = keyof R & string;
 
 // A column of unknown type (a source without a schema, a `sql` projection) counts in each set
 // below: the compiler cannot tell, so the check is left to the plan's build, which knows the schema.
