@@ -73,7 +73,10 @@ describe('where a Kinesis source starts', () => {
     // First run: killed once it has fixed where it starts, before any record came.
     const first = startRun(dir, stream, 'LATEST');
     const started = await waitFor(
-      () => (existsSync(starts) && readdirSync(starts).length > 0) || first.child.exitCode !== null,
+      // The file itself, not the temporary file of its atomic write.
+      () =>
+        (existsSync(starts) && readdirSync(starts).some((f) => /^[^.].*\.json$/.test(f))) ||
+        first.child.exitCode !== null,
       60_000,
     );
     first.child.kill('SIGKILL');
