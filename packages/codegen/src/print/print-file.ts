@@ -56,6 +56,11 @@ export function printFile(c: Conversion): PrintedFile {
     message: n.message,
   }));
   const warnings = [...c.warnings, ...printNotes];
+  // A first pass lays the statements out: a few names are imported only for the layout chosen
+  // (a long condition written `and(...)`), and the imports come first in the file.
+  const draft = project.createSourceFile('draft.pipeline.ts', '', { overwrite: true });
+  addStatements(draft, statements);
+  project.removeSourceFile(draft);
   const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
   file.addImportDeclaration({
     leadingTrivia: `${header(c, warnings)}\n`,

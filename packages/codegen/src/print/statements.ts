@@ -1,30 +1,28 @@
 import { type SourceFile, VariableDeclarationKind, type WriterFunction } from 'ts-morph';
-import { commentLines } from './chain.js';
+import { commentLines, type Emit } from './emit.js';
 
 /**
  * A top-level statement of a generated file, as the printer decides it: a `const` (a zod schema or
  * a stream read by several steps) or the `export default` pipeline, with the comments above it.
- * The expression text is the printer's; ts-morph builds the statements around it.
+ * ts-morph builds the statements; their expressions are written on its `CodeBlockWriter`.
  */
 export type TopStatement =
   | {
       readonly kind: 'const';
       readonly name: string;
       readonly comments: readonly string[];
-      readonly initializer: string;
+      readonly initializer: Emit;
     }
   | {
       readonly kind: 'exportDefault';
       readonly comments: readonly string[];
-      readonly expression: string;
+      readonly expression: Emit;
     };
 
 /** Comments as `// ...` lines above a statement, wrapped to the line width. */
 function leading(comments: readonly string[]): WriterFunction | undefined {
   if (comments.length === 0) return undefined;
-  return (w) => {
-    w.write(commentLines(comments, 0));
-  };
+  return commentLines(comments);
 }
 
 /** Adds the statements to a ts-morph source file as structures. */
@@ -35,13 +33,13 @@ export function addStatements(file: SourceFile, statements: readonly TopStatemen
       file.addVariableStatement({
         declarationKind: VariableDeclarationKind.Const,
         ...(trivia ? { leadingTrivia: trivia } : {}),
-        declarations: [{ name: s.name, initializer: (w) => w.write(s.initializer) }],
+        declarations: [{ name: s.name, initializer: s.initializer }],
       });
     else
       file.addExportAssignment({
         isExportEquals: false,
         ...(trivia ? { leadingTrivia: trivia } : {}),
-        expression: (w) => w.write(s.expression),
+        expression: s.expression,
       });
   }
 }
