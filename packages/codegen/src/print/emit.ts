@@ -132,6 +132,16 @@ export const object = (
         expanded,
       );
 
+/** `r.name`, or `r['odd name']` where the name is not an identifier. */
+export const rowColumn =
+  (name: string): Emit =>
+  (w) => {
+    const key = propertyKey(name);
+    w.write('r');
+    if (key === name) w.write('.').write(name);
+    else w.write('[').write(key).write(']');
+  };
+
 /** `(r) => body`. */
 export const rowLambda =
   (body: Emit): Emit =>

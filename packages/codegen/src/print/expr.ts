@@ -7,9 +7,8 @@ import {
   parseSparkType,
   type Schema,
 } from '@pipekit/core';
-import { propertyKey } from '../convert/zod-fields.js';
 import { numberCode } from './code.js';
-import { call, type Emit, method, str, textOf, token } from './emit.js';
+import { call, type Emit, method, rowColumn, str, textOf, token } from './emit.js';
 
 /**
  * Expression trees as typed builder code (`r.amount.gt(100).and(r.country.notIn('US', 'CA'))`),
@@ -152,9 +151,8 @@ export class ExprPrinter {
             imports: ['col'],
             usesRow: false,
           };
-        const key = propertyKey(n.name);
         return {
-          emit: token(key.startsWith("'") ? `r[${key}]` : `r.${key}`),
+          emit: rowColumn(n.name),
           kind: this.column(n.name),
           imports: [],
           usesRow: true,

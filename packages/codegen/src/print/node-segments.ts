@@ -4,7 +4,7 @@ import type { Annotations } from '../convert/build.js';
 import { type Segment, segment } from './chain.js';
 import { Code, callEmit, importsOf } from './code.js';
 import type { ConditionPrinter } from './conditions.js';
-import { array, call, dotCall, dotted, type Emit, object, str, token } from './emit.js';
+import { call, dotCall, dotted, type Emit, object, str, token } from './emit.js';
 import { expectCall } from './expect-call.js';
 import type { PlanFacts } from './plan-facts.js';
 import { sinkCall } from './sink-call.js';

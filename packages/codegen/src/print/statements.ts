@@ -19,27 +19,28 @@ export type TopStatement =
       readonly expression: Emit;
     };
 
-/** Comments as `// ...` lines above a statement, wrapped to the line width. */
-function leading(comments: readonly string[]): WriterFunction | undefined {
-  if (comments.length === 0) return undefined;
-  return commentLines(comments);
+/**
+ * What goes before a statement: a blank line (people separate top-level statements), then its
+ * comments as `// ...` lines wrapped to the line width.
+ */
+function leading(comments: readonly string[]): WriterFunction {
+  return (w) => {
+    w.blankLineIfLastNot();
+    commentLines(comments)(w);
+  };
 }
 
 /** Adds the statements to a ts-morph source file as structures. */
 export function addStatements(file: SourceFile, statements: readonly TopStatement[]): void {
   for (const s of statements) {
-    const trivia = leading(s.comments);
+    const leadingTrivia = leading(s.comments);
     if (s.kind === 'const')
       file.addVariableStatement({
         declarationKind: VariableDeclarationKind.Const,
-        ...(trivia ? { leadingTrivia: trivia } : {}),
+        leadingTrivia,
         declarations: [{ name: s.name, initializer: s.initializer }],
       });
     else
-      file.addExportAssignment({
-        isExportEquals: false,
-        ...(trivia ? { leadingTrivia: trivia } : {}),
-        expression: s.expression,
-      });
+      file.addExportAssignment({ isExportEquals: false, leadingTrivia, expression: s.expression });
   }
 }
