@@ -64,6 +64,44 @@ describe('where a Kinesis source starts', () => {
     c.destroy();
   });
 
+  it('LATEST reads, from its LATEST iterators, only what is written after the query started', async () => {
+    const c = client();
+    const stream = await createStream(c, 'latest-live', 2);
+    await put(c, stream, range(0, 100), (r) => String(r.user));
+    const dir = mkdtempSync(join(tmpdir(), 'pipekit-kinesis-latest-live-'));
+    const registry = defaultConnectors();
+    registerConnectors(registry);
+    const run = runPipeline(
+      source
+        .kinesis({
+          ...connection(stream),
+          schema: z.object({ id: z.int(), user: z.string() }),
+          startingPosition: 'LATEST',
+        })
+        .sink.memory({
+          name: 'rows',
+          trigger: every('20 milliseconds'),
+          checkpoint: join(dir, 'checkpoint'),
+        }),
+      { connectors: registry, logger },
+    );
+    // Started: its starting position is in the checkpoint.
+    const starts = join(dir, 'checkpoint', 'sources');
+    expect(
+      await waitFor(
+        () => existsSync(starts) && readdirSync(starts).some((f) => /^[^.].*\.json$/.test(f)),
+        20_000,
+      ),
+    ).toBe(true);
+    await put(c, stream, range(100, 100), (r) => String(r.user));
+    expect(await waitFor(() => run.memory.get('rows').length >= 100, 20_000)).toBe(true);
+    await sleep(200);
+    run.stop();
+    await run.result;
+    expect(ids(run.memory.get('rows'))).toEqual(range(100, 100).map((r) => r.id));
+    c.destroy();
+  });
+
   it('LATEST skips what came before the start, and a kill -9 before the first record loses nothing written while down', async () => {
     const c = client();
     const stream = await createStream(c, 'latest', 2);
