@@ -8,8 +8,9 @@ export const lineWidth = 100;
 /**
  * A piece of generated code as the calls that write it on ts-morph's `CodeBlockWriter`: the
  * printer composes these (a call of a member of an expression, an object of values...) and writes
- * a file's statements with them. Line breaks are Biome's: pieces are written flat, except where a
- * comment or an intended layout needs a line of its own.
+ * a file's statements with them. A few pieces choose their layout from the writer's column, as a
+ * person would (a long chain one call a line, an object that does not fit one property a line);
+ * Biome formats the result and keeps those choices where its own rules allow both.
  */
 export type Emit = (w: CodeBlockWriter) => void;
 
