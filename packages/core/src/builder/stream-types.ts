@@ -97,16 +97,7 @@ export interface AggregateOptions {
   readonly stateTimeout?: DurationInput;
 }
 
-/** The bounds of a windowed aggregation's rows. */
-interface WindowBounds {
-  /** Start of the window (inclusive). */
-  window_start: Date;
-  /** End of the window (exclusive). */
-  window_end: Date;
-}
-
-/** An aggregation's own columns: one per aggregate, keeping a doc comment written on its name. */
-type AggregateColumnsOf<R extends Row, A> = { -readonly [N in keyof A]: AggregateResult<R, A[N]> };
+type WindowEntries = ['window_start', Date] | ['window_end', Date];
 
 /** The row of an aggregation: the window's bounds (when windowed), the group keys, the aggregates. */
 export type AggregatedRow<
@@ -114,17 +105,11 @@ export type AggregatedRow<
   C extends string,
   A,
   Windowed extends boolean,
-  _Resolved = R[keyof R],
-> = [A] extends [unknown]
-  ? Columns<
-      (Windowed extends true ? WindowBounds : unknown) &
-        Pick<R, C & keyof R> &
-        AggregateColumnsOf<R, A>
-    >
-  : never;
-
-/** A row with these columns, each keeping its declaration (so its doc comment). */
-type Columns<X> = { [K in keyof X]: X[K] } & {};
+> = FromEntries<
+  | (Windowed extends true ? WindowEntries : never)
+  | Extract<Entries<R>, [C, unknown]>
+  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
+>;
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
 export interface GroupedStream<

