@@ -8,6 +8,7 @@ import { checkpointDirs } from './checkpoint/query-dirs.js';
 import {
   type ConnectorRegistry,
   MemoryStore,
+  type Offset,
   type SinkWriter,
   type SourceBacklog,
   type SourceReader,
@@ -314,6 +315,8 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
         opened: c.opened,
       };
     });
+  // The newest committed batch, for progress: recovered from the checkpoint, then each commit.
+  let lastCommitted: number | null = null;
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
@@ -349,6 +352,9 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       now: scheduler.now(),
       ...(queryRules.length > 0 ? { expectations: queryRules.map(expectationProgress) } : {}),
       circuits: circuitProgress(),
+      ...(checkpointDir === null
+        ? {}
+        : { checkpoint: { path: checkpointDir, lastCommittedBatchId: lastCommitted } }),
     });
     for (const w of behind.check(progress)) logger.child({ node: w.about }).warn(w.text);
     logger.debug(
@@ -363,8 +369,21 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     for (const l of st.options.metrics ?? []) l.onProgress(progress);
   };
   try {
-    const checkpoint = await openCheckpoint(q, st);
-    if (checkpoint) sinkQueryId = checkpoint.metadata.id;
+    const opened = await openCheckpoint(q, st);
+    if (opened) sinkQueryId = opened.metadata.id;
+    const checkpoint = opened && {
+      recover: async () => {
+        const r = await opened.recover();
+        // A replayed batch has the next id: either way the one before it is the last committed.
+        lastCommitted = r.nextBatchId > 0 ? r.nextBatchId - 1 : null;
+        return r;
+      },
+      planned: (epoch: Epoch, starts: ReadonlyMap<string, Offset>) => opened.planned(epoch, starts),
+      committed: async (epoch: Epoch) => {
+        await opened.committed(epoch);
+        lastCommitted = epoch.batchId;
+      },
+    };
     const r = await runTriggerLoop({
       trigger: q.trigger,
       // Errors of the loop's calls (offsets, planning, commits) name the source node too.
