@@ -3,6 +3,8 @@ export interface LayoutNode {
   readonly id: string;
   readonly inputs: readonly string[];
   readonly lines: readonly string[];
+  /** Lines reserved below the text for this node; `LayoutMetrics.extraLines` when absent. */
+  readonly extraLines?: number;
 }
 
 /** A placed box (pixels, top-left corner). */
@@ -78,7 +80,8 @@ export function layoutDag(nodes: readonly LayoutNode[], m: LayoutMetrics = svgMe
         id: node.id,
         lines: node.lines,
         width: Math.ceil(chars * m.charWidth + 2 * m.padding),
-        height: (node.lines.length + m.extraLines) * m.lineHeight + 2 * m.padding,
+        height:
+          (node.lines.length + (node.extraLines ?? m.extraLines)) * m.lineHeight + 2 * m.padding,
         x,
         y: 0,
       };
