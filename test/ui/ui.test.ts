@@ -60,11 +60,9 @@ async function stop(p: RunningPipe): Promise<void> {
 
 describe('pipe run --ui in headless Chromium', () => {
   it('shows the running quickstart: a box per node, rates and the watermark moving, batches', async () => {
-    const run = startPipe(
-      ['run', slowQuickstart, '--ui', '--ui-port', '0', '--json'],
-      work,
-      { WORK_DIR: work },
-    );
+    const run = startPipe(['run', slowQuickstart, '--ui', '--ui-port', '0', '--json'], work, {
+      WORK_DIR: work,
+    });
     try {
       const url = await run.url;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

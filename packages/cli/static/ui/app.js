@@ -80,8 +80,9 @@ function render() {
   const records = state.records.get(state.selected);
   if (!records || records.length === 0) return;
   const end = Date.parse(records.at(-1).timestamp) / 1000;
-  const start = Math.min(Date.parse(records[0].timestamp) / 1000, end - 60);
-  charts.update(chartSpecs(records), Math.max(start, end - state.windowMs / 1000), end + 1);
+  // The records' span (at least 10 s, at most the window), so a young run fills the width.
+  const start = Math.min(Date.parse(records[0].timestamp) / 1000, end - 10);
+  charts.update(chartSpecs(records), Math.max(start, end - state.windowMs / 1000), end);
   renderBatches(records);
   renderCheckpoint(records);
 }
@@ -194,6 +195,7 @@ function connect() {
     $('title').textContent = s.title;
     document.title = `pipekit · ${s.title}`;
     state.updateDag = drawDags($('dag'), s.dags);
+    fitDags();
     if (s.dags.length === 0)
       $('dag').textContent = 'no graph in this recording (give the pipeline file to draw it)';
     showStatus(s.status);
@@ -211,5 +213,19 @@ function connect() {
   });
 }
 
-window.addEventListener('resize', () => charts.resize());
+/** A DAG a little wider than the page is shrunk to fit; a much wider one scrolls instead. */
+function fitDags() {
+  const room = $('dag').clientWidth;
+  for (const svg of $('dag').querySelectorAll('svg')) {
+    const natural = Number(svg.getAttribute('viewBox').split(' ')[2]);
+    const scale = natural > room && room / natural >= 0.7 ? room / natural : 1;
+    svg.style.width = `${natural * scale}px`;
+    svg.style.height = 'auto';
+  }
+}
+
+window.addEventListener('resize', () => {
+  charts.resize();
+  fitDags();
+});
 connect();

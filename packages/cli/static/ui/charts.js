@@ -34,7 +34,8 @@ export function chartSpecs(records) {
   const sources = last.sources;
   specs.push({
     id: 'rates',
-    title: 'Input rate vs processing rate (rows/s)',
+    title: 'Input rate vs processing rate (rows/s, log scale)',
+    log: true,
     format: compact,
     series: sources.flatMap((s, i) => [
       { label: `${s.name} input`, stroke: palette[(2 * i) % palette.length] },
@@ -58,7 +59,8 @@ export function chartSpecs(records) {
   const interval = last.triggerIntervalMs;
   specs.push({
     id: 'duration',
-    title: 'Batch duration (ms)',
+    title: 'Batch duration vs trigger interval (log scale)',
+    log: true,
     format: (v) => span(v),
     series: [
       { label: 'duration', stroke: palette[0], fill: 'rgba(47,111,219,0.08)' },
@@ -146,6 +148,19 @@ export function chartSpecs(records) {
   return specs;
 }
 
+function isPowerOfTen(v) {
+  if (!(v > 0)) return false;
+  const e = Math.log10(v);
+  return Math.abs(e - Math.round(e)) < 1e-9;
+}
+
+/** Off the plot, the legend shows the newest values (under the cursor, the values there). */
+function showLatest(u) {
+  if (u.cursor.left != null && u.cursor.left >= 0) return;
+  const n = u.data[0]?.length ?? 0;
+  if (n > 0) u.setLegend({ idx: n - 1 });
+}
+
 /** Keeps a uPlot chart per spec in the container, updated in place. */
 export class Charts {
   constructor(container) {
@@ -175,8 +190,13 @@ export class Charts {
       }
       c.caption.textContent = spec.caption;
       if (c.plot) {
-        c.plot.setData(spec.data, false);
+        // A log scale has no place for 0 (an idle batch): it is drawn as a gap.
+        const data = spec.log
+          ? spec.data.map((d, i) => (i === 0 ? d : d.map((v) => (v > 0 ? v : null))))
+          : spec.data;
+        c.plot.setData(data, false);
         c.plot.setScale('x', { min: windowStart, max: windowEnd });
+        showLatest(c.plot);
       }
     }
   }
@@ -205,15 +225,26 @@ export class Charts {
         height: 190,
         cursor: { drag: { x: false, y: false } },
         legend: { live: true },
-        scales: { x: { time: true } },
+        scales: { x: { time: true }, y: spec.log ? { distr: 3 } : {} },
+        hooks: { setCursor: [(u) => showLatest(u)] },
         axes: [
-          { stroke: '#5f6873', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d9dde3' } },
+          {
+            stroke: '#5f6873',
+            grid: { stroke: '#eef0f3' },
+            ticks: { stroke: '#d9dde3' },
+            values: (_u, vals) => vals.map((v) => clock(v)),
+            space: 70,
+          },
           {
             stroke: '#5f6873',
             size: 70,
             grid: { stroke: '#eef0f3' },
             ticks: { stroke: '#d9dde3' },
-            values: (_u, vals) => vals.map((v) => spec.format(v)),
+            values: (_u, vals) => vals.map((v) => (v == null ? '' : spec.format(v))),
+            // On a log scale, only powers of ten get a line and a label: 2, 3... 9 would crowd it.
+            ...(spec.log
+              ? { filter: (_u, splits) => splits.map((v) => (isPowerOfTen(v) ? v : null)) }
+              : {}),
           },
         ],
         series: [
