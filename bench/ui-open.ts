@@ -1,0 +1,143 @@
+/**
+ * The live UI for the runtime benchmark: its server fed by the run, and a page open on it, so the
+ * benchmark measures a run that someone watches. Also the alternating rounds that compare runs
+ * without and with it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipelineGraph, UiServer } from '@pipekit/cli';
+import type { Plan } from '@pipekit/core';
+
+/** `--ui` (a headless Chromium on the page), `--ui=server` (an event-stream reader), or neither. */
+export type UiMode = 'none' | 'server' | 'browser';
+
+export function uiMode(args: readonly string[]): UiMode {
+  const a = args.find((x) => x.startsWith('--ui'));
+  if (a === undefined) return 'none';
+  return a === '--ui=server' ? 'server' : 'browser';
+}
+
+export interface UiOpen {
+  readonly server: UiServer;
+  /** Ends the run's page; resolves with the newest batch id the page showed. */
+  close(): Promise<number | null>;
+}
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise<UiOpen> {
+  const server = new UiServer([pipelineGraph(plan)], {
+    host: '127.0.0.1',
+    port: 0,
+    title: 'runtime benchmark',
+  });
+  const { url } = await server.listen();
+  if (mode === 'server') {
+    let newest: number | null = null;
+    let buffer = '';
+    const req = get(`${url}events`, (res) =>
+      res.on('data', (d) => {
+        buffer += String(d);
+        for (const m of buffer.matchAll(/"batchId":(\d+)/g)) newest = Number(m[1]);
+        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 1);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    return {
+      server,
+      close: async () => {
+        server.finish({ state: 'completed' });
+        await new Promise((r) => setTimeout(r, 300));
+        req.destroy();
+        await server.close();
+        return newest;
+      },
+    };
+  }
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'pipekit-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('#dag g.node', { timeout: 30_000 });
+  return {
+    server,
+    close: async () => {
+      server.finish({ state: 'completed' });
+      await new Promise((r) => setTimeout(r, 500));
+      const newest = await page
+        .locator('#batches tbody tr')
+        .first()
+        .getAttribute('data-batch', { timeout: 5_000 })
+        .catch(() => null);
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await server.close();
+      return newest === null ? null : Number(newest);
+    },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * Runs the benchmark `rounds` times without and with the UI, alternating which goes first, each in
+ * a fresh process; writes the medians and every run's load average.
+ */
+export async function runRounds(rows: number, rounds: number): Promise<void> {
+  const runs: { ui: boolean; rowsPerSecond: number; load: number[] }[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? [false, true] : [true, false];
+    for (const ui of order) {
+      const r = spawnSync(
+        process.execPath,
+        ['bench/run.js', 'runtime', String(rows), ...(ui ? ['--ui'] : [])],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      if (r.status !== 0) throw new Error(`round ${i + 1}: the benchmark failed`);
+      const out = JSON.parse(
+        readFileSync(`bench/results/${ui ? 'runtime-ui' : 'runtime'}.json`, 'utf8'),
+      ) as { rowsPerSecond: number; machine: { loadAverage: { start: number[] } } };
+      runs.push({ ui, rowsPerSecond: out.rowsPerSecond, load: out.machine.loadAverage.start });
+      console.log(
+        `round ${i + 1} ${ui ? 'with the UI   ' : 'without the UI'}: ${out.rowsPerSecond.toLocaleString('en-US')} rows/s (load ${out.machine.loadAverage.start[0]})`,
+      );
+    }
+  }
+  const without = median(runs.filter((r) => !r.ui).map((r) => r.rowsPerSecond));
+  const withUi = median(runs.filter((r) => r.ui).map((r) => r.rowsPerSecond));
+  const out = {
+    benchmark: 'runtime-ui-cost',
+    rows,
+    rounds,
+    medianRowsPerSecond: { withoutUi: without, withUi },
+    costPercent: Math.round(((without - withUi) / without) * 1000) / 10,
+    target: 'cost < 3%',
+    runs,
+    loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+    date: new Date().toISOString(),
+  };
+  writeFileSync('bench/results/runtime-ui-cost.json', `${JSON.stringify(out, null, 2)}\n`);
+  console.log(JSON.stringify(out, null, 2));
+}
