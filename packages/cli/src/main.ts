@@ -104,7 +104,10 @@ const allowed: Record<string, readonly string[]> = {
 };
 
 /** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
-function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void } {
+function stopOnSignals(
+  io: MainIo,
+  doing = 'finishing the batch in flight and flushing sinks',
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const onSignal = (name: NodeJS.Signals) => {
@@ -112,9 +115,7 @@ function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void }
       io.stderr.write(`\npipe: ${name} again: exiting now\n`);
       process.exit(name === 'SIGINT' ? 130 : 143);
     }
-    io.stderr.write(
-      `\npipe: ${name}: finishing the batch in flight and flushing sinks (send it again to exit now)\n`,
-    );
+    io.stderr.write(`\npipe: ${name}: ${doing} (send it again to exit now)\n`);
     controller.abort();
     timer = setTimeout(() => {
       io.stderr.write('pipe: could not stop within 10 s; exiting\n');
@@ -186,7 +187,7 @@ export async function main(
           `'pipe ui' takes at most the pipeline file, got also: ${extra.join(' ')}`,
         );
       const address = uiAddress(values['ui-port'], values['ui-host']);
-      const stop = stopOnSignals(io);
+      const stop = stopOnSignals(io, 'closing the page');
       try {
         return await uiCommand(values.from, file, address, { ...io, signal: stop.signal });
       } finally {

@@ -71,7 +71,7 @@ export function readRecording(file: string): Recording {
     unreadable,
     status: {
       state: 'replay',
-      message: `${records.length} batches from ${first} to ${last}${ended.length > 0 ? `; ${ended.join(', ')}` : '; the recording has no summary (the run was still going, or was killed)'}`,
+      message: `${records.length} batch${records.length === 1 ? '' : 'es'} from ${first} to ${last}${ended.length > 0 ? `; ${ended.join(', ')}` : '; the recording has no summary (the run was still going, or was killed)'}`,
     },
   };
 }

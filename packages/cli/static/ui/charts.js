@@ -154,6 +154,8 @@ function isPowerOfTen(v) {
   return Math.abs(e - Math.round(e)) < 1e-9;
 }
 
+const powersOfTen = (_u, splits) => splits.map((v) => (isPowerOfTen(v) ? v : null));
+
 /** Off the plot, the legend shows the newest values (under the cursor, the values there). */
 function showLatest(u) {
   if (u.cursor.left != null && u.cursor.left >= 0) return;
@@ -238,13 +240,11 @@ export class Charts {
           {
             stroke: '#5f6873',
             size: 70,
-            grid: { stroke: '#eef0f3' },
-            ticks: { stroke: '#d9dde3' },
-            values: (_u, vals) => vals.map((v) => (v == null ? '' : spec.format(v))),
             // On a log scale, only powers of ten get a line and a label: 2, 3... 9 would crowd it.
-            ...(spec.log
-              ? { filter: (_u, splits) => splits.map((v) => (isPowerOfTen(v) ? v : null)) }
-              : {}),
+            grid: { stroke: '#eef0f3', ...(spec.log ? { filter: powersOfTen } : {}) },
+            ticks: { stroke: '#d9dde3', ...(spec.log ? { filter: powersOfTen } : {}) },
+            values: (_u, vals) => vals.map((v) => (v == null ? '' : spec.format(v))),
+            ...(spec.log ? { filter: powersOfTen } : {}),
           },
         ],
         series: [
@@ -256,7 +256,8 @@ export class Charts {
             ...(s.dash ? { dash: s.dash } : {}),
             ...(s.fill ? { fill: s.fill } : {}),
             spanGaps: true,
-            points: { show: false },
+            // Points only while there are few: a lone batch is a dot, many are a line.
+            points: { show: (_u, _si, i0, i1) => i1 - i0 < 12, size: 5 },
             value: (_u, v) => (v == null ? '–' : spec.format(v)),
           })),
         ],
