@@ -5,8 +5,8 @@
  *
  * `--ui`: with the live UI's server fed by the run and a headless Chromium showing its page
  * (`--ui=server`: the server and an event-stream reader, no browser), written to
- * bench/results/runtime-ui.json; `--rounds N` alternates runs without and with it N times (in
- * fresh processes) and writes the medians to bench/results/runtime-ui-cost.json.
+ * bench/results/runtime-ui.json; `--rounds N [--ui=server]` alternates runs without and with it
+ * N times (in fresh processes) and writes the medians to bench/results/runtime-ui-cost.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
 const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 0;
 if (rounds > 0) {
-  await runRounds(rows, rounds);
+  await runRounds(rows, rounds, uiMode(args) === 'server' ? 'server' : 'browser');
   process.exit(0);
 }
 const ui = uiMode(args);

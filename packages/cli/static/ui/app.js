@@ -80,8 +80,8 @@ function render() {
   const records = state.records.get(state.selected);
   if (!records || records.length === 0) return;
   const end = Date.parse(records.at(-1).timestamp) / 1000;
-  // The records' span (at least 10 s, at most the window), so a young run fills the width.
-  const start = Math.min(Date.parse(records[0].timestamp) / 1000, end - 10);
+  // The records' span (at least 3 s, at most the window), so a young run fills the width.
+  const start = Math.min(Date.parse(records[0].timestamp) / 1000, end - 3);
   charts.update(chartSpecs(records), Math.max(start, end - state.windowMs / 1000), end);
   renderBatches(records);
   renderCheckpoint(records);

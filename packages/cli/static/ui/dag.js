@@ -40,7 +40,9 @@ const strokes = { source: '#2e8b57', sink: '#2f6fdb', stateful: '#c98a00', other
 export function drawDags(container, dags) {
   container.replaceChildren();
   const boxes = new Map();
-  for (const dag of dags) {
+  for (const [index, dag] of dags.entries()) {
+    // A pipeline's name may hold any character; the marker's id must not.
+    const arrow = `arrow-${index}`;
     const svg = el('svg', {
       width: dag.width,
       height: dag.height,
@@ -51,7 +53,7 @@ export function drawDags(container, dags) {
     });
     const defs = el('defs');
     const marker = el('marker', {
-      id: `arrow-${dag.pipeline}`,
+      id: arrow,
       viewBox: '0 0 10 10',
       refX: 9,
       refY: 5,
@@ -76,7 +78,7 @@ export function drawDags(container, dags) {
         el('path', {
           class: e.label ? 'edge side' : 'edge',
           d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
-          'marker-end': `url(#arrow-${dag.pipeline})`,
+          'marker-end': `url(#${arrow})`,
         }),
       );
       if (e.label)

@@ -14,6 +14,7 @@ export function compact(n) {
 export function span(ms) {
   if (ms == null || Number.isNaN(ms)) return '–';
   const a = Math.abs(ms);
+  if (a === 0) return '0';
   if (a < 1) return `${ms.toFixed(2)} ms`;
   if (a < 1000) return `${ms.toFixed(1)} ms`;
   if (a < 10_000) return `${(ms / 1000).toFixed(1)} s`;
