@@ -46,10 +46,14 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
 const open: UiOpen | null = ui === 'none' ? null : await openUiFor(pipeline.plan, ui);
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const run = runPipeline(pipeline, open ? { metrics: [open.server] } : {});
 const result = await run.result;
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+// CPU time (this process, every thread) is far steadier than wall time on a shared machine.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 clearInterval(sampler);
 const seen = open ? await open.close() : null;
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
@@ -61,6 +65,8 @@ const out = {
   rows,
   seconds: Math.round(seconds * 1000) / 1000,
   rowsPerSecond: Math.round(rows / seconds),
+  cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+  rowsPerCpuSecond: Math.round(rows / cpuSeconds),
   peakRssMB: Math.round(peakRss / 1024 / 1024),
   batches: result.queries[0]?.batches,
   groups: run.memory.get('per-user').length,
