@@ -61,7 +61,12 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().m
 const out = {
   benchmark: ui === 'none' ? 'runtime' : 'runtime-ui',
   pipeline: 'generate → filter → select → aggregate → memory sink',
-  ...(ui === 'none' ? {} : { ui, newestBatchOnPage: seen }),
+  ...(ui === 'none'
+    ? {}
+    : {
+        ui,
+        watchedBy: ui === 'server' ? { newestBatchStreamed: seen } : { pagesOpenAtEnd: seen },
+      }),
   rows,
   seconds: Math.round(seconds * 1000) / 1000,
   rowsPerSecond: Math.round(rows / seconds),

@@ -54,7 +54,7 @@ async function until(check: () => Promise<boolean>, ms: number, what: string): P
 }
 
 async function stop(p: RunningPipe): Promise<void> {
-  p.child.kill('SIGTERM');
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
   await p.exited;
 }
 
@@ -109,7 +109,21 @@ describe('pipe run --ui in headless Chromium', () => {
       expect(json.batchId).toBeGreaterThanOrEqual(second.newestBatch);
       expect(json.sources[0]!.endOffset).not.toBeNull();
       await page.screenshot({ path: join(screenshots, 'batch-json.png') });
-      expect(errors).toEqual([]);
+      await page.keyboard.press('Escape');
+      // Stopped, the run says so on the page before its server goes.
+      await stop(run);
+      await until(
+        async () => (await page.locator('#status').textContent()) === 'stopped',
+        10_000,
+        'the page to say the run stopped',
+      );
+      await until(
+        async () =>
+          /the run has ended/.test((await page.locator('#connection').textContent()) ?? ''),
+        10_000,
+        'the page to say its server is gone',
+      );
+      expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
       await page.close();
     } finally {
       await stop(run);

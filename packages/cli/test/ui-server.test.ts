@@ -153,7 +153,7 @@ describe('the UI server', () => {
       expect((await fetchPath(port, '/', { host: `localhost:${port}` })).status).toBe(200);
       expect((await fetchPath(port, '/events', { method: 'POST' })).status).toBe(405);
     } finally {
-      await ui.close();
+      await ui.stop();
     }
   });
 
@@ -181,13 +181,13 @@ describe('the UI server', () => {
       expect(all).not.toContain('hunter2');
       expect(all).toContain('postgres://[redacted]@db.internal/shop');
     } finally {
-      await ui.close();
+      await ui.stop();
     }
   });
 
   it('binds 127.0.0.1 unless --ui-host names another interface, which it warns about', async () => {
     const local = await served();
-    await local.ui.close();
+    await local.ui.stop();
     expect(local.stderr).not.toContain('warning');
     const open = await served('0.0.0.0');
     try {
@@ -198,7 +198,7 @@ describe('the UI server', () => {
         200,
       );
     } finally {
-      await open.ui.close();
+      await open.ui.stop();
     }
     expect(() => uiAddress('http', undefined)).toThrow(UsageError);
     expect(uiAddress(undefined, undefined)).toEqual({ port: 4180, host: undefined });

@@ -198,6 +198,7 @@ export async function startProgressOutputs(
     ui,
     close: async () => {
       for (const m of metrics) await m.close?.();
+      await ui?.stop();
     },
   };
 }

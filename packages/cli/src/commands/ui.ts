@@ -30,6 +30,6 @@ export async function uiCommand(
     if (io.signal.aborted) resolve();
     io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  await ui.close();
+  await ui.stop();
   return 0;
 }

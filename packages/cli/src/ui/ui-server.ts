@@ -53,6 +53,11 @@ export class UiServer implements MetricsListener {
     this.status = o.status ?? { state: 'running' };
   }
 
+  /** Pages open now. */
+  get viewers(): number {
+    return this.clients.size;
+  }
+
   onProgress(p: QueryProgress): void {
     const key = `${p.pipeline}\u0000${p.queryId}`;
     let list = this.records.get(key);
@@ -94,8 +99,11 @@ export class UiServer implements MetricsListener {
     return { port, url: `http://${host}:${port}/` };
   }
 
-  /** Ends open pages' streams and stops serving. */
-  async close(): Promise<void> {
+  /**
+   * Ends open pages' streams and stops serving. (Not the listener's `close`, which a run calls at
+   * its end: a file's pipelines share the page, and it says how they ended before it goes.)
+   */
+  async stop(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     for (const c of this.clients) c.end();
