@@ -72,14 +72,23 @@ export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise
   // Chromium on its own (not driven from this process, whose CPU time is measured), with a
   // fresh profile; the run starts once its page has connected.
   const profile = mkdtempSync(join(tmpdir(), 'pipekit-bench-chromium-'));
+  // Its own process group, so its renderer and helper processes end with it.
   const browser = spawn('/usr/bin/chromium', [...chromiumArgs, `--user-data-dir=${profile}`, url], {
     stdio: 'ignore',
+    detached: true,
   });
+  const endBrowser = async () => {
+    const exited = new Promise((r) => browser.once('exit', r));
+    if (browser.exitCode === null && browser.pid !== undefined)
+      process.kill(-browser.pid, 'SIGTERM');
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  };
   const deadline = Date.now() + 120_000;
   for (let i = 0; i < 1200 && server.viewers === 0 && Date.now() < deadline; i++)
     await new Promise((r) => setTimeout(r, 100));
   if (server.viewers === 0) {
-    browser.kill();
+    await endBrowser();
     throw new Error('Chromium did not open the page within 2 minutes');
   }
   return {
@@ -87,9 +96,7 @@ export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise
     close: async () => {
       server.finish({ state: 'completed' });
       const viewers = server.viewers;
-      browser.kill();
-      await new Promise((r) => browser.once('exit', r));
-      rmSync(profile, { recursive: true, force: true });
+      await endBrowser();
       await server.stop();
       return viewers;
     },

@@ -146,7 +146,7 @@ describe('pipe run --ui in headless Chromium', () => {
       expect(await page.locator('#dag g.node').count()).toBe(5);
       for (const id of chartIds) await page.waitForSelector(`#chart-${id}`, { timeout: 5_000 });
       expect(await page.locator('#chart-watermark canvas').count()).toBe(1);
-      expect(await page.locator('#batches tbody tr').count()).toBe(Math.min(progress.length, 200));
+      expect(await page.locator('#batches tbody tr').count()).toBe(Math.min(progress.length, 100));
       const last = JSON.parse(progress.at(-1)!) as { batchId: number };
       expect(await page.locator('#batches tbody tr').first().getAttribute('data-batch')).toBe(
         String(last.batchId),

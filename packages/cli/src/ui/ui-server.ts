@@ -25,8 +25,11 @@ export interface UiServerOptions {
 export const windowMs = 10 * 60_000;
 /** At most this many records per query are kept (a query of tiny batches makes many). */
 const maxRecords = 3000;
-/** New records go to open pages at most this often: a batch a millisecond costs a few writes. */
-const flushEveryMs = 250;
+/**
+ * New records go to open pages at most once a second: a batch a millisecond costs one write a
+ * second, and the page (on the same machine, often) redraws as seldom.
+ */
+const flushEveryMs = 1000;
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

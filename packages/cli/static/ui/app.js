@@ -113,7 +113,7 @@ function cell(text, cls) {
 
 function renderBatches(records) {
   const rows = [];
-  for (let i = records.length - 1; i >= 0 && rows.length < 200; i--) {
+  for (let i = records.length - 1; i >= 0 && rows.length < 100; i--) {
     const r = records[i];
     const tr = document.createElement('tr');
     tr.dataset.batch = String(r.batchId);
