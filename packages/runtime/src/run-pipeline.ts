@@ -3,12 +3,11 @@ import { performance } from 'node:perf_hooks';
 import type { PlanNode, SinkNode } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
-import { QueryCheckpoint } from './checkpoint/query-checkpoint.js';
+import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
 import { checkpointDirs } from './checkpoint/query-dirs.js';
 import {
   type ConnectorRegistry,
   MemoryStore,
-  type Offset,
   type SinkWriter,
   type SourceBacklog,
   type SourceReader,
@@ -371,15 +370,16 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
   try {
     const opened = await openCheckpoint(q, st);
     if (opened) sinkQueryId = opened.metadata.id;
-    const checkpoint = opened && {
+    const checkpoint: LoopCheckpoint | undefined = opened && {
       recover: async () => {
         const r = await opened.recover();
         // A replayed batch has the next id: either way the one before it is the last committed.
         lastCommitted = r.nextBatchId > 0 ? r.nextBatchId - 1 : null;
         return r;
       },
-      planned: (epoch: Epoch, starts: ReadonlyMap<string, Offset>) => opened.planned(epoch, starts),
-      committed: async (epoch: Epoch) => {
+      started: (offsets) => opened.started(offsets),
+      planned: (epoch, starts) => opened.planned(epoch, starts),
+      committed: async (epoch) => {
         await opened.committed(epoch);
         lastCommitted = epoch.batchId;
       },
