@@ -1,0 +1,267 @@
+/**
+ * The peer benchmark's rounds: fill the input topic once, start every engine's driver once, then a
+ * warm-up round and `rounds` measured ones; in each, every workload is run by every engine that
+ * has it, the engines' order rotated from round to round (so none always runs first, or after the
+ * same neighbour, on a shared machine). Every run's output is checked; a run whose check fails is
+ * reported as failed and counts for nothing.
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { type Admin, type Kafka, Partitioners } from 'kafkajs';
+import { EngineProcess } from './engine-process.js';
+import { type Check, checkFilter, checkWindows, readDelta, readTopic } from './outputs.js';
+import type { RunCommand } from './protocol.js';
+import {
+  DELAY_MS,
+  eventJson,
+  eventOf,
+  expectedFilter,
+  expectedWindows,
+  surelyClosedBefore,
+} from './workload.js';
+
+export type Workload = 'w1' | 'w2' | 'w3';
+const PARTITIONS = 8;
+
+interface Engine {
+  readonly name: string;
+  readonly workloads: readonly Workload[];
+  readonly driver: EngineProcess;
+  readonly line: (c: RunCommand) => string;
+}
+
+export interface PeerSettings {
+  readonly kafka: Kafka;
+  readonly bootstrap: string;
+  readonly records: number;
+  readonly rounds: number;
+  readonly workloads: readonly Workload[];
+  readonly work: string;
+  readonly kafkaStreamsClasspath: string;
+  readonly sparkPython: string;
+  readonly sparkPackages: string;
+}
+
+interface Run {
+  readonly round: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly processed: number;
+  readonly peakRssMB: number;
+  readonly loadAverage: readonly number[];
+  readonly check: Check;
+}
+
+const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function startEngines(s: PeerSettings): Engine[] {
+  const cache = process.env.PIPEKIT_CACHE ?? join(homedir(), '.cache/pipekit');
+  const json = (c: RunCommand) => JSON.stringify(c);
+  const pipekit = new EngineProcess('pipekit', process.execPath, [
+    '--max-semi-space-size=32',
+    '--conditions=@pipekit/source',
+    '--import',
+    'tsx',
+    'bench/peers/pipekit-driver.ts',
+  ]);
+  const spark = new EngineProcess('spark', s.sparkPython, ['bench/peers/spark_driver.py'], {
+    ...process.env,
+    PEERS_SPARK_PACKAGES: s.sparkPackages,
+    PEERS_IVY: join(cache, 'ivy'),
+    PEERS_WORK: s.work,
+  });
+  const kstreams = new EngineProcess('kafka-streams', 'java', [
+    '-Xmx1g',
+    '-cp',
+    s.kafkaStreamsClasspath,
+    'dev.pipekit.bench.KafkaStreamsBench',
+  ]);
+  const words = (guarantee: string) => (c: RunCommand) =>
+    [c.workload, guarantee, c.bootstrap, c.input, c.output, c.records, c.delayMs].join(' ');
+  return [
+    { name: 'pipekit', workloads: ['w1', 'w2', 'w3'], driver: pipekit, line: json },
+    { name: 'spark', workloads: ['w1', 'w2', 'w3'], driver: spark, line: json },
+    {
+      name: 'kafka-streams-eos',
+      workloads: ['w1', 'w2'],
+      driver: kstreams,
+      line: words('exactly_once_v2'),
+    },
+    {
+      name: 'kafka-streams-alos',
+      workloads: ['w1', 'w2'],
+      driver: kstreams,
+      line: words('at_least_once'),
+    },
+  ];
+}
+
+/** Creates a topic and waits (bounded) until its partitions have leaders. */
+async function createTopic(admin: Admin, topic: string): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      if (meta?.partitions.length === PARTITIONS && meta.partitions.every((p) => p.leader >= 0))
+        return;
+    } catch (e) {
+      if (attempt >= 50) throw e;
+    }
+    if (attempt >= 50) throw new Error(`topic ${topic} has no leaders after 50 tries`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function fillInput(kafka: Kafka, topic: string, records: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const chunk = 5_000;
+  for (let from = 0; from < records; from += chunk * 4) {
+    const sends: Promise<unknown>[] = [];
+    for (let c = from; c < Math.min(records, from + chunk * 4); c += chunk) {
+      const messages = [];
+      for (let n = c; n < Math.min(records, c + chunk); n++) {
+        const e = eventOf(n, records);
+        messages.push({ key: e.userId, value: eventJson(e) });
+      }
+      sends.push(producer.send({ topic, messages }));
+    }
+    await Promise.all(sends);
+  }
+  await producer.disconnect();
+}
+
+export async function runEngines(s: PeerSettings) {
+  const { kafka, records } = s;
+  const input = `peers-input-${Date.now().toString(36)}`;
+  const batchRecords = Math.ceil(records / 10);
+  console.log(`peers: filling ${input} with ${records} events (${PARTITIONS} partitions)`);
+  await fillInput(kafka, input, records);
+  const filterWant = expectedFilter(records);
+  const windowsWant = s.workloads.includes('w2') ? expectedWindows(records) : new Map();
+  const closedBefore = surelyClosedBefore(records, batchRecords);
+  const admin = kafka.admin();
+  await admin.connect();
+  const engines = startEngines(s);
+  const runs = new Map<string, Run[]>();
+  try {
+    for (let round = 0; round <= s.rounds; round++) {
+      for (const w of s.workloads) {
+        const here = engines.filter((e) => e.workloads.includes(w));
+        const order = here.map((_, i) => here[(i + round) % here.length]!);
+        for (const e of order) {
+          const id = `${w}-${e.name}-r${round}-${Date.now().toString(36)}`;
+          const c: RunCommand = {
+            workload: w,
+            bootstrap: s.bootstrap,
+            input,
+            records,
+            batchRecords,
+            delayMs: DELAY_MS,
+            ...(w === 'w3'
+              ? { table: join(s.work, `table-${id}`) }
+              : { output: `peers-out-${id}` }),
+          };
+          if (c.output) await createTopic(admin, c.output);
+          if (c.table) mkdirSync(c.table, { recursive: true });
+          const loadAverage = load();
+          e.driver.resetPeakRss();
+          const answer = await e.driver
+            .request(e.line(c), 30 * 60_000)
+            .then((a) => a as { seconds: number; processed: number })
+            .catch((err: unknown) => ({ seconds: Number.NaN, processed: 0, error: String(err) }));
+          if ('error' in answer) {
+            console.log(`${w} ${e.name} round ${round}: FAILED ${answer.error}`);
+            if (round > 0)
+              runs.set(`${w}/${e.name}`, [
+                ...(runs.get(`${w}/${e.name}`) ?? []),
+                failed(round, answer.error),
+              ]);
+            continue;
+          }
+          const peakRssMB = e.driver.peakRssMB();
+          let check: Check;
+          if (w === 'w3') check = checkFilter(await readDelta(c.table!), filterWant);
+          else {
+            const values = await readTopic(kafka, c.output!);
+            check =
+              w === 'w1'
+                ? checkFilter(
+                    values.map((v) => JSON.parse(v)),
+                    filterWant,
+                  )
+                : checkWindows(values, windowsWant, closedBefore);
+            await admin.deleteTopics({ topics: [c.output!] }).catch(() => {});
+          }
+          const run: Run = {
+            round,
+            seconds: Math.round(answer.seconds * 1000) / 1000,
+            eventsPerSecond: Math.round(records / answer.seconds),
+            processed: answer.processed,
+            peakRssMB,
+            loadAverage,
+            check,
+          };
+          console.log(
+            `${round === 0 ? 'warm-up' : `round ${round}`} ${w} ${e.name}: ${run.eventsPerSecond.toLocaleString('en-US')} events/s (${run.seconds} s, RSS ${peakRssMB} MB, load ${loadAverage[0]}) check ${check.ok ? 'ok' : 'FAILED'}: ${check.detail}`,
+          );
+          if (round > 0) runs.set(`${w}/${e.name}`, [...(runs.get(`${w}/${e.name}`) ?? []), run]);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(engines.map((e) => e.driver.close()));
+    await admin.deleteTopics({ topics: [input] }).catch(() => {});
+    await admin.disconnect();
+  }
+  return { workloads: summarize(runs, s.workloads), runs: Object.fromEntries(runs) };
+}
+
+function failed(round: number, error: string): Run {
+  return {
+    round,
+    seconds: Number.NaN,
+    eventsPerSecond: 0,
+    processed: 0,
+    peakRssMB: 0,
+    loadAverage: load(),
+    check: { ok: false, rows: 0, detail: error.slice(0, 500) },
+  };
+}
+
+function summarize(runs: ReadonlyMap<string, Run[]>, workloads: readonly Workload[]) {
+  const summary: Record<string, Record<string, unknown>> = {};
+  for (const w of workloads) {
+    const engines: Record<string, { eventsPerSecond: number; peakRssMB: number; checks: string }> =
+      {};
+    for (const [key, rs] of runs) {
+      if (!key.startsWith(`${w}/`)) continue;
+      const good = rs.filter((r) => r.check.ok);
+      engines[key.slice(3)] = {
+        eventsPerSecond: good.length ? Math.round(median(good.map((r) => r.eventsPerSecond))) : 0,
+        peakRssMB: Math.max(...rs.map((r) => r.peakRssMB)),
+        checks: `${good.length}/${rs.length} ok`,
+      };
+    }
+    const ours = engines.pipekit?.eventsPerSecond ?? 0;
+    const ratios = Object.fromEntries(
+      Object.entries(engines)
+        .filter(([name, e]) => name !== 'pipekit' && e.eventsPerSecond > 0)
+        .map(([name, e]) => [name, Math.round((ours / e.eventsPerSecond) * 100) / 100]),
+    );
+    summary[w] = { engines, pipekitOverPeer: ratios };
+  }
+  return summary;
+}
