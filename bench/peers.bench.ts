@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- peers [records] [--rounds N] [--only w1,w2,w3]`: pipekit against the engines
+ * `npm run bench -- peers [records] [--rounds N] [--only w1,w2,w3] [--engines a,b]`: pipekit against the engines
  * users would pick instead, on the same workloads, on this machine, in one run (issue #16). See
  * bench/peers/README.md for the workloads, engines, checks and what is measured. Needs Java 17,
  * Maven and Python 3 (Spark via the pinned pyspark of test/services/spark.sh). Starts its own Kafka
@@ -21,6 +21,7 @@ const flag = (name: string) => {
 const records = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const rounds = Number(flag('rounds') ?? 3);
 const only = (flag('only') ?? 'w1,w2,w3').split(',');
+const engines = flag('engines')?.split(',');
 const port = process.env.KAFKA_PORT ?? '9092';
 const bootstrap = `127.0.0.1:${port}`;
 const env = { ...process.env, KAFKA_PORT: port };
@@ -45,6 +46,7 @@ try {
     records,
     rounds,
     workloads: only as ('w1' | 'w2' | 'w3')[],
+    engines,
     work,
     kafkaStreamsClasspath: sh('bench/peers/kafka-streams/build.sh'),
     sparkPython: sh('test/services/spark.sh', 'python'),

@@ -84,11 +84,15 @@ export function checkWindows(
   }
   let missing = 0;
   let mustHave = 0;
+  const missingWindows = new Set<string>();
   for (const k of want.keys()) {
     const start = Number(k.slice(0, k.indexOf('|')));
     if (start + 60_000 > closedBefore) continue;
     mustHave++;
-    if (!seen.has(k)) missing++;
+    if (!seen.has(k)) {
+      missing++;
+      missingWindows.add(new Date(start).toISOString().slice(11, 16));
+    }
   }
   const ok = wrong.length === 0 && missing === 0 && duplicates === 0;
   return {
@@ -96,7 +100,7 @@ export function checkWindows(
     rows: values.length,
     detail: ok
       ? `${values.length} windows emitted, all right; all ${mustHave} surely-closed ones present`
-      : `${wrong.length} wrong (${wrong.slice(0, 2).join('; ')}), ${missing} of ${mustHave} surely-closed missing, ${duplicates} duplicates`,
+      : `${wrong.length} wrong (${wrong.slice(0, 2).join('; ')}), ${missing} of ${mustHave} surely-closed missing (windows ${[...missingWindows].sort().join(' ')}), ${duplicates} duplicates`,
   };
 }
 

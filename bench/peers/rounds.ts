@@ -37,6 +37,8 @@ export interface PeerSettings {
   readonly records: number;
   readonly rounds: number;
   readonly workloads: readonly Workload[];
+  /** Only these engines (default: all). */
+  readonly engines?: readonly string[] | undefined;
   readonly work: string;
   readonly kafkaStreamsClasspath: string;
   readonly sparkPython: string;
@@ -61,44 +63,46 @@ const median = (xs: readonly number[]) => {
 
 function startEngines(s: PeerSettings): Engine[] {
   const cache = process.env.PIPEKIT_CACHE ?? join(homedir(), '.cache/pipekit');
+  const wanted = (...names: string[]) => !s.engines || names.some((n) => s.engines!.includes(n));
   const json = (c: RunCommand) => JSON.stringify(c);
-  const pipekit = new EngineProcess('pipekit', process.execPath, [
-    '--max-semi-space-size=32',
-    '--conditions=@pipekit/source',
-    '--import',
-    'tsx',
-    'bench/peers/pipekit-driver.ts',
-  ]);
-  const spark = new EngineProcess('spark', s.sparkPython, ['bench/peers/spark_driver.py'], {
-    ...process.env,
-    PEERS_SPARK_PACKAGES: s.sparkPackages,
-    PEERS_IVY: join(cache, 'ivy'),
-    PEERS_WORK: s.work,
-  });
-  const kstreams = new EngineProcess('kafka-streams', 'java', [
-    '-Xmx1g',
-    '-cp',
-    s.kafkaStreamsClasspath,
-    'dev.pipekit.bench.KafkaStreamsBench',
-  ]);
-  const words = (guarantee: string) => (c: RunCommand) =>
-    [c.workload, guarantee, c.bootstrap, c.input, c.output, c.records, c.delayMs].join(' ');
-  return [
-    { name: 'pipekit', workloads: ['w1', 'w2', 'w3'], driver: pipekit, line: json },
-    { name: 'spark', workloads: ['w1', 'w2', 'w3'], driver: spark, line: json },
-    {
-      name: 'kafka-streams-eos',
-      workloads: ['w1', 'w2'],
-      driver: kstreams,
-      line: words('exactly_once_v2'),
-    },
-    {
-      name: 'kafka-streams-alos',
-      workloads: ['w1', 'w2'],
-      driver: kstreams,
-      line: words('at_least_once'),
-    },
-  ];
+  const engines: Engine[] = [];
+  if (wanted('pipekit')) {
+    const driver = new EngineProcess('pipekit', process.execPath, [
+      '--max-semi-space-size=32',
+      '--conditions=@pipekit/source',
+      '--import',
+      'tsx',
+      'bench/peers/pipekit-driver.ts',
+    ]);
+    engines.push({ name: 'pipekit', workloads: ['w1', 'w2', 'w3'], driver, line: json });
+  }
+  if (wanted('spark')) {
+    const driver = new EngineProcess('spark', s.sparkPython, ['bench/peers/spark_driver.py'], {
+      ...process.env,
+      PEERS_SPARK_PACKAGES: s.sparkPackages,
+      PEERS_IVY: join(cache, 'ivy'),
+      PEERS_WORK: s.work,
+    });
+    engines.push({ name: 'spark', workloads: ['w1', 'w2', 'w3'], driver, line: json });
+  }
+  if (wanted('kafka-streams-eos', 'kafka-streams-alos')) {
+    // One JVM for both guarantees: each run is a new application in it.
+    const driver = new EngineProcess('kafka-streams', 'java', [
+      '-Xmx1g',
+      '-cp',
+      s.kafkaStreamsClasspath,
+      'dev.pipekit.bench.KafkaStreamsBench',
+    ]);
+    const words = (guarantee: string) => (c: RunCommand) =>
+      [c.workload, guarantee, c.bootstrap, c.input, c.output, c.records, c.delayMs].join(' ');
+    for (const [name, guarantee] of [
+      ['kafka-streams-eos', 'exactly_once_v2'],
+      ['kafka-streams-alos', 'at_least_once'],
+    ] as const)
+      if (wanted(name))
+        engines.push({ name, workloads: ['w1', 'w2'], driver, line: words(guarantee) });
+  }
+  return engines;
 }
 
 /** Creates a topic and waits (bounded) until its partitions have leaders. */
@@ -127,18 +131,16 @@ async function fillInput(kafka: Kafka, topic: string, records: number): Promise<
   await admin.disconnect();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const chunk = 5_000;
-  for (let from = 0; from < records; from += chunk * 4) {
-    const sends: Promise<unknown>[] = [];
-    for (let c = from; c < Math.min(records, from + chunk * 4); c += chunk) {
-      const messages = [];
-      for (let n = c; n < Math.min(records, c + chunk); n++) {
-        const e = eventOf(n, records);
-        messages.push({ key: e.userId, value: eventJson(e) });
-      }
-      sends.push(producer.send({ topic, messages }));
+  // One send at a time: concurrent sends may land out of order in a partition, and Kafka Streams
+  // (stream time per record) would then rightly drop a whole window as late.
+  const chunk = 20_000;
+  for (let from = 0; from < records; from += chunk) {
+    const messages = [];
+    for (let n = from; n < Math.min(records, from + chunk); n++) {
+      const e = eventOf(n, records);
+      messages.push({ key: e.userId, value: eventJson(e) });
     }
-    await Promise.all(sends);
+    await producer.send({ topic, messages });
   }
   await producer.disconnect();
 }
@@ -159,7 +161,9 @@ export async function runEngines(s: PeerSettings) {
   try {
     for (let round = 0; round <= s.rounds; round++) {
       for (const w of s.workloads) {
-        const here = engines.filter((e) => e.workloads.includes(w));
+        const here = engines.filter(
+          (e) => e.workloads.includes(w) && (!s.engines || s.engines.includes(e.name)),
+        );
         const order = here.map((_, i) => here[(i + round) % here.length]!);
         for (const e of order) {
           const id = `${w}-${e.name}-r${round}-${Date.now().toString(36)}`;

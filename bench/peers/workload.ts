@@ -4,10 +4,11 @@
  * the expected results are computed here, not taken from one engine and compared with another.
  *
  * Event `n` of `records`: `userId` one of 100k keys, `kind` view/click/purchase in turn, `amount`
- * 0–499, `ts` = start + n ms. From n ≥ records/5 on, one event in 16 (5% of all) is 10 minutes
+ * 0–499, `ts` = start + n × step, the step such that the input spans 20 minutes of event time
+ * (1.2 ms for 1M events). From n ≥ 0.3 × records on, one event in 14 (5% of all) is 10 minutes
  * late: far behind every engine's watermark (delay 30 s), so every engine drops it, whatever its
- * batch boundaries. The first fifth has none, so no engine sees a late event before its first
- * watermark.
+ * batch boundaries. The first 30% have none, so no engine sees a late event in a micro-batch that
+ * has no watermark yet (the first; Spark may make it larger than maxOffsetsPerTrigger).
  */
 export const KEYS = 100_000;
 export const START = Date.parse('2026-01-01T00:00:00.000Z');
@@ -26,7 +27,9 @@ export interface Event {
   readonly ts: number;
 }
 
-export const isLate = (n: number, records: number) => n >= records / 5 && n % 16 === 0;
+export const isLate = (n: number, records: number) => n >= records * 0.3 && n % 14 === 0;
+/** Event time advanced per event, ms. */
+export const stepMs = (records: number) => (20 * 60_000) / records;
 
 export function eventOf(n: number, records: number): Event {
   // A multiplicative hash spreads consecutive events over the keys.
@@ -36,7 +39,7 @@ export function eventOf(n: number, records: number): Event {
     userId: `user-${key}`,
     kind: KINDS[n % 3]!,
     amount: (n * 7919) % 500,
-    ts: START + n - (isLate(n, records) ? LATE_BY_MS : 0),
+    ts: START + Math.floor(n * stepMs(records)) - (isLate(n, records) ? LATE_BY_MS : 0),
   };
 }
 
@@ -95,6 +98,6 @@ export function expectedWindows(records: number): Map<string, WindowAggregate> {
  * the watermark passes it). Later windows may be emitted or not; when they are, they must be right.
  */
 export function surelyClosedBefore(records: number, batchRecords: number): number {
-  const lastTs = START + records - 1;
-  return lastTs - DELAY_MS - batchRecords - WINDOW_MS;
+  const lastTs = START + Math.floor((records - 1) * stepMs(records));
+  return lastTs - DELAY_MS - batchRecords * stepMs(records) - WINDOW_MS;
 }

@@ -26,11 +26,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -154,7 +154,6 @@ public final class KafkaStreamsBench {
         // The input is keyed by userId already: no repartition.
         .groupByKey(Grouped.with(Serdes.String(), eventSerde()))
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofMillis(delayMs)))
-        .emitStrategy(EmitStrategy.onWindowClose())
         .aggregate(
             () -> new long[] {0, 0, Long.MIN_VALUE},
             (k, e, acc) -> {
@@ -164,6 +163,11 @@ public final class KafkaStreamsBench {
               return acc;
             },
             Materialized.with(Serdes.String(), aggSerde()))
+        // Final results only, each window once when stream time passes its end + grace. Not
+        // EmitStrategy.onWindowClose(): in 4.3 it emits at most once a second of wall-clock time and
+        // copies the record cache's key set on each emit, which made it ~20× slower here, and what
+        // closed after the last input record is not emitted at all.
+        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
         .toStream()
         .map(
             (w, acc) -> {
