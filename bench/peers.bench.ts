@@ -51,6 +51,7 @@ try {
     kafkaStreamsClasspath: sh('bench/peers/kafka-streams/build.sh'),
     sparkPython: sh('test/services/spark.sh', 'python'),
     sparkPackages: sh('test/services/spark.sh', 'packages'),
+    kafkaClasspath: sh('test/services/kafka.sh', 'classpath'),
   });
   const out = {
     benchmark: 'peers',

@@ -5,6 +5,7 @@
  * same neighbour, on a shared machine). Every run's output is checked; a run whose check fails is
  * reported as failed and counts for nothing.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ export interface PeerSettings {
   readonly kafkaStreamsClasspath: string;
   readonly sparkPython: string;
   readonly sparkPackages: string;
+  /** The broker's classpath (kafka.sh classpath), for ConsumerPerformance. */
+  readonly kafkaClasspath: string;
 }
 
 interface Run {
@@ -105,6 +108,30 @@ function startEngines(s: PeerSettings): Engine[] {
   return engines;
 }
 
+/** Kafka's own consumer reading the whole input: what any engine's Kafka read can reach. */
+function consumerPerformance(s: PeerSettings, topic: string): number {
+  const out = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      s.kafkaClasspath,
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      s.bootstrap,
+      '--topic',
+      topic,
+      '--num-records',
+      String(s.records),
+      '--timeout',
+      '60000',
+    ],
+    { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
+  return Math.round(Number(out.trim().split('\n').at(-1)!.split(',')[5]));
+}
+
 /** Creates a topic and waits (bounded) until its partitions have leaders. */
 async function createTopic(admin: Admin, topic: string): Promise<void> {
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
@@ -158,8 +185,13 @@ export async function runEngines(s: PeerSettings) {
   await admin.connect();
   const engines = startEngines(s);
   const runs = new Map<string, Run[]>();
+  const ceiling: number[] = [];
   try {
     for (let round = 0; round <= s.rounds; round++) {
+      if (round > 0) {
+        ceiling.push(consumerPerformance(s, input));
+        console.log(`round ${round} ConsumerPerformance: ${ceiling.at(-1)} records/s`);
+      }
       for (const w of s.workloads) {
         const here = engines.filter(
           (e) => e.workloads.includes(w) && (!s.engines || s.engines.includes(e.name)),
@@ -230,7 +262,17 @@ export async function runEngines(s: PeerSettings) {
     await admin.deleteTopics({ topics: [input] }).catch(() => {});
     await admin.disconnect();
   }
-  return { workloads: summarize(runs, s.workloads), runs: Object.fromEntries(runs) };
+  return {
+    ceilings: {
+      consumerPerformance: {
+        what: "Kafka's ConsumerPerformance reading the same input topic, once per round",
+        recordsPerSecond: ceiling.length ? Math.round(median(ceiling)) : 0,
+        runs: ceiling,
+      },
+    },
+    workloads: summarize(runs, s.workloads),
+    runs: Object.fromEntries(runs),
+  };
 }
 
 function failed(round: number, error: string): Run {
