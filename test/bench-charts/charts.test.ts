@@ -11,14 +11,18 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { barChart, peerCharts, peerTable, writeDocs } from '../../bench/peers/charts.mjs';
 
+/** The rendered chart: its width and RGBA pixels (read once: `pixels` copies on each access). */
 function render(svg: string) {
   const img = new Resvg(svg, { font: { loadSystemFonts: true } }).render();
   const out = process.env.PIPEKIT_CHART_PNGS;
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, `${/<text[^>]*>([^<]*)/.exec(svg)![1]!.slice(0, 12)}.png`), img.asPng());
+    writeFileSync(
+      join(out, `${/<text[^>]*>([^<]*)/.exec(svg)![1]!.slice(0, 12)}.png`),
+      img.asPng(),
+    );
   }
-  return img;
+  return { width: img.width, pixels: img.pixels };
 }
 
 /** The x extent of pixels of one colour in row `y`. */
