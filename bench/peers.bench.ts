@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- peers [records] [--rounds N] [--only w1,w2,w3] [--engines a,b]`: pipekit against the engines
  * users would pick instead, on the same workloads, on this machine, in one run (issue #16). See
- * bench/peers/README.md for the workloads, engines, checks and what is measured. Needs Java 17,
+ * docs/benchmarks.md for the workloads, engines, checks and what is measured. Needs Java 17,
  * Maven and Python 3 (Spark via the pinned pyspark of test/services/spark.sh). Starts its own Kafka
  * broker on KAFKA_PORT (default 9092) and stops it when it started it. Writes
  * bench/results/peers.json; `node bench/peers/charts.mjs` draws docs/benchmarks.md's charts from it.
