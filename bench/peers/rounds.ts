@@ -70,7 +70,10 @@ function startEngines(s: PeerSettings): Engine[] {
   const json = (c: RunCommand) => JSON.stringify(c);
   const engines: Engine[] = [];
   if (wanted('pipekit')) {
+    // PIPEKIT_PEERS_CPU_PROF=<dir>: a V8 CPU profile of the pipekit driver (bench/peers/profile-top.mjs sums it up).
+    const prof = process.env.PIPEKIT_PEERS_CPU_PROF;
     const driver = new EngineProcess('pipekit', process.execPath, [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
       '--max-semi-space-size=32',
       '--conditions=@pipekit/source',
       '--import',
