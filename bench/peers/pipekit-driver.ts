@@ -12,11 +12,11 @@ import { createLogger, defaultConnectors, runPipeline } from '@pipekit/runtime';
 import type { RunCommand } from './protocol.js';
 
 const logger = createLogger({ level: 'error' });
-const schema = 'id LONG, userId STRING, kind STRING, amount LONG, ts TIMESTAMP';
+const SCHEMA = 'id LONG, userId STRING, kind STRING, amount LONG, ts TIMESTAMP';
 
 function planOf(c: RunCommand): Plan {
   const brokers = [c.bootstrap];
-  const bounded = { brokers, topic: c.input, schema, startingOffsets: 'earliest' as const };
+  const bounded = { brokers, topic: c.input, schema: SCHEMA, startingOffsets: 'earliest' } as const;
   switch (c.workload) {
     case 'w1':
       return source

@@ -232,7 +232,11 @@ export async function runEngines(s: PeerSettings) {
           }
           const peakRssMB = e.driver.peakRssMB();
           let check: Check;
-          if (w === 'w3') check = checkFilter(await readDelta(c.table!), filterWant);
+          if (w === 'w3')
+            check = checkFilter(
+              (await readDelta(c.table!)) as { id: unknown; amount: unknown }[],
+              filterWant,
+            );
           else {
             const values = await readTopic(kafka, c.output!);
             check =
