@@ -131,7 +131,9 @@ function consumerPerformance(s: PeerSettings, topic: string): number {
     ],
     { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
+  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+  // rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec. nMsg.sec: from start to end,
+  // the group join included, as the engines' times include theirs.
   return Math.round(Number(out.trim().split('\n').at(-1)!.split(',')[5]));
 }
 
