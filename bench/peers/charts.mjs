@@ -5,6 +5,7 @@
  * line) into docs/benchmarks/, and the figures table between the `peers:begin`/`peers:end` markers
  * of docs/benchmarks.md. Plain SVG text, no dependencies: `node bench/peers/charts.mjs`.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +168,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const results = JSON.parse(readFileSync(join(root, 'bench/results/peers.json'), 'utf8'));
   const charts = writeDocs(results, join(root, 'docs'));
+  // The repository's formatter aligns the markdown table.
+  execFileSync('npx', ['biome', 'format', '--write', 'docs/benchmarks.md'], {
+    cwd: root,
+    stdio: 'ignore',
+  });
   console.log(
     `wrote ${charts.map((c) => `docs/benchmarks/${c.file}`).join(', ')} and docs/benchmarks.md`,
   );
