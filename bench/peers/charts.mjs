@@ -6,7 +6,7 @@
  * of docs/benchmarks.md. Plain SVG text, no dependencies: `node bench/peers/charts.mjs`.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -140,6 +140,7 @@ export function peerTable(results) {
 /** Writes the SVGs and the table into `docs` (docs/benchmarks.md between its markers). */
 export function writeDocs(results, docs) {
   const charts = peerCharts(results);
+  mkdirSync(join(docs, 'benchmarks'), { recursive: true });
   for (const c of charts) writeFileSync(join(docs, 'benchmarks', c.file), c.svg);
   const md = join(docs, 'benchmarks.md');
   const text = readFileSync(md, 'utf8');
