@@ -88,12 +88,19 @@ export function barChart({ title, subtitle, unit, bars, lines = [] }) {
   return `${out.join('\n')}\n`;
 }
 
+/** The engines of a workload in one order on every chart and table: pipekit first. */
+const byEngine = (engines) =>
+  Object.entries(engines).sort(
+    ([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b) || a.localeCompare(b),
+  );
+const ORDER = Object.keys(COLORS);
+
 /** The charts of a peers.json: `{ workload, file, svg }` per workload in it. */
 export function peerCharts(results) {
   const load = results.machine?.loadAverageEnd?.[0];
   const ceiling = results.ceilings?.consumerPerformance?.recordsPerSecond;
   return Object.entries(results.workloads).map(([w, r]) => {
-    const bars = Object.entries(r.engines).map(([name, e]) => ({
+    const bars = byEngine(r.engines).map(([name, e]) => ({
       label: name,
       value: e.eventsPerSecond,
       color: COLORS[name] ?? '#6b7280',
@@ -113,7 +120,7 @@ export function peerCharts(results) {
         lines: ceiling
           ? [
               {
-                label: 'Kafka ConsumerPerformance on the same topic (read ceiling)',
+                label: 'Kafka ConsumerPerformance reading the same topic, its group join included',
                 value: ceiling,
               },
             ]
@@ -130,7 +137,7 @@ export function peerTable(results) {
     '| --- | --- | ---: | ---: | ---: | --- |',
   ];
   for (const [w, r] of Object.entries(results.workloads))
-    for (const [name, e] of Object.entries(r.engines))
+    for (const [name, e] of byEngine(r.engines))
       rows.push(
         `| ${w} | ${name} | ${thousands(e.eventsPerSecond)} | ${name === 'pipekit' ? '' : (r.pipekitOverPeer[name] ?? '')} | ${e.peakRssMB} | ${e.checks} |`,
       );
