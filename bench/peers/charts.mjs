@@ -52,7 +52,8 @@ export function barChart({ title, subtitle, unit, bars, lines = [] }) {
   const x = (v) => left + (v / max) * plotW;
   const out = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, Helvetica, sans-serif" role="img">`,
+    `<title>${xmlText(title)}: ${bars.map((b) => `${xmlText(b.label)} ${thousands(b.value)}`).join(', ')}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="15" font-weight="bold" fill="#111827">${xmlText(title)}</text>`,
   );
