@@ -139,7 +139,11 @@ function consumerPerformance(s: PeerSettings, topic: string): number {
 
 /** Creates a topic and waits (bounded) until its partitions have leaders. */
 async function createTopic(admin: Admin, topic: string): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  // Not kafkajs' waitForLeaders: its metadata retry can throw UNKNOWN_TOPIC_OR_PARTITION unhandled.
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS }],
+    waitForLeaders: false,
+  });
   for (let attempt = 0; ; attempt++) {
     try {
       const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
@@ -156,10 +160,7 @@ async function createTopic(admin: Admin, topic: string): Promise<void> {
 async function fillInput(kafka: Kafka, topic: string, records: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: PARTITIONS }],
-    waitForLeaders: true,
-  });
+  await createTopic(admin, topic);
   await admin.disconnect();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
