@@ -12,6 +12,8 @@ import { exitCodeOf, formatError, UsageError } from './errors.js';
 export const usage = `usage: pipe <command> [options]
 
 commands:
+  init [dir]                                          a new project: package.json, tsconfig, an
+                                                      example pipeline and its test (npm create pipekit)
   run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
@@ -115,6 +117,11 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   let debug = argv.includes('--debug');
+  if (argv[0] === 'init') {
+    // The scaffolding is create-pipekit's (`npm create pipekit` runs the same code).
+    const { main: create } = await import('create-pipekit');
+    return create(argv.slice(1), io.stdout, io.stderr);
+  }
   if (argv[0] === 'codegen') {
     // pipe-codegen has its own options; it is loaded only for this command.
     const { runCli } = await import('@pipekit/codegen');
@@ -144,7 +151,7 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, explain, validate, schema, delta, codegen; see pipe --help)`,
+        `unknown command '${command}' (commands: init, run, explain, validate, schema, delta, codegen; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)
