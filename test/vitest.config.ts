@@ -1,4 +1,6 @@
 import { mergeConfig } from 'vitest/config';
 import base from '../vitest.base.ts';
 
-export default mergeConfig(base, { test: { include: ['spark-parity/**/*.test.ts', 'install/**/*.test.ts'] } });
+export default mergeConfig(base, {
+  test: { include: ['spark-parity/**/*.test.ts', 'install/**/*.test.ts'] },
+});
