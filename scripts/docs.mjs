@@ -12,6 +12,9 @@ writeFileSync(`${root}docs/reference/sql-functions.md`, sqlFunctionReference());
 process.stdout.write('docs: wrote docs/reference/sql-functions.md\n');
 
 if (!process.argv.includes('--sql-only')) {
-  const r = spawnSync('npx', ['typedoc', '--options', 'typedoc.json'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync('npx', ['typedoc', '--options', 'typedoc.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   process.exitCode = r.status ?? 1;
 }

@@ -24,7 +24,8 @@ export function clock(ms) {
 /** `done` of `total` crates after `elapsed` ms, and a rough time left (crates differ in size). */
 export function progressText(done, total, elapsed) {
   if (!total) return `${done} crates compiled, ${clock(elapsed)}`;
-  const left = done > 0 && done < total ? `, about ${clock((elapsed / done) * (total - done))} left` : '';
+  const left =
+    done > 0 && done < total ? `, about ${clock((elapsed / done) * (total - done))} left` : '';
   return `${Math.min(done, total)}/${total} crates compiled, ${clock(elapsed)}${left}`;
 }
 

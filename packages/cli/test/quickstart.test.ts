@@ -143,7 +143,8 @@ describe('npm run quickstart (scripts/quickstart.mjs)', () => {
     expect(out[ts - 1]).toMatch(/^ {2}rust: (up to date|\d+ crates compiled in) /);
     const run = out.indexOf('quickstart 3/4: pipe run examples/quickstart.pipeline.ts');
     const packages = out.slice(ts + 1, run);
-    for (const line of packages) expect(line).toMatch(/^ {2}@pipekit\/[a-z-]+( \(unchanged\)|: compiling)$/);
+    for (const line of packages)
+      expect(line).toMatch(/^ {2}@pipekit\/[a-z-]+( \(unchanged\)|: compiling)$/);
     expect(packages.map((l) => l.trim().split(/[ :]/)[0])).toEqual(
       expect.arrayContaining(['@pipekit/core', '@pipekit/cli', '@pipekit/delta']),
     );

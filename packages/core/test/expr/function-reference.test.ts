@@ -4,7 +4,10 @@ import { sqlFunctionReference } from '../../src/expr/function-reference.js';
 import { functionNames } from '../../src/expr/functions.js';
 
 describe('docs/reference/sql-functions.md', () => {
-  const page = readFileSync(new URL('../../../../docs/reference/sql-functions.md', import.meta.url), 'utf8');
+  const page = readFileSync(
+    new URL('../../../../docs/reference/sql-functions.md', import.meta.url),
+    'utf8',
+  );
 
   it('is what the function registry generates (npm run docs writes it)', () => {
     expect(page).toBe(sqlFunctionReference());

@@ -15,7 +15,7 @@ export function splitGlob(abs: string): { root: string; pattern: string } {
 }
 
 /** A path without glob escapes (`star\\*.jsonl` names the file `star*.jsonl`); not on Windows. */
-function unescape(path: string): string {
+function withoutEscapes(path: string): string {
   return sep === '/' ? path.replace(/\\([*?[\]{}()!+@])/g, '$1') : path;
 }
 
@@ -27,7 +27,7 @@ function unescape(path: string): string {
 export async function listFiles(path: string): Promise<string[]> {
   const given = resolve(path);
   if (!isGlob(given)) {
-    const abs = unescape(given);
+    const abs = withoutEscapes(given);
     const s = await stat(abs).catch(() => null);
     if (!s) return [];
     if (s.isFile()) return [abs];
