@@ -27,9 +27,9 @@ const minute = 60_000;
 
 /** What the packages ship, in the order they are packed (the addon before its platform package). */
 const packageDirs = [
+  ...readdirSync(join(repo, 'packages')).map((p) => `packages/${p}`),
   'native/delta',
   `native/delta/npm/${currentTarget()}`,
-  ...readdirSync(join(repo, 'packages')).map((p) => `packages/${p}`),
 ];
 
 interface Packed {
