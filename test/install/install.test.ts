@@ -87,7 +87,7 @@ beforeAll(async () => {
     const p = await pack(dir);
     packed.set(p.name, p);
   }
-}, 20 * minute);
+}, 40 * minute);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
