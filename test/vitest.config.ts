@@ -2,5 +2,7 @@ import { mergeConfig } from 'vitest/config';
 import base from '../vitest.base.ts';
 
 export default mergeConfig(base, {
-  test: { include: ['spark-parity/**/*.test.ts', 'install/**/*.test.ts'] },
+  test: {
+    include: ['spark-parity/**/*.test.ts', 'bench-charts/**/*.test.ts', 'install/**/*.test.ts'],
+  },
 });
