@@ -14,6 +14,8 @@ import { defaultUiPort, uiAddress } from './ui/open-ui.js';
 export const usage = `usage: pipe <command> [options]
 
 commands:
+  init [dir]                                          a new project: package.json, tsconfig, an
+                                                      example pipeline and its test (npm create pipekit)
   run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
       [--ui [--ui-port N] [--ui-host H]]              (with a live web page of the run)
@@ -141,6 +143,11 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   let debug = argv.includes('--debug');
+  if (argv[0] === 'init') {
+    // The scaffolding is create-pipekit's (`npm create pipekit` runs the same code).
+    const { main: create } = await import('create-pipekit');
+    return create(argv.slice(1), io.stdout, io.stderr);
+  }
   if (argv[0] === 'codegen') {
     // pipe-codegen has its own options; it is loaded only for this command.
     const { runCli } = await import('@pipekit/codegen');
@@ -170,7 +177,7 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, ui, explain, validate, schema, delta, codegen; see pipe --help)`,
+        `unknown command '${command}' (commands: init, run, ui, explain, validate, schema, delta, codegen; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)
