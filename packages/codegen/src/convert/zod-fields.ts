@@ -12,6 +12,7 @@ import {
   short,
 } from '@pipekit/core';
 import { z } from 'zod';
+import { ownValue } from './own.js';
 
 /**
  * Column types as zod, in two halves kept side by side: the schema the converter hands the
@@ -39,7 +40,7 @@ function baseSchema(t: DataType): z.ZodType {
     if (t === 'timestamp') return z.coerce.date();
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return decimal(Number(dec[1]), Number(dec[2]));
-    const helper = helperSchemas[t];
+    const helper = ownValue(helperSchemas, t);
     if (!helper) throw new Error(`no zod schema for column type '${t}'`);
     return helper();
   }
@@ -62,7 +63,7 @@ function baseCode(t: DataType): ZodCode {
     if (t === 'timestamp') return { code: 'z.coerce.date()', helpers: [] };
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return { code: `decimal(${dec[1]}, ${dec[2]})`, helpers: ['decimal'] };
-    if (!helperSchemas[t]) throw new Error(`no zod schema for column type '${t}'`);
+    if (!ownValue(helperSchemas, t)) throw new Error(`no zod schema for column type '${t}'`);
     return { code: `${t}()`, helpers: [t] };
   }
   switch (t.type) {

@@ -14,7 +14,7 @@ import {
   tumbling,
 } from '../../src/index.js';
 import { fuzzParameters } from './fuzz-settings.js';
-import { type Json, mutatedPlan } from './plan-mutations.js';
+import { type Json, mutatedJson } from './json-mutations.js';
 
 const Event = z.object({ k: z.string(), amount: z.number(), ts: z.date() });
 const kafka = () =>
@@ -84,7 +84,7 @@ describe('parsePlan under hostile input', () => {
 
   it('mutated valid plans are accepted or refused with located issues', () => {
     fc.assert(
-      fc.property(mutatedPlan(planJson), (plan) => {
+      fc.property(mutatedJson(planJson), (plan) => {
         const outcome = parseOutcome(plan);
         // A refusal of a JSON object always says where.
         if (outcome === 'refused' && plan !== null && typeof plan === 'object') {

@@ -36,6 +36,7 @@ const stringLiteral = fc.oneof(
     .string({ unit: 'grapheme', maxLength: 8 })
     .map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`),
   fc.string({ maxLength: 6 }).map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`),
+  fc.constantFrom("'constructor'", "'toString'", "'__proto__'", "'hasOwnProperty'"),
   fc.constantFrom("'it\\'s'", "'tab\\there'", "'100\\%'", "'a' 'b'", "'\\u0041'", "''"),
 );
 
@@ -93,6 +94,9 @@ const types = [
   'varchar(5)',
   'float',
   'smallint',
+  // Keys of Object.prototype: lookups in plain-object tables must not find them.
+  'constructor',
+  'toString',
 ];
 
 const names = functionNames();
@@ -150,7 +154,13 @@ export const sqlText: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) =
       fc
         .tuple(fc.constantFrom(...names), fc.array(e, { maxLength: 3 }))
         .map(([f, args]) => `${f}(${args.join(', ')})`),
-      fc.constantFrom('count(*)', 'current_date', 'current_timestamp()', '`weird fn`(a)'),
+      fc.constantFrom(
+        'count(*)',
+        'current_date',
+        'current_timestamp()',
+        '`weird fn`(a)',
+        'constructor(a)',
+      ),
     ),
   };
 }).expr;

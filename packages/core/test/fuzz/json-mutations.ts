@@ -69,8 +69,8 @@ const edit: fc.Arbitrary<(v: Json) => Json | undefined> = fc.oneof(
   fc.constant((v: Json) => (typeof v === 'string' ? `${v}x` : typeof v === 'number' ? -v : v)),
 );
 
-/** A valid plan (as JSON) with one to four random edits at random places. */
-export function mutatedPlan(plans: readonly Json[]): fc.Arbitrary<Json> {
+/** One of `plans` (any JSON documents) with one to four random edits at random places. */
+export function mutatedJson(plans: readonly Json[]): fc.Arbitrary<Json> {
   return fc
     .tuple(
       fc.constantFrom(...plans),
