@@ -1,4 +1,9 @@
 import { mergeConfig } from 'vitest/config';
 import base from '../vitest.base.ts';
 
-export default mergeConfig(base, { test: { include: ['spark-parity/**/*.test.ts'] } });
+export default mergeConfig(base, {
+  test: {
+    include: ['spark-parity/**/*.test.ts', 'chaos/**/*.test.ts'],
+    globalSetup: ['chaos/global-setup.ts'],
+  },
+});
