@@ -205,14 +205,18 @@ export async function runChaos(scenario: Scenario, o: ChaosOptions): Promise<Cha
   for (const e of events) {
     if (t0 + e.at > Date.now()) await sleep(t0 + e.at - Date.now());
     if (e.what === 'kill') {
-      // Wait until the process is up, then (aimed) until a batch is in flight, at most 20 s.
-      for (let i = 0; i < 400 && !pipe.running; i++) await sleep(50);
-      if (e.aimed) for (let i = 0; i < 4_000 && !midBatch(c.checkpoint); i++) await sleep(5);
-      else await sleep(Math.round(rand() * 300));
-      const inFlight = midBatch(c.checkpoint);
-      if (pipe.kill9()) {
-        kills++;
-        if (inFlight) killsMidBatch++;
+      // Each scheduled kill lands: wait until the process is up (a restart takes seconds), then
+      // (aimed) until a batch is in flight, at most 20 s; tried again if it exited meanwhile.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        for (let i = 0; i < 1_200 && !pipe.running; i++) await sleep(50);
+        if (e.aimed) for (let i = 0; i < 4_000 && !midBatch(c.checkpoint); i++) await sleep(5);
+        else await sleep(Math.round(rand() * 300));
+        const inFlight = midBatch(c.checkpoint);
+        if (pipe.kill9()) {
+          kills++;
+          if (inFlight) killsMidBatch++;
+          break;
+        }
       }
     } else {
       log(`  restarting ${e.what}`);

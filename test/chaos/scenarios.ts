@@ -38,7 +38,12 @@ export interface Scenario {
   close?(): Promise<void>;
 }
 
-const Event = z.object({ id: z.int(), user: z.string(), amount: z.int(), ts: z.coerce.date() });
+const EventSchema = z.object({
+  id: z.int(),
+  user: z.string(),
+  amount: z.int(),
+  ts: z.coerce.date(),
+});
 const partitions = 4;
 const batchLimit = 2_000;
 const trigger = every('500 ms');
@@ -66,7 +71,7 @@ const kafkaSource = (c: ScenarioContext) =>
     topic: c.inputTopic,
     startingOffsets: 'earliest',
     maxOffsetsPerTrigger: batchLimit,
-    schema: Event,
+    schema: EventSchema,
   });
 
 async function inputEvents(topic: string): Promise<Event[]> {
@@ -196,7 +201,7 @@ export const scenarios: readonly Scenario[] = [
           format: 'jsonl',
           watch: true,
           maxFilesPerTrigger: 2,
-          schema: Event,
+          schema: EventSchema,
         })
         .sink.delta({
           path: c.deltaPath,
