@@ -53,3 +53,21 @@ describe('fuzz regressions: pipe-codegen', () => {
     );
   });
 });
+
+describe('fuzz regressions: YAML', () => {
+  // seed 1060526556: `"name":*"event-stream"` is an alias to an unset anchor; the yaml library
+  // threw a ReferenceError while building the value, an internal error.
+  it('an alias to an anchor never set is invalid YAML, with a fix', () => {
+    const text = 'name: *event-stream\nmode: streaming\nsteps: []\n';
+    let error: unknown;
+    try {
+      generate('config.yaml', text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConvertError);
+    expect((error as ConvertError).message).toMatch(
+      /^config\.yaml: invalid YAML: Unresolved alias/,
+    );
+  });
+});
