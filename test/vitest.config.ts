@@ -3,7 +3,7 @@ import base from '../vitest.base.ts';
 
 export default mergeConfig(base, {
   test: {
-    include: ['spark-parity/**/*.test.ts', 'chaos/**/*.test.ts'],
+    include: ['spark-parity/**/*.test.ts', 'bench-charts/**/*.test.ts', 'chaos/**/*.test.ts'],
     globalSetup: ['chaos/global-setup.ts'],
   },
 });
