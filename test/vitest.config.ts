@@ -8,7 +8,8 @@ export default mergeConfig(base, {
       'bench-charts/**/*.test.ts',
       'ui/**/*.test.ts',
       'install/**/*.test.ts',
+      'chaos/**/*.test.ts',
     ],
-    globalSetup: ['ui/global-setup.ts'],
+    globalSetup: ['ui/global-setup.ts', 'chaos/global-setup.ts'],
   },
 });

@@ -69,7 +69,19 @@ export function readConfig(file: string, text: string): unknown {
       'the file is cut short: complete it (or copy it again from its source)',
     );
   if (error) throw new ConvertError(file, [], `invalid YAML${error.where}: ${error.message}`);
-  return parseDocument(text, { uniqueKeys: true }).toJS();
+  try {
+    return parseDocument(text, { uniqueKeys: true }).toJS();
+  } catch (e) {
+    // Well-formed YAML that has no value: an alias to an anchor never set (`*name`), an alias
+    // expanding too far. The yaml library throws these only when building the value.
+    throw new ConvertError(
+      file,
+      [],
+      `invalid YAML: ${(e as Error).message}`,
+      undefined,
+      'a `*name` is an alias of an `&name` anchor set before it; quote a value that starts with `*`',
+    );
+  }
 }
 
 function yamlError(text: string): { where: string; message: string; atEnd: boolean } | undefined {

@@ -48,7 +48,9 @@ describe('delta sink', () => {
     expect(snapshot.partitionColumns).toEqual(['country']);
     expect(snapshot.version).toBe(3); // create + 3 batches of 2, 2, 1 rows
     // The app id is the query's id kept in its checkpoint (Spark's query id), not its name.
-    const { id } = JSON.parse(readFileSync(join(checkpoint, 'metadata'), 'utf8')) as { id: string };
+    const { id } = JSON.parse(
+      readFileSync(join(checkpoint, 'metadata'), 'utf8').split('\n')[0]!,
+    ) as { id: string };
     expect(await table.appTransactionVersion(id)).toBe(2);
     expect(await table.appTransactionVersion('orders-to-delta')).toBeNull();
   });

@@ -81,7 +81,9 @@ const lastPlanned = () => logIds('offsets').at(-1) ?? -1;
 function committedEnd(topic: string): Record<string, number> {
   const id = lastCommitted();
   if (id < 0) return {};
-  const entry = JSON.parse(readFileSync(join(checkpoint, 'offsets', String(id)), 'utf8')) as {
+  const entry = JSON.parse(
+    readFileSync(join(checkpoint, 'offsets', String(id)), 'utf8').split('\n')[0]!,
+  ) as {
     sources: Record<string, { start: unknown; end?: Record<string, Record<string, number>> }>;
   };
   const [range] = Object.values(entry.sources);

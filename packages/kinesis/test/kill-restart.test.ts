@@ -45,7 +45,7 @@ describe('Kinesis → Delta through kill -9', () => {
         .map(Number),
     );
     const entry = JSON.parse(
-      readFileSync(join(dir, 'checkpoint', 'offsets', String(last)), 'utf8'),
+      readFileSync(join(dir, 'checkpoint', 'offsets', String(last)), 'utf8').split('\n')[0]!,
     ) as { sources: Record<string, { end?: { shards: Record<string, { after?: string }> } }> };
     const shards = Object.values(entry.sources)[0]!.end!.shards;
     expect(Object.keys(shards).sort()).toEqual(['shardId-000000000000', 'shardId-000000000001']);

@@ -26,6 +26,9 @@ import type { JsonValue } from '../src/row.js';
 import type { Stateful } from '../src/state/stateful.js';
 
 const testDir = dirname(fileURLToPath(import.meta.url));
+/** The JSON line of a checkpoint file (the second line is its checksum). */
+const checkpointJson = (path: string): unknown =>
+  JSON.parse(readFileSync(path, 'utf8').split('\n')[0] as string);
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `pipekit-${name}-`));
 
 /** A stateful operator holding a counter. */
@@ -172,7 +175,7 @@ describe('checkpoint logs', () => {
     expect(readdirSync(layout.offsetsDir).sort()).toEqual(['2', '3', '4']);
     expect(readdirSync(layout.commitsDir).sort()).toEqual(['2', '3', '4']);
     expect(readdirSync(layout.stateDir).sort()).toEqual(['2', '3', '4']);
-    expect(JSON.parse(readFileSync(join(layout.offsetsDir, '4'), 'utf8'))).toEqual({
+    expect(checkpointJson(join(layout.offsetsDir, '4'))).toEqual({
       version: 1,
       batchId: 4,
       time: 4000,
@@ -180,11 +183,11 @@ describe('checkpoint logs', () => {
       sources: { src_1: { start: 40, end: 50 } },
       watermark: 5,
     });
-    expect(JSON.parse(readFileSync(layout.stateFile(4, 'agg_1'), 'utf8'))).toMatchObject({
+    expect(checkpointJson(layout.stateFile(4, 'agg_1'))).toMatchObject({
       stateId: 'agg_1',
       state: { n: 50 },
     });
-    expect(JSON.parse(readFileSync(layout.metadata, 'utf8'))).toMatchObject({
+    expect(checkpointJson(layout.metadata)).toMatchObject({
       version: 1,
       queryId: 'q',
       pipeline: 'p',
@@ -265,13 +268,23 @@ describe('checkpoint logs', () => {
     writeFileSync(offsets2, '');
     expect((await caught(recover())).message).toContain('the file is empty');
 
-    writeFileSync(offsets2, JSON.stringify({ ...JSON.parse(good), time: 'noon' }));
+    // A file with its JSON line alone (as earlier versions wrote) is read without a checksum.
+    const goodJson = good.split('\n')[0] as string;
+    writeFileSync(offsets2, JSON.stringify({ ...JSON.parse(goodJson), time: 'noon' }));
     e = await caught(recover());
     expect(e.message).toContain(offsets2);
     expect(e.issues[0]).toMatchObject({ path: ['time'] });
 
-    writeFileSync(offsets2, good.replace('"batchId":2', '"batchId":7'));
+    writeFileSync(offsets2, goodJson.replace('"batchId":2', '"batchId":7'));
     expect((await caught(recover())).message).toMatch(/holds batch 7, but is named 2/);
+
+    // The same edit in a file with its checksum: the checksum no longer matches.
+    writeFileSync(offsets2, good.replace('"end":30', '"end":31'));
+    e = await caught(recover());
+    expect(e.message).toContain(offsets2);
+    expect(e.message).toMatch(/damaged checkpoint file\n.*checksum mismatch/);
+    writeFileSync(offsets2, `${goodJson}\ncrc32:zz\n`);
+    expect((await caught(recover())).message).toMatch(/does not end in its checksum line/);
 
     writeFileSync(offsets2, good);
     const commit1 = join(layout.commitsDir, '1');
@@ -305,7 +318,8 @@ describe('checkpoint logs', () => {
     const layout = checkpointLayout(gap);
     writeFileSync(
       join(layout.offsetsDir, '6'),
-      readFileSync(join(layout.offsetsDir, '4'), 'utf8').replace('"batchId":4', '"batchId":6'),
+      // The JSON line alone, so the inconsistency is checked rather than the checksum.
+      JSON.stringify({ ...(checkpointJson(join(layout.offsetsDir, '4')) as object), batchId: 6 }),
     );
     expect((await caught((await QueryCheckpoint.open(options(gap))).recover())).message).toMatch(
       /batch 6 was planned, but the last committed batch is 3/,

@@ -170,7 +170,10 @@ describe('checkpoints: stop and restart', () => {
     expect(run2.memory.get('out').map((r) => r.id)).toEqual([0]);
     const offsets = readdirSync(checkpointLayout(join(dir, 'ck')).offsetsDir).sort();
     const last = JSON.parse(
-      readFileSync(join(checkpointLayout(join(dir, 'ck')).offsetsDir, offsets.at(-1)!), 'utf8'),
+      readFileSync(
+        join(checkpointLayout(join(dir, 'ck')).offsetsDir, offsets.at(-1)!),
+        'utf8',
+      ).split('\n')[0]!,
     ) as { sources: Record<string, { start: unknown; end: unknown }> };
     expect(Object.values(last.sources)[0]).toEqual({
       start: ['b.jsonl', 'c.jsonl'],

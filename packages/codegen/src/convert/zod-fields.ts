@@ -13,6 +13,7 @@ import {
 } from '@pipekit/core';
 import { z } from 'zod';
 import { call, type Emit, method, object, textOf, token } from '../print/emit.js';
+import { ownValue } from './own.js';
 
 export { propertyKey, quote } from '../print/js-text.js';
 
@@ -43,7 +44,7 @@ function baseSchema(t: DataType): z.ZodType {
     if (t === 'timestamp') return z.coerce.date();
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec) return decimal(Number(dec[1]), Number(dec[2]));
-    const helper = helperSchemas[t];
+    const helper = ownValue(helperSchemas, t);
     if (!helper) throw new Error(`no zod schema for column type '${t}'`);
     return helper();
   }
@@ -70,7 +71,7 @@ function baseCode(t: DataType): ZodPiece {
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
     if (dec)
       return { emit: call('decimal', [token(dec[1]!), token(dec[2]!)]), helpers: ['decimal'] };
-    if (!helperSchemas[t]) throw new Error(`no zod schema for column type '${t}'`);
+    if (!ownValue(helperSchemas, t)) throw new Error(`no zod schema for column type '${t}'`);
     return { emit: call(t, []), helpers: [t] };
   }
   switch (t.type) {

@@ -7,6 +7,7 @@ import { brokerList, missingBrokers, postgresConnection } from '../convert/conne
 import type { Ctx } from '../convert/context.js';
 import type { Flow, Ref, SinkStep, SourceStep, Step } from '../convert/ir.js';
 import { typeName } from '../convert/names.js';
+import { ownValue } from '../convert/own.js';
 import { vaultRef } from '../convert/secrets.js';
 import { kafkaOffsets } from '../convert/values.js';
 import { type StepType, stepMethods, stepSchema, stepsFileSchema } from './steps-schema.js';
@@ -61,7 +62,7 @@ export function convertSteps(ctx: Ctx, data: unknown): Flow {
     const path: IssuePath = ['steps', i];
     const st = ctx.parse(stepSchema, raw, path, Object.keys(stepSchema.shape));
     const methods: Readonly<Record<string, z.ZodObject>> = stepMethods[st.type];
-    const schema = methods[st.method];
+    const schema = ownValue(methods, st.method);
     if (!schema)
       ctx.fail(
         [...path, 'method'],
@@ -155,7 +156,7 @@ export function convertSteps(ctx: Ctx, data: unknown): Flow {
           kind: 'join',
           left: lookup(c.inputDataFrames[0], [...at, 'inputDataFrames', 0]),
           right: lookup(c.inputDataFrames[1], [...at, 'inputDataFrames', 1]),
-          joinType: joinTypes[c.joinType] ?? 'inner',
+          joinType: ownValue(joinTypes, c.joinType) ?? 'inner',
           on: { left: c.leftKeys, right },
         });
         return;

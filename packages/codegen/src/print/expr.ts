@@ -7,6 +7,7 @@ import {
   parseSparkType,
   type Schema,
 } from '@pipekit/core';
+import { ownValue } from '../convert/own.js';
 import { numberCode } from './code.js';
 import { call, type Emit, method, rowColumn, str, textOf, token } from './emit.js';
 
@@ -169,10 +170,10 @@ export class ExprPrinter {
             'boolean',
             'unknown',
           ]);
-        const arith = arithmetic[n.op];
+        const arith = ownValue(arithmetic, n.op);
         if (arith)
           return this.method(n.left, arith, [n.right], ['number'], 'number', ['number', 'unknown']);
-        const cmp = compareMethods[n.op];
+        const cmp = ownValue(compareMethods, n.op);
         if (!cmp) return null;
         const left = this.expr(n.left);
         if (!left) return null;
@@ -355,13 +356,13 @@ export class ExprPrinter {
     const numeric: readonly Kind[] = ['number', 'unknown'];
     const text: readonly Kind[] = ['string', 'unknown'];
     const time: readonly Kind[] = ['date', 'unknown'];
-    const m = noArgNumber[name];
+    const m = ownValue(noArgNumber, name);
     if (m && rest.length === 0) return this.method(first, m, [], [], 'number', numeric);
-    const s = noArgString[name];
+    const s = ownValue(noArgString, name);
     if (s && rest.length === 0) return this.method(first, s[0], [], [], s[1], text);
-    const t = stringTests[name];
+    const t = ownValue(stringTests, name);
     if (t && rest.length === 1) return this.method(first, t, rest, ['string'], 'boolean', text);
-    const p = timeParts[name];
+    const p = ownValue(timeParts, name);
     if (p && rest.length === 0) return this.method(first, p, [], [], 'number', time);
     if (name === 'concat' && rest.length > 0)
       return this.method(

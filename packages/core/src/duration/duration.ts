@@ -117,7 +117,8 @@ export function tryParseDuration(
       return {
         error: `'${text}' is not a duration: expected a number and a unit at '${body.slice(pos)}'`,
       };
-    const factor = unitMs[m[2]!];
+    // Own entries only: 'constructor' is an unknown unit, not Object.prototype's function.
+    const factor = Object.hasOwn(unitMs, m[2]!) ? unitMs[m[2]!] : undefined;
     if (factor === undefined)
       return {
         error: `'${text}' is not a duration: unknown unit '${m[2]}' (use ms, seconds, minutes, hours, days)`,

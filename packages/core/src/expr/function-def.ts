@@ -21,6 +21,12 @@ export interface SqlFunction {
   /** With `usesClock`, the first argument is the current time in epoch ms, before the SQL arguments. */
   readonly impl: (...args: unknown[]) => unknown;
   readonly usesClock?: boolean;
+  /**
+   * What is wrong with the arguments written as literals (a regular expression that does not
+   * compile), so the plan is refused before the first row instead of failing on it.
+   * `literals[i]` is undefined when argument i is not a literal.
+   */
+  readonly checkLiterals?: (literals: readonly unknown[]) => string | undefined;
 }
 
 /** Helpers for the function tables, so each entry stays one line or a few. */

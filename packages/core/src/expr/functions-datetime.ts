@@ -117,7 +117,9 @@ export const datetimeFunctions: readonly SqlFunction[] = [
     nullable: always, // an unknown unit gives NULL, as in Spark
     impl: (unit, v) => {
       const u = asText(unit)?.toLowerCase() ?? '';
-      const trunc = truncUnits[truncAliases[u] ?? u];
+      // Own entries only: `date_trunc('constructor', ts)` is an unknown unit (NULL).
+      const name = Object.hasOwn(truncAliases, u) ? (truncAliases[u] as string) : u;
+      const trunc = Object.hasOwn(truncUnits, name) ? truncUnits[name] : undefined;
       const ms = toEpochMs(v);
       return trunc === undefined || ms === null ? null : new Date(trunc(new Date(ms)));
     },

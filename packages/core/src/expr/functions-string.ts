@@ -1,3 +1,4 @@
+import { PipekitError } from '../errors/pipekit-error.js';
 import { asNumber, asText } from './coerce.js';
 import { returns, type SqlFunction } from './function-def.js';
 
@@ -47,12 +48,29 @@ export function sparkSubstring(s: string, pos: number, len = Number.POSITIVE_INF
 
 const regexCache = new Map<string, RegExp>();
 
+/** The reason `pattern` is not a regular expression, or undefined when it is one. */
+function regExpProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (e) {
+    return `invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`;
+  }
+}
+
+// A pattern from a column is only known per row: a bad one stops the query, as in Spark.
+function compileRegExp(pattern: string): RegExp {
+  const problem = regExpProblem(pattern);
+  if (problem !== undefined) throw new PipekitError(`rlike: ${problem}`, [], undefined);
+  return new RegExp(pattern);
+}
+
 /** `rlike`: a partial match (Java's `find`), compiled once per distinct pattern. */
 function regexpLike(s: string, pattern: string): boolean {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     if (regexCache.size >= 256) regexCache.clear();
-    re = new RegExp(pattern);
+    re = compileRegExp(pattern);
     regexCache.set(pattern, re);
   }
   return re.test(s);
@@ -115,5 +133,11 @@ export const stringFunctions: readonly SqlFunction[] = [
   textFn('startswith', 2, 2, 'boolean', (s, prefix) => s.startsWith(prefix)),
   textFn('endswith', 2, 2, 'boolean', (s, suffix) => s.endsWith(suffix)),
   textFn('contains', 2, 2, 'boolean', (s, part) => s.includes(part)),
-  ...['regexp_like', 'rlike', 'regexp'].map((name) => textFn(name, 2, 2, 'boolean', regexpLike)),
+  ...['regexp_like', 'rlike', 'regexp'].map(
+    (name): SqlFunction => ({
+      ...textFn(name, 2, 2, 'boolean', regexpLike),
+      checkLiterals: ([, pattern]) =>
+        typeof pattern === 'string' ? regExpProblem(pattern) : undefined,
+    }),
+  ),
 ];

@@ -239,6 +239,10 @@ class Analyzer {
         );
         return { type: fn.returns(args), nullable: true };
       }
+      const literalProblem = scalar?.checkLiterals?.(
+        n.args.map((a) => (a.kind === 'literal' ? a.value : undefined)),
+      );
+      if (literalProblem !== undefined) this.report(`${n.name}: ${literalProblem}`);
       // An aggregate over no rows is NULL (count aside), whatever its input.
       const nullable =
         scalar === undefined

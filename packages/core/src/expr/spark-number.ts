@@ -63,7 +63,9 @@ const specialDoubles: Readonly<Record<string, number>> = {
 export function parseSparkDouble(text: string): number | null {
   const t = text.trim();
   if (doublePattern.test(t)) return Number(t.replace(/[dDfF]$/, ''));
-  return specialDoubles[t.toLowerCase()] ?? null;
+  // Own entries only: 'constructor' is not a number.
+  const lower = t.toLowerCase();
+  return Object.hasOwn(specialDoubles, lower) ? (specialDoubles[lower] as number) : null;
 }
 
 /** Bit widths of Spark's integral types. */

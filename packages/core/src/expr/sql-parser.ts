@@ -342,7 +342,8 @@ class Parser {
       }
       return `decimal(${precision},${scale})`;
     }
-    const type = sqlTypeAliases[word];
+    // Own entries only: `CAST(x AS constructor)` is not a type.
+    const type = Object.hasOwn(sqlTypeAliases, word) ? sqlTypeAliases[word] : undefined;
     if (type === undefined) throw this.unexpected(t, 'expected a type name');
     if ((word === 'varchar' || word === 'char') && this.acceptOp('(')) {
       this.integerArg();

@@ -53,7 +53,8 @@ function splitTop(text: string, sep: string): string[] {
 /** A Spark type name (any case, with the usual aliases) as a column type; throws on an unknown one. */
 export function parseSparkType(text: string): DataType {
   const t = text.trim().toLowerCase().replace(/\s+/g, '');
-  const alias = aliases[t];
+  // Own entries only: `constructor` is not a type.
+  const alias = Object.hasOwn(aliases, t) ? aliases[t] : undefined;
   if (alias !== undefined) return alias;
   const dec = /^(?:decimal|numeric|dec)\((\d+)(?:,(\d+))?\)$/.exec(t);
   if (dec) return `decimal(${Number(dec[1])},${Number(dec[2] ?? 0)})`;

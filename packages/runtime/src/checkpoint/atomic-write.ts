@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { PipekitError } from '@pipekit/core';
 
 /**
  * The file-system steps of an atomic write. Tests inject failing ones to prove that a write that
@@ -62,9 +63,25 @@ export async function writeFileAtomic(
     await steps.rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw outOfSpace(e, path) ?? e;
   }
   await steps.syncDir(dirname(path));
+}
+
+/**
+ * A full disk (or quota) as an error that names the file and says what to do; the old file is
+ * whole, so after space is freed the query resumes from its last commit with nothing lost.
+ */
+function outOfSpace(e: unknown, path: string): PipekitError | null {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
+  return new PipekitError(`no space left on the device for ${path}`, [
+    {
+      path: [],
+      message: code === 'EDQUOT' ? 'the disk quota is exhausted' : 'the file system is full',
+      fix: `free space on the file system of ${dirname(path)} (or move the checkpoint), then run the query again: it resumes from its last commit`,
+    },
+  ]);
 }
 
 /**

@@ -1,18 +1,38 @@
 import type { DataType, Schema } from '@pipekit/core';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Row } from '../row.js';
 
-/** Reads every row of a Parquet file as objects; 64-bit integers become numbers. */
+/**
+ * Reads every row of a Parquet file as objects; 64-bit integers become numbers. Rows are built
+ * here from arrays, with every column an own property: an object reader assigning a column
+ * named `__proto__` would replace the row's prototype instead.
+ */
 export async function readParquet(file: string): Promise<Row[]> {
-  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Row[];
-  for (const r of rows) {
-    for (const k in r) {
-      const v = r[k];
-      if (typeof v === 'bigint') r[k] = Number(v);
-    }
-  }
-  return rows;
+  const buffer = await asyncBufferFromFile(file);
+  const metadata = await parquetMetadataAsync(buffer);
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const arrays = await new Promise<unknown[][]>((resolve, reject) => {
+    parquetRead({
+      file: buffer,
+      metadata,
+      rowFormat: 'array',
+      onComplete: (rows) => resolve(rows as unknown[][]),
+    }).catch(reject);
+  });
+  return arrays.map((values) => {
+    const row: Row = {};
+    names.forEach((name, i) => {
+      const v = values[i];
+      Object.defineProperty(row, name, {
+        value: typeof v === 'bigint' ? Number(v) : v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    });
+    return row;
+  });
 }
 
 type ParquetType =

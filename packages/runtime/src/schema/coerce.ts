@@ -21,6 +21,15 @@ function describe(v: unknown): string {
   return String(v);
 }
 
+/** Spark's integral types' ranges; a value outside is a bad record, as in Spark's readers. */
+const integerRanges: Readonly<Record<string, readonly [number, number]>> = {
+  byte: [-128, 127],
+  short: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  // Long.MAX_VALUE rounds to 2^63 as a double; beyond it a long cannot hold the value at all.
+  long: [-(2 ** 63), 2 ** 63],
+};
+
 function toNumber(v: unknown, t: string, integer: boolean): unknown {
   let n: number;
   if (typeof v === 'number') n = v;
@@ -28,6 +37,9 @@ function toNumber(v: unknown, t: string, integer: boolean): unknown {
   else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) n = Number(v);
   else return fail(`expected ${t}, got ${describe(v)}`);
   if (integer && !Number.isInteger(n)) return fail(`expected ${t}, got ${describe(v)}`);
+  const range = integerRanges[t];
+  if (range !== undefined && (n < range[0] || n > range[1]))
+    return fail(`${describe(v)} is out of range for ${t} (${range[0]} to ${range[1]})`);
   return n;
 }
 
@@ -81,8 +93,11 @@ export function isoUtcMillis(s: string): number {
 function toTime(v: unknown, t: string): unknown {
   if (v instanceof Date)
     return Number.isNaN(v.getTime()) ? fail(`expected ${t}, got an invalid Date`) : v;
-  if (typeof v === 'number') return new Date(v);
-  if (typeof v === 'bigint') return new Date(Number(v));
+  // Beyond ±8.64e15 ms a Date is invalid: a bad record, not an Invalid Date in the row.
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const d = new Date(Number(v));
+    return Number.isNaN(d.getTime()) ? fail(`expected ${t}, got ${describe(v)} (out of range)`) : d;
+  }
   if (typeof v === 'string') {
     const ms = isoUtcMillis(v);
     if (!Number.isNaN(ms)) return new Date(ms);
@@ -178,6 +193,21 @@ function inColumn(name: string): typeof invalid {
   return invalid;
 }
 
+/**
+ * Sets a column as an own property; a plain assignment to a column named `__proto__` would set
+ * the row's prototype instead and drop the value.
+ */
+function setColumn(row: Row, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(row, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else row[name] = value;
+}
+
 /** The field-by-field coercer, for schemas the compiled one does not take. */
 function fieldsByLoop(fields: readonly Field[]): FieldsCoercer {
   const cs = fields.map((f) => ({
@@ -191,12 +221,12 @@ function fieldsByLoop(fields: readonly Field[]): FieldsCoercer {
       const v = record[c.name];
       if (v === null || v === undefined) {
         if (!c.nullable) return fail(`column '${c.name}' is missing or null but not nullable`);
-        out[c.name] = null;
+        setColumn(out, c.name, null);
         continue;
       }
       const x = c.coerce(v);
       if (x === invalid) return inColumn(c.name);
-      out[c.name] = x;
+      setColumn(out, c.name, x);
     }
     return out;
   };
@@ -216,8 +246,10 @@ function alreadyOf(f: Field, v: string): string | null {
     case 'byte':
     case 'short':
     case 'integer':
-    case 'long':
-      return `typeof ${v} === 'number' && Number.isInteger(${v})`;
+    case 'long': {
+      const [lo, hi] = integerRanges[f.type] as readonly [number, number];
+      return `typeof ${v} === 'number' && Number.isInteger(${v}) && ${v} >= ${lo} && ${v} <= ${hi}`;
+    }
     case 'float':
     case 'double':
       return `typeof ${v} === 'number'`;

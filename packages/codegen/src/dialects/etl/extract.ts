@@ -7,6 +7,7 @@ import { fieldList } from '../../convert/fields.js';
 import type { SourceStep } from '../../convert/ir.js';
 import { kafkaClient } from '../../convert/kafka-options.js';
 import { typeName } from '../../convert/names.js';
+import { ownValue } from '../../convert/own.js';
 import { vaultRef } from '../../convert/secrets.js';
 import { kafkaOffsets } from '../../convert/values.js';
 import {
@@ -40,7 +41,7 @@ export function extract(
   const type = raw.sourceType;
   const schema =
     typeof type === 'string'
-      ? (etlSources as Readonly<Record<string, z.ZodObject>>)[type]
+      ? ownValue(etlSources as Readonly<Record<string, z.ZodObject>>, type)
       : undefined;
   if (!schema)
     ctx.fail(

@@ -5,6 +5,7 @@ import { missingBrokers, postgresConnection } from '../../convert/connections.js
 import type { Ctx } from '../../convert/context.js';
 import type { QueryDraft, Ref, SinkStep } from '../../convert/ir.js';
 import { kafkaClient } from '../../convert/kafka-options.js';
+import { ownValue } from '../../convert/own.js';
 import { vaultRef } from '../../convert/secrets.js';
 import {
   etlSinks,
@@ -37,7 +38,7 @@ export function load(
   const type = raw.sinkType;
   const schema =
     typeof type === 'string'
-      ? (etlSinks as Readonly<Record<string, z.ZodObject>>)[type]
+      ? ownValue(etlSinks as Readonly<Record<string, z.ZodObject>>, type)
       : undefined;
   if (!schema)
     ctx.fail(

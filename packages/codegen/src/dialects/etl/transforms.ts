@@ -4,6 +4,7 @@ import { etlAggregates } from '../../convert/aggregates.js';
 import { condition } from '../../convert/conditions.js';
 import type { Ctx } from '../../convert/context.js';
 import type { AggregateStep, Ref, Step } from '../../convert/ir.js';
+import { ownValue } from '../../convert/own.js';
 import { duration } from '../../convert/values.js';
 import { etlTransformSchema, etlTransforms, keys, type StreamingConfig } from '../etl-schema.js';
 
@@ -20,7 +21,7 @@ export function transform(
 ): Step {
   const path: IssuePath = ['transforms', index];
   const t = ctx.parse(etlTransformSchema, raw, path, keys(etlTransformSchema));
-  const schema = (etlTransforms as Readonly<Record<string, z.ZodObject>>)[t.transformType];
+  const schema = ownValue(etlTransforms as Readonly<Record<string, z.ZodObject>>, t.transformType);
   if (!schema)
     ctx.fail(
       [...path, 'transformType'],
