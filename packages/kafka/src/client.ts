@@ -1,4 +1,4 @@
-import type { KafkaSourceSpec, SecretRef } from '@pipekit/core';
+import type { KafkaSourceSpec, SecretResolver } from '@pipekit/core';
 import { PipekitError } from '@pipekit/core';
 import type { RetryPolicy } from '@pipekit/runtime';
 import {
@@ -62,21 +62,7 @@ export type KafkaClientFactory = (config: KafkaConfig) => KafkaClient;
 /** The default: kafkajs, logging through pino. */
 export const kafkajsClient: KafkaClientFactory = (config) => new Kafka(config);
 
-/** Turns a secret reference into its value; the default reads `env` references from the environment. */
-export type SecretResolver = (ref: SecretRef) => string;
-
-export const envSecrets: SecretResolver = (ref) => {
-  if (ref.provider !== 'env')
-    throw new PipekitError(
-      `secret '${ref.secret}' is a ${ref.provider} reference: give registerConnectors(registry, { secrets }) a resolver for it`,
-    );
-  const v = process.env[ref.secret];
-  if (v === undefined || v === '')
-    throw new PipekitError(
-      `secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`,
-    );
-  return v;
-};
+export { envSecrets, type SecretResolver } from '@pipekit/core';
 
 /** What connection settings a source and a sink share (core's `kafkaSecuritySchema` + brokers). */
 export type ConnectionSpec = Pick<KafkaSourceSpec, 'brokers' | 'ssl' | 'sasl' | 'credentials'>;

@@ -1,4 +1,4 @@
-import { isSecretRef } from '@pipekit/core';
+import { describeSecretRef, isSecretRef } from '@pipekit/core';
 import { propertyKey, quote } from '../convert/zod-fields.js';
 
 /** Already printed code, placed as is where a value goes. */
@@ -41,10 +41,7 @@ export function valueCode(v: unknown, indent: number, lead = 0): string {
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return numberCode(v);
   if (typeof v === 'boolean') return String(v);
-  if (isSecretRef(v))
-    return v.provider === 'vault'
-      ? `secret.vault(${quote(v.secret)})`
-      : `secret(${quote(v.secret)})`;
+  if (isSecretRef(v)) return describeSecretRef(v);
   if (Array.isArray(v)) {
     const items = v.map((x) => valueCode(x, indent + 2));
     const flat = `[${items.join(', ')}]`;
