@@ -13,6 +13,7 @@ export const usage = `usage: pipe <command> [options]
 
 commands:
   run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
+      [--secrets module.js]                            (extra secret providers: env, file, vault built in)
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
       [--engine spark [--format text|json]]            (Spark's plan of each query, or the relations)
@@ -30,6 +31,7 @@ options:
   --engine E        local (default: this process) or spark (a Spark Connect server)
   --remote URL      the Spark Connect server (default: PIPEKIT_SPARK_REMOTE or sc://127.0.0.1:15002)
   --sink-wait D     fail when a sink stays unreachable this long ('10 minutes'); default: wait
+  --secrets M       a module exporting secretProviders (SecretProvider[]) to read secret.from(...)
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
@@ -56,6 +58,7 @@ const options = {
   json: { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'sink-wait': { type: 'string' },
+  secrets: { type: 'string' },
   'log-level': { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -71,7 +74,17 @@ const options = {
 } as const;
 
 const allowed: Record<string, readonly string[]> = {
-  run: ['once', 'json', 'metrics-port', 'sink-wait', 'log-level', 'debug', 'engine', 'remote'],
+  run: [
+    'once',
+    'json',
+    'metrics-port',
+    'sink-wait',
+    'secrets',
+    'log-level',
+    'debug',
+    'engine',
+    'remote',
+  ],
   explain: ['format', 'out', 'debug', 'engine', 'remote'],
   validate: ['debug', 'log-level', 'engine'],
   schema: ['table', 'url', 'password-env', 'debug'],
@@ -233,7 +246,7 @@ export async function main(
             );
           return await runCommand(
             file,
-            { ...runOptions, sinkWaitMs },
+            { ...runOptions, sinkWaitMs, secretsModule: values.secrets },
             { ...io, signal: stop.signal },
           );
         } finally {
