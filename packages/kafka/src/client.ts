@@ -133,13 +133,13 @@ function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | un
     const { mechanism, username, password } = spec.sasl;
     return {
       mechanism,
-      username: typeof username === 'string' ? username : secrets(username),
-      password: secrets(password),
+      username: typeof username === 'string' ? username : secrets(username, 'sasl.username'),
+      password: secrets(password, 'sasl.password'),
     } as SASLOptions;
   }
   if (spec.credentials) {
     // A credential set in one secret: JSON `{ "mechanism"?, "username", "password" }`.
-    const text = secrets(spec.credentials);
+    const text = secrets(spec.credentials, 'credentials');
     let c: { mechanism?: string; username?: string; password?: string };
     try {
       c = JSON.parse(text) as typeof c;
@@ -170,9 +170,9 @@ export function kafkaConfig(
     spec.ssl === undefined || typeof spec.ssl === 'boolean'
       ? spec.ssl
       : {
-          ...(spec.ssl.ca ? { ca: [opts.secrets(spec.ssl.ca)] } : {}),
-          ...(spec.ssl.cert ? { cert: opts.secrets(spec.ssl.cert) } : {}),
-          ...(spec.ssl.key ? { key: opts.secrets(spec.ssl.key) } : {}),
+          ...(spec.ssl.ca ? { ca: [opts.secrets(spec.ssl.ca, 'ssl.ca')] } : {}),
+          ...(spec.ssl.cert ? { cert: opts.secrets(spec.ssl.cert, 'ssl.cert') } : {}),
+          ...(spec.ssl.key ? { key: opts.secrets(spec.ssl.key, 'ssl.key') } : {}),
           ...(spec.ssl.rejectUnauthorized === undefined
             ? {}
             : { rejectUnauthorized: spec.ssl.rejectUnauthorized }),
