@@ -9,7 +9,15 @@ import { checkForSpark } from '@pipekit/spark';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTopic, produce, readTopic, uniqueTopic } from '../../packages/kafka/test/helpers.ts';
 import { sql, unique } from '../../packages/postgres/test/helpers.ts';
-import { comparable, deltaRows, renamed, runLocally, runSpark, toTheEnd } from './engines.js';
+import {
+  comparable,
+  deltaRows,
+  onBothEngines,
+  renamed,
+  runLocally,
+  runSpark,
+  toTheEnd,
+} from './engines.js';
 import { readFiles, workDir } from './helpers.js';
 
 const dir = workDir('both-engines');
@@ -19,19 +27,12 @@ const load = async (file: string) =>
 describe('the examples give the same rows on the local runtime and on Spark', () => {
   it('quickstart: 1M generated clicks → revenue per user in Delta', async () => {
     const quickstart = await load('quickstart.pipeline.ts');
-    const local = renamed(
+    const { local: l, spark: s } = await onBothEngines(
       quickstart.plan,
       './data/quickstart/revenue-per-user',
-      join(dir, 'qs-local'),
+      join(dir, 'qs'),
+      deltaRows,
     );
-    const spark = renamed(
-      quickstart.plan,
-      './data/quickstart/revenue-per-user',
-      join(dir, 'qs-spark'),
-    );
-    await runLocally(local);
-    await runSpark(spark);
-    const [l, s] = [await deltaRows(join(dir, 'qs-local')), await deltaRows(join(dir, 'qs-spark'))];
     expect(l.length).toBeGreaterThan(9_000);
     expect(comparable(s)).toEqual(comparable(l));
   });
@@ -54,10 +55,12 @@ describe('the examples give the same rows on the local runtime and on Spark', ()
     process.env.KAFKA_TOPIC = topic;
     process.env.WORK_DIR = join(dir, 'k2d');
     const plan = toTheEnd((await load('kafka-to-delta.pipeline.ts')).plan);
-    await runLocally(renamed(plan, join(dir, 'k2d'), join(dir, 'k2d-local')));
-    await runSpark(renamed(plan, join(dir, 'k2d'), join(dir, 'k2d-spark')));
-    const l = await deltaRows(join(dir, 'k2d-local', 'data', 'revenue'));
-    const s = await deltaRows(join(dir, 'k2d-spark', 'data', 'revenue'));
+    const { local: l, spark: s } = await onBothEngines(
+      plan,
+      join(dir, 'k2d'),
+      join(dir, 'k2d'),
+      (d) => deltaRows(join(d, 'data', 'revenue')),
+    );
     // 60 minutes of events, watermark 15 minutes behind: windows up to 12:40 are closed.
     expect(l).toHaveLength(16);
     expect(comparable(s)).toEqual(comparable(l));
@@ -76,10 +79,12 @@ describe('the examples give the same rows on the local runtime and on Spark', ()
     process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
     process.env.PIPEKIT_ORDER_TOTALS = join(dir, 'totals');
     const plan = (await load('postgres-batch.pipeline.ts')).plan;
-    await runLocally(renamed(plan, join(dir, 'totals'), join(dir, 'totals-local')));
-    await runSpark(renamed(plan, join(dir, 'totals'), join(dir, 'totals-spark')));
-    const l = await deltaRows(join(dir, 'totals-local'));
-    const s = await deltaRows(join(dir, 'totals-spark'));
+    const { local: l, spark: s } = await onBothEngines(
+      plan,
+      join(dir, 'totals'),
+      join(dir, 'totals'),
+      deltaRows,
+    );
     expect(l).toHaveLength(6);
     expect(comparable(s)).toEqual(comparable(l));
   });
@@ -99,10 +104,12 @@ describe('more examples on both engines', () => {
     process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
     process.env.PIPEKIT_OUT = join(dir, 'pq');
     const plan = (await load('postgres-to-parquet.pipeline.ts')).plan;
-    await runLocally(renamed(plan, join(dir, 'pq'), join(dir, 'pq-local')));
-    await runSpark(renamed(plan, join(dir, 'pq'), join(dir, 'pq-spark')));
-    const l = await readFiles(join(dir, 'pq-local', '*.parquet'), 'parquet');
-    const s = await readFiles(join(dir, 'pq-spark', '*.parquet'), 'parquet');
+    const { local: l, spark: s } = await onBothEngines(
+      plan,
+      join(dir, 'pq'),
+      join(dir, 'pq'),
+      (d) => readFiles(join(d, '*.parquet'), 'parquet'),
+    );
     expect(l).toHaveLength(3);
     expect(comparable(s)).toEqual(comparable(l));
   });

@@ -57,3 +57,19 @@ export function comparable(rows: readonly Row[]): string[] {
     )
     .sort();
 }
+
+/**
+ * Runs `plan` on the local runtime and on Spark, each writing where `output` is, renamed to
+ * `<to>-local` and `<to>-spark`, and reads both results back with `read` (a path under that
+ * directory may be given as `read`'s suffix).
+ */
+export async function onBothEngines(
+  plan: Plan,
+  output: string,
+  to: string,
+  read: (dir: string) => Promise<Row[]>,
+): Promise<{ local: Row[]; spark: Row[] }> {
+  await runLocally(renamed(plan, output, `${to}-local`));
+  await runSpark(renamed(plan, output, `${to}-spark`));
+  return { local: await read(`${to}-local`), spark: await read(`${to}-spark`) };
+}

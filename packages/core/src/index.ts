@@ -80,6 +80,7 @@ export type { PostgresSourceSpec } from './plan/sources/postgres-source.js';
 export type { SocketSourceSpec } from './plan/sources/socket-source.js';
 export * from './plan/sources/source-spec.js';
 export * from './plan/trigger.js';
+export * from './plan/upstream-nodes.js';
 export { validatePlan } from './plan/validate-plan.js';
 export * from './plan/window-spec.js';
 export {

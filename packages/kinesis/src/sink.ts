@@ -47,13 +47,23 @@ function isTransient(e: unknown): boolean {
   );
 }
 
+/** The records of one batch that Kinesis has not taken yet. */
+interface Unsent {
+  readonly queryId: string;
+  readonly batchId: number;
+  entries: PutRecordsRequestEntry[];
+}
+
 /**
  * Writes rows as JSON records with `PutRecords`. A call can succeed for some records and refuse
- * others (throttling): only the refused ones are sent again, with backoff, until all are in or the
- * retry policy gives up (then the runtime's circuit breaker takes over). At least once: a batch
- * replayed after a crash is written again.
+ * others (throttling; a record over the stream's maximum record size): only the refused ones are
+ * sent again, with backoff, until all are in or the retry policy gives up. Then the runtime's
+ * circuit breaker writes the batch again later: the writer remembers which of its records are in
+ * and sends only the others. At least once: a batch replayed after a crash is written again.
  */
 export class KinesisWriter implements SinkWriter {
+  private unsent: Unsent | null = null;
+
   constructor(
     private readonly spec: KinesisSinkSpec,
     private readonly ctx: SinkContext,
@@ -62,8 +72,18 @@ export class KinesisWriter implements SinkWriter {
   ) {}
 
   async writeBatch(batch: SinkBatch): Promise<void> {
-    const entries = batch.rows.map((r, i) => this.entry(r, batch.batchId, i));
-    for (const chunk of chunks(entries)) await this.put(chunk, batch.batchId);
+    const same = this.unsent?.queryId === batch.queryId && this.unsent.batchId === batch.batchId;
+    const unsent: Unsent =
+      same && this.unsent
+        ? this.unsent
+        : {
+            queryId: batch.queryId,
+            batchId: batch.batchId,
+            entries: batch.rows.map((r, i) => this.entry(r, batch.batchId, i)),
+          };
+    this.unsent = unsent;
+    while (unsent.entries.length > 0) await this.put(unsent, firstCall(unsent.entries));
+    this.unsent = null;
   }
 
   isRetryable(e: unknown): boolean {
@@ -85,24 +105,29 @@ export class KinesisWriter implements SinkWriter {
     return { Data: Buffer.from(JSON.stringify(row)), PartitionKey: String(key).slice(0, 256) };
   }
 
-  /** One PutRecords call, then again for the refused records only. */
-  private async put(entries: PutRecordsRequestEntry[], batchId: number): Promise<void> {
-    let pending = entries;
+  /**
+   * One PutRecords call for the first `count` unsent records, then again for the refused ones
+   * only; the records taken leave `unsent` as each call returns.
+   */
+  private async put(unsent: Unsent, count: number): Promise<void> {
+    let sending = count;
+    const { batchId } = unsent;
     const stream = this.spec.streamName;
     await withRetry(
       `writing batch ${batchId} to Kinesis stream ${stream}`,
       async () => {
+        const records = unsent.entries.slice(0, sending);
         const r = await this.client.send(
-          new PutRecordsCommand({ StreamName: stream, Records: pending }),
+          new PutRecordsCommand({ StreamName: stream, Records: records }),
         );
-        if (!r.FailedRecordCount) return;
-        const failed = (r.Records ?? []).flatMap((x, i) => (x.ErrorCode ? [pending[i]!] : []));
-        const codes = [
-          ...new Set((r.Records ?? []).flatMap((x) => (x.ErrorCode ? [x.ErrorCode] : []))),
-        ];
-        pending = failed;
+        const results = r.Records ?? [];
+        const refused = r.FailedRecordCount ? records.filter((_x, i) => results[i]?.ErrorCode) : [];
+        unsent.entries = [...refused, ...unsent.entries.slice(sending)];
+        sending = refused.length;
+        if (refused.length === 0) return;
+        const codes = [...new Set(results.flatMap((x) => (x.ErrorCode ? [x.ErrorCode] : [])))];
         throw new KinesisPartialFailure(
-          `Kinesis refused ${failed.length} of ${entries.length} records of batch ${batchId} (${codes.join(', ')})`,
+          `Kinesis refused ${refused.length} of ${records.length} records of batch ${batchId} (${codes.join(', ')})`,
         );
       },
       {
@@ -111,7 +136,7 @@ export class KinesisWriter implements SinkWriter {
         describe: (e) => ({
           endpoint: this.spec.endpoint ?? `Kinesis ${this.spec.region}`,
           text: `Kinesis stream ${stream}: ${e instanceof Error ? e.message : String(e)}`,
-          check: `that the stream ${stream} exists in ${this.spec.region} and the credentials may write to it (throttling passes: the sink waits)`,
+          check: `that the stream ${stream} exists in ${this.spec.region} and the credentials may write to it (throttling passes: the sink waits; a record over the stream's maximum record size waits for UpdateMaxRecordSize)`,
           retryable: isTransient(e),
         }),
       },
@@ -123,19 +148,15 @@ export class KinesisWriter implements SinkWriter {
   }
 }
 
-/** Groups records into PutRecords calls within the count and size limits. */
-function* chunks(entries: readonly PutRecordsRequestEntry[]): Generator<PutRecordsRequestEntry[]> {
-  let chunk: PutRecordsRequestEntry[] = [];
+/** How many of the first records one PutRecords call takes (at most 500 records and 5 MiB). */
+function firstCall(entries: readonly PutRecordsRequestEntry[]): number {
   let bytes = 0;
+  let n = 0;
   for (const e of entries) {
     const size = (e.Data?.length ?? 0) + (e.PartitionKey?.length ?? 0);
-    if (chunk.length > 0 && (chunk.length >= maxRecords || bytes + size > maxBytes)) {
-      yield chunk;
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(e);
+    if (n > 0 && (n >= maxRecords || bytes + size > maxBytes)) break;
     bytes += size;
+    n++;
   }
-  if (chunk.length > 0) yield chunk;
+  return n;
 }

@@ -49,6 +49,13 @@ interface Planned {
  */
 export class KinesisReader implements SourceReader {
   private planned = new Map<string, Planned>();
+  /**
+   * Each shard's iterator where the last page ended, with the position it stands for: the next
+   * page follows it (GetShardIterator is limited to 5 calls a second a shard, and a LATEST start
+   * has no position to ask for until its first record). A position that differs (a replay, a
+   * restart) or an expired iterator gets a new one from the position.
+   */
+  private readonly live = new Map<string, { at: ShardPosition; iterator: string }>();
   /** Checks the data against the declared columns without the metadata ones (added after). */
   private readonly toRow: SourceContext['toRow'];
 
@@ -64,17 +71,41 @@ export class KinesisReader implements SourceReader {
         : rowCoercer({ fields: ctx.schema.fields.filter((f) => !meta.has(f.name)) }, ctx.nodeId);
   }
 
-  /** Every shard at its starting position; LATEST is pinned as "at the time the query started". */
+  /**
+   * Every shard at its starting position. LATEST is "from the moment the query started": the
+   * first run reads each open shard through a LATEST iterator taken now (kept, see `live`), and
+   * the position records the start time, so a restart before a shard's first record reads it with
+   * AT_TIMESTAMP of that time and loses nothing written while the query was down. A closed shard
+   * gets no new records: at LATEST it is read to its end already.
+   */
   async initialOffset(): Promise<Offset> {
     const p = this.spec.startingPosition;
-    const from: ShardPosition['from'] =
-      p === 'TRIM_HORIZON'
-        ? 'TRIM_HORIZON'
-        : p === 'LATEST'
-          ? Date.now()
-          : Date.parse(p.atTimestamp);
     const shards = await listShards(this.client, this.spec.streamName);
-    return toOffset(Object.fromEntries(shards.map((s) => [s.ShardId!, { from }])));
+    if (p !== 'LATEST') {
+      const from = p === 'TRIM_HORIZON' ? ('TRIM_HORIZON' as const) : Date.parse(p.atTimestamp);
+      return toOffset(Object.fromEntries(shards.map((s) => [s.ShardId!, { from }])));
+    }
+    // Before the iterators: a restart's AT_TIMESTAMP then covers at least what they do.
+    const from = Date.now();
+    const positions: Record<string, ShardPosition> = {};
+    for (const s of shards) {
+      const id = s.ShardId!;
+      if (s.SequenceNumberRange?.EndingSequenceNumber !== undefined) {
+        positions[id] = { from, ended: true };
+        continue;
+      }
+      positions[id] = { from };
+      const r = await this.client.send(
+        new GetShardIteratorCommand({
+          StreamName: this.spec.streamName,
+          ShardId: id,
+          ShardIteratorType: 'LATEST',
+        }),
+      );
+      if (r.ShardIterator !== undefined)
+        this.live.set(id, { at: positions[id]!, iterator: r.ShardIterator });
+    }
+    return toOffset(positions);
   }
 
   async planBatch(start: Offset, _limits: ReadLimits): Promise<Offset | null> {
@@ -120,17 +151,32 @@ export class KinesisReader implements SourceReader {
     shardId: string,
     from: ShardPosition,
   ): Promise<{ records: _Record[]; ended: boolean }> {
-    let iterator = await this.iterator(shardId, from);
+    const kept = this.live.get(shardId);
+    this.live.delete(shardId);
+    let iterator = kept && samePosition(kept.at, from) ? kept.iterator : undefined;
+    iterator ??= await this.iterator(shardId, from);
+    let records: _Record[] = [];
     for (let i = 0; i < maxEmptyPages && iterator !== undefined; i++) {
-      const r: GetRecordsCommandOutput = await this.client.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.spec.maxRecordsPerShard }),
-      );
-      const records = r.Records ?? [];
-      if (records.length > 0) return { records, ended: false };
+      let r: GetRecordsCommandOutput;
+      try {
+        r = await this.client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.spec.maxRecordsPerShard }),
+        );
+      } catch (e) {
+        // Iterators last five minutes: a kept one may have expired while a batch was written.
+        if ((e as { name?: string }).name !== 'ExpiredIteratorException' || i > 0) throw e;
+        iterator = await this.iterator(shardId, from);
+        continue;
+      }
+      records = r.Records ?? [];
       iterator = r.NextShardIterator;
-      if ((r.MillisBehindLatest ?? 0) === 0) break;
+      if (records.length > 0 || (r.MillisBehindLatest ?? 0) === 0) break;
     }
-    return { records: [], ended: iterator === undefined };
+    if (iterator !== undefined) {
+      const at = records.length > 0 ? { after: records.at(-1)!.SequenceNumber! } : from;
+      this.live.set(shardId, { at, iterator });
+    }
+    return { records, ended: records.length === 0 && iterator === undefined };
   }
 
   private async iterator(shardId: string, p: ShardPosition): Promise<string | undefined> {

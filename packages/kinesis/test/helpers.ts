@@ -13,13 +13,17 @@ import { envSecrets, kinesisClient } from '../src/index.js';
 process.env.PIPEKIT_TEST_AWS_KEY ??= 'test';
 process.env.PIPEKIT_TEST_AWS_SECRET ??= 'test';
 
-export const endpoint = `http://127.0.0.1:${process.env.KINESIS_PORT ?? '4567'}`;
+const port = Number(process.env.KINESIS_PORT ?? 4567);
+/** kinesalite, where most tests run. */
+export const endpoint = `http://127.0.0.1:${port}`;
+/** kinesis-mock, the server that refuses single records of a PutRecords call (see kinesis.sh). */
+export const mockEndpoint = `http://127.0.0.1:${process.env.KINESIS_MOCK_PORT ?? port + 2}`;
 export const logger = createLogger({ level: process.env.PIPEKIT_TEST_LOG ?? 'silent' });
 
-/** The connection options of every test stream. */
-export const connection = (streamName: string) => ({
+/** The connection options of every test stream (on kinesalite unless told). */
+export const connection = (streamName: string, on = endpoint) => ({
   streamName,
-  endpoint,
+  endpoint: on,
   region: 'us-east-1',
   credentials: {
     accessKeyId: secret('PIPEKIT_TEST_AWS_KEY'),
@@ -27,8 +31,8 @@ export const connection = (streamName: string) => ({
   },
 });
 
-export function client(): KinesisClient {
-  return kinesisClient(connection('x'), envSecrets);
+export function client(on = endpoint): KinesisClient {
+  return kinesisClient(connection('x', on), envSecrets);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,58 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DeltaTable } from '@pipekit/delta';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { client, createStream, put, waitFor } from './helpers.js';
-
-const testDir = dirname(fileURLToPath(import.meta.url));
-const repo = join(testDir, '..', '..', '..');
-const pipe = join(repo, 'packages', 'cli', 'bin', 'pipe.js');
-const fixture = join(testDir, 'fixtures', 'kinesis-to-delta.pipeline.ts');
-
-interface Ended {
-  signal: NodeJS.Signals | null;
-  code: number | null;
-  stderr: string;
-}
-
-function startRun(dir: string, stream: string): { child: ChildProcess; exit: Promise<Ended> } {
-  const child = spawn(process.execPath, [pipe, 'run', fixture, '--log-level', 'warn'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      PIPEKIT_DEV: '1',
-      PIPEKIT_KILL_DIR: dir,
-      PIPEKIT_KINESIS_STREAM: stream,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  const exit = new Promise<Ended>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, exit };
-}
-
-/** Batches committed so far (the highest committed batch id + 1). */
-const commits = (dir: string) =>
-  existsSync(join(dir, 'checkpoint', 'commits'))
-    ? Math.max(
-        0,
-        ...readdirSync(join(dir, 'checkpoint', 'commits'))
-          .filter((f) => /^\d+$/.test(f))
-          .map((f) => Number(f) + 1),
-      )
-    : 0;
-
-const tableIds = async (dir: string): Promise<number[]> => {
-  if (!existsSync(join(dir, 'table', '_delta_log'))) return [];
-  const rows = await (await DeltaTable.open(join(dir, 'table'))).read();
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-};
+import { commits, startRun, tableIds } from './pipe-run.js';
 
 describe('Kinesis → Delta through kill -9', () => {
   it('pipe run killed with SIGKILL twice mid-run, then restarted, has every record once', async () => {

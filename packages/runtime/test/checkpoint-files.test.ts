@@ -228,6 +228,27 @@ describe('checkpoint logs', () => {
     expect(r.positions.get('src_1')).toBe(10);
   });
 
+  it("a source's starting offset is fixed when the query first runs: a restart before any batch starts there", async () => {
+    const dir = tmp('starts');
+    const first = await QueryCheckpoint.open(options(dir));
+    expect((await first.recover()).positions.size).toBe(0);
+    // A start that depends on the moment (LATEST), recorded before the first batch.
+    await first.started(new Map([['src_1', { shards: { a: { from: 1_000 } } }]]));
+    const again = await QueryCheckpoint.open(options(dir));
+    const r = await again.recover();
+    expect(r).toMatchObject({ nextBatchId: 0, replay: null });
+    expect(r.positions.get('src_1')).toEqual({ shards: { a: { from: 1_000 } } });
+    // Only the first start counts; once batches ran, positions come from the offset log.
+    await again.started(new Map([['src_1', { shards: { a: { from: 2_000 } } }]]));
+    const third = await QueryCheckpoint.open(options(dir));
+    expect((await third.recover()).positions.get('src_1')).toEqual({
+      shards: { a: { from: 1_000 } },
+    });
+    await runBatches(third, 1);
+    const fourth = await QueryCheckpoint.open(options(dir));
+    expect((await fourth.recover()).positions.get('src_1')).toBe(10);
+  });
+
   it('a damaged file is an error naming its path, never skipped', async () => {
     const dir = tmp('damaged');
     await runBatches(await QueryCheckpoint.open(options(dir)), 3);

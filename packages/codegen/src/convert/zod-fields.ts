@@ -12,13 +12,17 @@ import {
   short,
 } from '@pipekit/core';
 import { z } from 'zod';
+import { call, type Emit, method, object, textOf, token } from '../print/emit.js';
+
+export { propertyKey, quote } from '../print/js-text.js';
 
 /**
  * Column types as zod, in two halves kept side by side: the schema the converter hands the
  * builders, and the code the printer writes for it. Both read the same table, so the generated
  * file's schema gives the converter's plan.
  */
-type ZodCode = { readonly code: string; readonly helpers: readonly string[] };
+type ZodPiece = { readonly emit: Emit; readonly helpers: readonly string[] };
+type ZodCode = ZodPiece & { readonly code: string };
 
 /** Spark types zod has no own type for: core's helpers, which tag the zod schema for `schemaFromZod`. */
 const helperSchemas: Readonly<Record<string, () => z.ZodType>> = {
@@ -53,31 +57,37 @@ function baseSchema(t: DataType): z.ZodType {
   }
 }
 
-function baseCode(t: DataType): ZodCode {
+/** `z.name(args)`. */
+const zod = (name: string, args: readonly Emit[] = []): Emit => method(token('z'), name, args);
+
+function baseCode(t: DataType): ZodPiece {
   if (typeof t === 'string') {
-    if (t === 'string') return { code: 'z.string()', helpers: [] };
-    if (t === 'double') return { code: 'z.number()', helpers: [] };
-    if (t === 'long') return { code: 'long()', helpers: ['long'] };
-    if (t === 'boolean') return { code: 'z.boolean()', helpers: [] };
-    if (t === 'timestamp') return { code: 'z.coerce.date()', helpers: [] };
+    if (t === 'string') return { emit: zod('string'), helpers: [] };
+    if (t === 'double') return { emit: zod('number'), helpers: [] };
+    if (t === 'long') return { emit: call('long', []), helpers: ['long'] };
+    if (t === 'boolean') return { emit: zod('boolean'), helpers: [] };
+    if (t === 'timestamp') return { emit: method(token('z.coerce'), 'date', []), helpers: [] };
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
-    if (dec) return { code: `decimal(${dec[1]}, ${dec[2]})`, helpers: ['decimal'] };
+    if (dec)
+      return { emit: call('decimal', [token(dec[1]!), token(dec[2]!)]), helpers: ['decimal'] };
     if (!helperSchemas[t]) throw new Error(`no zod schema for column type '${t}'`);
-    return { code: `${t}()`, helpers: [t] };
+    return { emit: call(t, []), helpers: [t] };
   }
   switch (t.type) {
     case 'array': {
       const el = nullableCode(baseCode(t.elementType), t.containsNull);
-      return { code: `z.array(${el.code})`, helpers: el.helpers };
+      return { emit: zod('array', [el.emit]), helpers: el.helpers };
     }
     case 'map': {
       const v = nullableCode(baseCode(t.valueType), t.valueContainsNull);
-      return { code: `z.record(z.string(), ${v.code})`, helpers: v.helpers };
+      return { emit: zod('record', [zod('string'), v.emit]), helpers: v.helpers };
     }
     case 'struct': {
       const fields = t.fields.map((f) => ({ key: f.name, ...fieldCode(f) }));
-      const body = fields.map((f) => `${propertyKey(f.key)}: ${f.code}`).join(', ');
-      return { code: `z.object({ ${body} })`, helpers: fields.flatMap((f) => f.helpers) };
+      return {
+        emit: zod('object', [object(fields.map((f) => [f.key, f.emit] as const))]),
+        helpers: fields.flatMap((f) => f.helpers),
+      };
     }
   }
 }
@@ -86,8 +96,8 @@ function nullableIf(s: z.ZodType, nullable: boolean): z.ZodType {
   return nullable ? s.nullable() : s;
 }
 
-function nullableCode(c: ZodCode, nullable: boolean): ZodCode {
-  return nullable ? { code: `${c.code}.nullable()`, helpers: c.helpers } : c;
+function nullableCode(c: ZodPiece, nullable: boolean): ZodPiece {
+  return nullable ? { emit: method(c.emit, 'nullable', []), helpers: c.helpers } : c;
 }
 
 export function fieldSchema(f: Field): z.ZodType {
@@ -98,26 +108,12 @@ export function fieldSchema(f: Field): z.ZodType {
 export function fieldCode(f: Field): ZodCode {
   const base =
     f.logical === 'epochMillis'
-      ? { code: 'epochMillis()', helpers: ['epochMillis'] }
+      ? { emit: call('epochMillis', []), helpers: ['epochMillis'] }
       : baseCode(f.type);
-  return nullableCode(base, f.nullable);
+  const piece = nullableCode(base, f.nullable);
+  return { ...piece, code: textOf(piece.emit) };
 }
 
 export function zodObject(fields: readonly Field[]): z.ZodObject {
   return z.object(Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)])));
-}
-
-/** An object key: bare when it is an identifier, quoted otherwise. */
-export function propertyKey(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
-}
-
-/** A single-quoted JavaScript string. */
-export function quote(s: string): string {
-  const body = JSON.stringify(s)
-    .slice(1, -1)
-    .replaceAll("\\'", "'")
-    .replaceAll('\\"', '"')
-    .replaceAll("'", "\\'");
-  return `'${body}'`;
 }

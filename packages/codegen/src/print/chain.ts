@@ -1,54 +1,50 @@
-import { fits, lineWidth } from './code.js';
-import { wrap } from './wrap.js';
+import { commentLines, type Emit, fitsAt, token } from './emit.js';
 
 /** One `.method(...)` of a chain, with the comments shown above it. */
 export interface Segment {
   readonly comments: readonly string[];
-  readonly code: (indent: number) => string;
+  readonly emit: Emit;
 }
 
 export interface Chain {
-  readonly head: string;
+  readonly head: Emit;
   readonly segments: readonly Segment[];
   /** Comments for the statement the chain starts (its source's judgement calls). */
   readonly leading: readonly string[];
 }
 
-export const pad = (n: number) => ' '.repeat(n);
-export const segment = (
-  code: string | ((indent: number) => string),
-  comments: readonly string[] = [],
-): Segment => ({
+export const segment = (emit: Emit, comments: readonly string[] = []): Segment => ({
   comments,
-  code: typeof code === 'string' ? () => code : code,
+  emit,
 });
 
-/** A chain on one line when it is short, else one call a line. */
-export function render(chain: Chain, indent: number, lead: number): string {
-  const inline = chain.segments.every((s) => s.comments.length === 0) && chain.segments.length <= 2;
-  if (inline) {
-    const flat = chain.head + chain.segments.map((s) => s.code(indent)).join('');
-    if (
-      fits(flat, indent + lead) ||
-      (chain.segments.length === 1 &&
-        !flat.split('\n')[0]!.endsWith('(') &&
-        fits(flat.split('\n')[0]!, indent + lead))
-    )
-      return flat;
-    if (chain.segments.length === 1) {
-      const only = chain.head + chain.segments[0]!.code(indent);
-      if (fits(only.split('\n')[0]!, indent + lead)) return only;
-    }
-  }
-  const lines = chain.segments.map(
-    (s) => `${commentLines(s.comments, indent + 2)}${pad(indent + 2)}${s.code(indent + 2)}`,
-  );
-  return `${chain.head}\n${lines.join('\n')}`;
-}
+/** A chain starting at a name (`source`, a variable). */
+export const chainAt = (name: string, segments: readonly Segment[] = []): Chain => ({
+  head: token(name),
+  segments,
+  leading: [],
+});
 
-export function commentLines(comments: readonly string[], indent: number): string {
-  return comments
-    .flatMap((c) => wrap(c, lineWidth - indent - 3))
-    .map((c) => `${pad(indent)}// ${c.trim()}\n`)
-    .join('');
+/**
+ * A fluent chain: on its line when it is short (two calls at most) and fits, else one call a
+ * line, each under its comments. Biome keeps the choice where its own rules allow both.
+ */
+export function chainEmit(chain: Chain): Emit {
+  const flat: Emit = (w) => {
+    chain.head(w);
+    for (const s of chain.segments) s.emit(w);
+  };
+  return (w) => {
+    const short =
+      chain.segments.length <= 2 && chain.segments.every((s) => s.comments.length === 0);
+    if (short && (chain.segments.length === 1 || fitsAt(w, flat))) return flat(w);
+    chain.head(w);
+    w.withIndentationLevel(w.getIndentationLevel() + 1, () => {
+      for (const s of chain.segments) {
+        w.newLine();
+        commentLines(s.comments)(w);
+        s.emit(w);
+      }
+    });
+  };
 }

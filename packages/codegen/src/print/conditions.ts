@@ -8,9 +8,8 @@ import {
   referencedColumns,
 } from '@pipekit/core';
 import type { Annotations } from '../convert/build.js';
-import { pad } from './chain.js';
-import { fits } from './code.js';
-import { ExprPrinter } from './expr.js';
+import { call, dotCall, type Emit, fitsAt, rowLambda, token } from './emit.js';
+import { ExprPrinter, type PrintedExpr } from './expr.js';
 import type { PlanFacts } from './plan-facts.js';
 
 /** Notes the printer makes about the code it wrote (a condition kept as SQL). */
@@ -31,25 +30,26 @@ export class ConditionPrinter {
     private readonly notes: PrintNote[],
   ) {}
 
-  /** `.filter(...)`; a long AND/OR of several conditions becomes `and(...)` with one condition a line. */
-  filterCall(n: PlanNodeOf<'filter'>, indent: number): string {
-    const code = this.condition(n.id, n.predicate, 'filter');
-    const flat = `.filter(${code})`;
-    if (fits(flat, indent)) return flat;
+  /**
+   * `.filter(...)`; an AND/OR of several conditions too long for a line becomes `and(...)`, which
+   * Biome writes one condition a line.
+   */
+  filterCall(n: PlanNodeOf<'filter'>): Emit {
+    const flat = dotCall('filter', [this.condition(n.id, n.predicate, 'filter')]);
     const terms = this.terms(n.id, n.predicate);
     if (!terms) return flat;
-    this.imports.add(terms.op);
-    const row = terms.usesRow ? '(r) =>\n' + pad(indent + 2) : '';
-    const inner = terms.usesRow ? indent + 2 : indent;
-    const list = terms.codes.map((c) => `${pad(inner + 2)}${c},`).join('\n');
-    return `.filter(${row}${terms.op}(\n${list}\n${pad(inner)})${terms.usesRow ? `,\n${pad(indent)}` : ''})`;
+    const list = call(terms.op, terms.emits);
+    const split = dotCall('filter', [terms.usesRow ? rowLambda(list) : list]);
+    return (w) => {
+      if (fitsAt(w, flat)) return flat(w);
+      // Known when the file is laid out (a first pass collects it, see printFile).
+      this.imports.add(terms.op);
+      split(w);
+    };
   }
 
   /** The conditions of a left-nested AND (or OR) chain, each as typed code. */
-  terms(
-    id: string,
-    node: ExprNode,
-  ): { op: 'and' | 'or'; codes: string[]; usesRow: boolean } | null {
+  terms(id: string, node: ExprNode): { op: 'and' | 'or'; emits: Emit[]; usesRow: boolean } | null {
     if (node.kind !== 'binary' || (node.op !== 'and' && node.op !== 'or')) return null;
     const op = node.op;
     const parts: ExprNode[] = [];
@@ -62,9 +62,9 @@ export class ConditionPrinter {
     const printer = this.exprPrinter(id);
     const printed = parts.map((p) => printer.predicate(p));
     if (printed.some((p) => p === null)) return null;
-    const ok = printed as { code: string; imports: string[]; usesRow: boolean }[];
+    const ok = printed as PrintedExpr[];
     for (const p of ok) for (const i of p.imports) this.imports.add(i);
-    return { op, codes: ok.map((p) => p.code), usesRow: ok.some((p) => p.usesRow) };
+    return { op, emits: ok.map((p) => p.emit), usesRow: ok.some((p) => p.usesRow) };
   }
 
   exprPrinter(id: string): ExprPrinter {
@@ -77,12 +77,23 @@ export class ConditionPrinter {
     );
   }
 
-  condition(id: string, node: ExprNode, what: 'filter' | 'value'): string {
+  /** A condition or value: `(r) => ...` when it reads the row's typed columns. */
+  condition(id: string, node: ExprNode, what: 'filter' | 'value'): Emit {
+    const c = this.conditionParts(id, node, what);
+    return c.usesRow ? rowLambda(c.body) : c.body;
+  }
+
+  /** A condition's code without its `(r) =>`, and whether it needs one. */
+  conditionParts(
+    id: string,
+    node: ExprNode,
+    what: 'filter' | 'value',
+  ): { body: Emit; usesRow: boolean } {
     const printer = this.exprPrinter(id);
     const typed = what === 'filter' ? printer.predicate(node) : printer.value(node);
     if (typed) {
       for (const i of typed.imports) this.imports.add(i);
-      return typed.usesRow ? `(r) => ${typed.code}` : typed.code;
+      return { body: typed.emit, usesRow: typed.usesRow };
     }
     this.imports.add('sql');
     const original = this.annotations.conditions.get(id);
@@ -91,7 +102,8 @@ export class ConditionPrinter {
       nodeId: id,
       message: `the condition \`${text}\` is kept as sql\`...\`: ${this.untypedReason(id, node)}`,
     });
-    return `sql\`${text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')}\``;
+    const escaped = text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${');
+    return { body: token(`sql\`${escaped}\``), usesRow: false };
   }
 
   /** Why a condition has no typed form here: the real reason, for the warning. */

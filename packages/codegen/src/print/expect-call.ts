@@ -1,6 +1,7 @@
 import type { ExpectationRule, PlanNodeOf } from '@pipekit/core';
-import { Code, callCode, importsOf } from './code.js';
+import { Code, callEmit, importsOf } from './code.js';
 import type { ConditionPrinter } from './conditions.js';
+import { dotted, type Emit } from './emit.js';
 import { onFailureValue } from './specs.js';
 
 /**
@@ -11,8 +12,7 @@ export function expectCall(
   conditions: ConditionPrinter,
   imports: Set<string>,
   n: PlanNodeOf<'expect'>,
-  indent: number,
-): string {
+): Emit {
   const options = (r: ExpectationRule, name: boolean): Record<string, unknown> => ({
     ...(name ? { name: r.name } : {}),
     ...(r.onFailure.type === 'warn' ? {} : { onFailure: onFailureValue(r.onFailure) }),
@@ -23,7 +23,7 @@ export function expectCall(
     importsOf(opts, imports);
     const cond = new Code(conditions.condition(n.id, only.check.predicate, 'filter'));
     const args = Object.keys(opts).length === 0 ? [only.name, cond] : [only.name, cond, opts];
-    return `.${callCode('expect', args, indent, 1)}`;
+    return dotted(callEmit('expect', args));
   }
   const rules = n.rules.map((r) => {
     if (r.check.type === 'unique') {
@@ -32,14 +32,14 @@ export function expectCall(
       const opts = options(r, r.name !== `unique(${cols.join(', ')})`);
       importsOf(opts, imports);
       const args = Object.keys(opts).length === 0 ? [cols] : [cols, opts];
-      return new Code((i) => callCode('unique', args, i));
+      return new Code(callEmit('unique', args));
     }
     imports.add('rule');
     const opts = options(r, false);
     importsOf(opts, imports);
     const cond = new Code(conditions.condition(n.id, r.check.predicate, 'filter'));
     const args = Object.keys(opts).length === 0 ? [r.name, cond] : [r.name, cond, opts];
-    return new Code((i) => callCode('rule', args, i));
+    return new Code(callEmit('rule', args));
   });
-  return `.${callCode('expect', rules, indent, 1)}`;
+  return dotted(callEmit('expect', rules));
 }

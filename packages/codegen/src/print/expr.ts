@@ -7,8 +7,8 @@ import {
   parseSparkType,
   type Schema,
 } from '@pipekit/core';
-import { propertyKey, quote } from '../convert/zod-fields.js';
 import { numberCode } from './code.js';
+import { call, type Emit, method, rowColumn, str, textOf, token } from './emit.js';
 
 /**
  * Expression trees as typed builder code (`r.amount.gt(100).and(r.country.notIn('US', 'CA'))`),
@@ -19,10 +19,28 @@ import { numberCode } from './code.js';
 export type Kind = 'number' | 'string' | 'date' | 'boolean' | 'unknown' | 'other';
 
 interface Typed {
-  readonly code: string;
+  readonly emit: Emit;
   readonly kind: Kind;
   readonly imports: readonly string[];
+  /** Whether it reads the row's typed columns (`r.amount`): the code needs `(r) =>`. */
+  readonly usesRow: boolean;
 }
+
+/** Printed code, with the `@pipekit/core` names it uses. */
+export interface PrintedExpr {
+  readonly emit: Emit;
+  /** The code as text (tests read it). */
+  readonly code: string;
+  readonly imports: string[];
+  readonly usesRow: boolean;
+}
+
+const printed = (t: Typed): PrintedExpr => ({
+  emit: t.emit,
+  code: textOf(t.emit),
+  imports: [...new Set(t.imports)],
+  usesRow: t.usesRow,
+});
 
 /** What a method's parameter accepts. */
 type Param = Kind | 'dateOrString' | 'any';
@@ -103,21 +121,15 @@ export class ExprPrinter {
   ) {}
 
   /** A boolean condition as typed code, or null. */
-  predicate(node: ExprNode): { code: string; imports: string[]; usesRow: boolean } | null {
+  predicate(node: ExprNode): PrintedExpr | null {
     const t = this.expr(node);
-    if (t?.kind !== 'boolean') return null;
-    return {
-      code: t.code,
-      imports: [...new Set(t.imports)],
-      usesRow: /\br\./.test(t.code) || /\br\[/.test(t.code),
-    };
+    return t?.kind === 'boolean' ? printed(t) : null;
   }
 
   /** Any expression as typed code, or null. */
-  value(node: ExprNode): { code: string; imports: string[]; usesRow: boolean } | null {
+  value(node: ExprNode): PrintedExpr | null {
     const t = this.expr(node);
-    if (!t || t.kind === 'other') return null;
-    return { code: t.code, imports: [...new Set(t.imports)], usesRow: /\br[.[]/.test(t.code) };
+    return !t || t.kind === 'other' ? null : printed(t);
   }
 
   private column(name: string): Kind {
@@ -133,18 +145,23 @@ export class ExprPrinter {
     switch (n.kind) {
       case 'column': {
         if (this.untyped)
-          return { code: `col(${quote(n.name)})`, kind: 'unknown', imports: ['col'] };
-        const key = propertyKey(n.name);
+          return {
+            emit: call('col', [str(n.name)]),
+            kind: 'unknown',
+            imports: ['col'],
+            usesRow: false,
+          };
         return {
-          code: key.startsWith("'") ? `r[${key}]` : `r.${key}`,
+          emit: rowColumn(n.name),
           kind: this.column(n.name),
           imports: [],
+          usesRow: true,
         };
       }
       case 'literal': {
         const lit = literalCode(n);
         if (!lit || lit.kind === 'boolean' || n.value === null) return null;
-        return { code: `lit(${lit.code})`, kind: lit.kind, imports: ['lit'] };
+        return { emit: call('lit', [lit.emit]), kind: lit.kind, imports: ['lit'], usesRow: false };
       }
       case 'binary': {
         if (n.op === 'and' || n.op === 'or')
@@ -163,7 +180,7 @@ export class ExprPrinter {
           if (left.kind === 'other') return null;
           const param: Param = left.kind === 'unknown' ? 'any' : left.kind;
           if (cmp === 'eqNullSafe' && n.right.kind === 'literal' && n.right.value === null)
-            return this.call(left, cmp, ['null'], 'boolean');
+            return this.call(left, cmp, [token('null')], 'boolean');
           return this.withArgs(left, cmp, [n.right], [param], 'boolean');
         }
         const ordered = orderedParam(left.kind);
@@ -212,7 +229,7 @@ export class ExprPrinter {
         if (!isDeepStrictEqual(parseSparkType(target), n.to)) return null;
         const r = this.expr(n.operand);
         return r
-          ? this.call(r, 'cast', [quote(target)], isDecimal ? 'number' : castResult(target))
+          ? this.call(r, 'cast', [str(target)], isDecimal ? 'number' : castResult(target))
           : null;
       }
       case 'case':
@@ -242,27 +259,29 @@ export class ExprPrinter {
     params: readonly Param[],
     result: Kind,
   ): Typed | null {
-    const printed: string[] = [];
+    const emits: Emit[] = [];
     const imports = [...r.imports];
+    let usesRow = r.usesRow;
     for (let i = 0; i < args.length; i++) {
       const a = this.operand(args[i]!, params[i]!);
       if (!a) return null;
-      printed.push(a.code);
+      emits.push(a.emit);
       imports.push(...a.imports);
+      usesRow ||= a.usesRow;
     }
-    return { code: `${r.code}.${name}(${printed.join(', ')})`, kind: result, imports };
+    return { emit: method(r.emit, name, emits), kind: result, imports, usesRow };
   }
 
-  private call(r: Typed, name: string, args: readonly string[], result: Kind): Typed {
-    return { code: `${r.code}.${name}(${args.join(', ')})`, kind: result, imports: r.imports };
+  private call(r: Typed, name: string, args: readonly Emit[], result: Kind): Typed {
+    return { ...r, emit: method(r.emit, name, args), kind: result };
   }
 
   /** An argument: a literal where the parameter's type allows it, or an expression of that type. */
-  private operand(n: ExprNode, param: Param): { code: string; imports: readonly string[] } | null {
+  private operand(n: ExprNode, param: Param): Typed | null {
     if (n.kind === 'literal') {
       const lit = literalCode(n);
       if (!lit || n.value === null) return null;
-      return accepts(param, lit.kind, true) ? { code: lit.code, imports: [] } : null;
+      return accepts(param, lit.kind, true) ? { ...lit, imports: [], usesRow: false } : null;
     }
     const e = this.expr(n);
     if (!e) return null;
@@ -270,37 +289,47 @@ export class ExprPrinter {
   }
 
   private caseExpr(n: ExprNode & { kind: 'case' }): Typed | null {
-    let code = '';
+    let emit: Emit | null = null;
     const imports = ['when'];
     const kinds = new Set<Kind>();
-    for (const [i, b] of n.branches.entries()) {
+    let usesRow = false;
+    for (const b of n.branches) {
       const cond = this.operand(b.when, 'boolean');
       const value = this.anyOperand(b.then);
       if (!cond || !value) return null;
       kinds.add(value.kind);
       imports.push(...cond.imports, ...value.imports);
-      code += i === 0 ? `when(${cond.code}, ${value.code})` : `.when(${cond.code}, ${value.code})`;
+      usesRow ||= cond.usesRow || value.usesRow;
+      const args = [cond.emit, value.emit];
+      emit = emit === null ? call('when', args) : method(emit, 'when', args);
     }
-    if (n.otherwise === undefined) code += '.end()';
+    if (emit === null) return null;
+    if (n.otherwise === undefined) emit = method(emit, 'end', []);
     else {
-      const o =
-        n.otherwise.kind === 'literal' && n.otherwise.value === null
-          ? { code: 'null', kind: 'other' as Kind, imports: [] }
-          : this.anyOperand(n.otherwise);
+      const isNull = n.otherwise.kind === 'literal' && n.otherwise.value === null;
+      const o = isNull
+        ? { emit: token('null'), kind: 'other' as Kind, imports: [], usesRow: false }
+        : this.anyOperand(n.otherwise);
       if (!o) return null;
-      if (o.code !== 'null') kinds.add(o.kind);
+      if (!isNull) kinds.add(o.kind);
       imports.push(...o.imports);
-      code += `.otherwise(${o.code})`;
+      usesRow ||= o.usesRow;
+      emit = method(emit, 'otherwise', [o.emit]);
     }
     const [only] = kinds;
-    return { code, kind: kinds.size === 1 && only !== undefined ? only : 'other', imports };
+    return {
+      emit,
+      kind: kinds.size === 1 && only !== undefined ? only : 'other',
+      imports,
+      usesRow,
+    };
   }
 
   /** A value of any type: literal or expression. */
-  private anyOperand(n: ExprNode): { code: string; kind: Kind; imports: readonly string[] } | null {
+  private anyOperand(n: ExprNode): Typed | null {
     if (n.kind === 'literal') {
       const lit = literalCode(n);
-      return lit && n.value !== null ? { code: lit.code, kind: lit.kind, imports: [] } : null;
+      return lit && n.value !== null ? { ...lit, imports: [], usesRow: false } : null;
     }
     return this.expr(n);
   }
@@ -309,15 +338,17 @@ export class ExprPrinter {
     const [first, ...rest] = n.args;
     const typed = first ? this.knownCall(n.name, first, rest) : null;
     if (typed) return typed;
-    const args: string[] = [];
+    const args: Emit[] = [str(n.name)];
     const imports = ['fn'];
+    let usesRow = false;
     for (const a of n.args) {
       const p = this.anyOperand(a);
       if (!p) return null;
-      args.push(p.code);
+      args.push(p.emit);
       imports.push(...p.imports);
+      usesRow ||= p.usesRow;
     }
-    return { code: `fn(${[quote(n.name), ...args].join(', ')})`, kind: 'unknown', imports };
+    return { emit: call('fn', args), kind: 'unknown', imports, usesRow };
   }
 
   private knownCall(name: string, first: ExprNode, rest: readonly ExprNode[]): Typed | null {
@@ -394,7 +425,7 @@ export class ExprPrinter {
     ) {
       const r = this.expr(rest[0]!);
       if (!r || !time.includes(r.kind)) return null;
-      return this.call(r, 'truncate', [quote(first.value)], 'date');
+      return this.call(r, 'truncate', [str(first.value)], 'date');
     }
     return null;
   }
@@ -419,16 +450,16 @@ function accepts(param: Param, kind: Kind, literal: boolean): boolean {
 }
 
 /** A literal as the JavaScript value the builder turns back into the same literal node. */
-export function literalCode(n: LiteralNode): { code: string; kind: Kind } | null {
+export function literalCode(n: LiteralNode): { emit: Emit; kind: Kind } | null {
   if (n.type === 'timestamp' && typeof n.value === 'string')
-    return { code: `new Date(${quote(n.value)})`, kind: 'date' };
+    return { emit: call('new Date', [str(n.value)]), kind: 'date' };
   // The builders write a fractional number as a double literal, as the SQL parser reads `80.5`.
   if (n.type === 'double' && typeof n.value === 'number' && !Number.isInteger(n.value))
-    return { code: numberCode(n.value), kind: 'number' };
+    return { emit: token(numberCode(n.value)), kind: 'number' };
   if (n.type !== undefined) return null;
   if (typeof n.value === 'number')
-    return Number.isFinite(n.value) ? { code: numberCode(n.value), kind: 'number' } : null;
-  if (typeof n.value === 'string') return { code: quote(n.value), kind: 'string' };
-  if (typeof n.value === 'boolean') return { code: String(n.value), kind: 'boolean' };
-  return { code: 'null', kind: 'other' };
+    return Number.isFinite(n.value) ? { emit: token(numberCode(n.value)), kind: 'number' } : null;
+  if (typeof n.value === 'string') return { emit: str(n.value), kind: 'string' };
+  if (typeof n.value === 'boolean') return { emit: token(String(n.value)), kind: 'boolean' };
+  return { emit: token('null'), kind: 'other' };
 }

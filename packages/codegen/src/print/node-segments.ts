@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { formatDuration, type PlanVisitor } from '@pipekit/core';
 import type { Annotations } from '../convert/build.js';
-import { propertyKey, quote } from '../convert/zod-fields.js';
 import { type Segment, segment } from './chain.js';
-import { Code, callCode, importsOf } from './code.js';
+import { Code, callEmit, importsOf } from './code.js';
 import type { ConditionPrinter } from './conditions.js';
+import { call, dotCall, dotted, type Emit, object, str, token } from './emit.js';
 import { expectCall } from './expect-call.js';
 import type { PlanFacts } from './plan-facts.js';
 import { sinkCall } from './sink-call.js';
@@ -23,83 +23,95 @@ export interface SegmentContext {
 export function nodeSegments(ctx: SegmentContext): PlanVisitor<Segment[]> {
   return {
     source: () => [],
-    filter: (n) => [segment((i) => ctx.conditions.filterCall(n, i))],
+    filter: (n) => [segment(ctx.conditions.filterCall(n))],
     select: (n) => {
       if (n.columns.every((c) => c.expr.kind === 'column' && c.expr.name === c.name))
-        return [segment(`.select(${n.columns.map((c) => quote(c.name)).join(', ')})`)];
+        return [
+          segment(
+            dotCall(
+              'select',
+              n.columns.map((c) => str(c.name)),
+            ),
+          ),
+        ];
       let usesRow = false;
-      const entries = n.columns.map((c) => {
-        if (c.expr.kind === 'column') return `${propertyKey(c.name)}: ${quote(c.expr.name)}`;
-        const code = ctx.conditions.condition(n.id, c.expr, 'value');
-        const body = code.startsWith('(r) => ') ? code.slice(7) : code;
-        usesRow ||= code.startsWith('(r) => ') || body.includes('r.');
-        return `${propertyKey(c.name)}: ${body}`;
+      const entries = n.columns.map((c): readonly [string, Emit] => {
+        if (c.expr.kind === 'column') return [c.name, str(c.expr.name)];
+        const { body, usesRow: reads } = ctx.conditions.conditionParts(n.id, c.expr, 'value');
+        usesRow ||= reads;
+        return [c.name, body];
       });
-      return [
-        segment(
-          `.select(${usesRow ? '(r) => ({ ' : '{ '}${entries.join(', ')}${usesRow ? ' })' : ' }'})`,
-        ),
-      ];
+      const columns = object(entries);
+      const arg: Emit = usesRow
+        ? (w) => {
+            w.write('(r) => (');
+            columns(w);
+            w.write(')');
+          }
+        : columns;
+      return [segment(dotCall('select', [arg]))];
     },
     withColumn: (n) => [
       segment(
-        `.withColumn(${quote(n.column)}, ${ctx.conditions.condition(n.id, n.expr, 'value')})`,
+        dotCall('withColumn', [str(n.column), ctx.conditions.condition(n.id, n.expr, 'value')]),
       ),
     ],
-    drop: (n) => [segment(`.drop(${n.columns.map(quote).join(', ')})`)],
+    drop: (n) => [segment(dotCall('drop', n.columns.map(str)))],
     map: (n) => {
       throw new Error(`a plan with a JavaScript function (map '${n.udf}') cannot be printed`);
     },
     union: (n) => [
       segment(
-        `.union(${n.inputs
-          .slice(1)
-          .map((i) => ctx.refCode(i))
-          .join(', ')})`,
+        dotCall(
+          'union',
+          n.inputs.slice(1).map((i) => token(ctx.refCode(i))),
+        ),
       ),
     ],
     hint: (n) => {
       const h = n.hint;
-      if (h.type === 'cache') return [segment('.cache()')];
-      if (h.type === 'coalesce') return [segment(`.coalesce(${h.partitions})`)];
+      if (h.type === 'cache') return [segment(dotCall('cache', []))];
+      if (h.type === 'coalesce')
+        return [segment(dotCall('coalesce', [token(String(h.partitions))]))];
       return [
         segment(
-          `.repartition(${[String(h.partitions), ...(h.columns ?? []).map(quote)].join(', ')})`,
+          dotCall('repartition', [
+            token(String(h.partitions)),
+            ...(h.columns ?? []).map((c) => str(c)),
+          ]),
         ),
       ];
     },
     watermark: (n) => {
       const args: unknown[] = [n.column, formatDuration(n.delay)];
       if (n.idleTimeout !== undefined) args.push({ idleTimeout: formatDuration(n.idleTimeout) });
-      return [segment((i) => `.${callCode('watermark', args, i, 1)}`)];
+      return [segment(dotted(callEmit('watermark', args)))];
     },
-    dedupe: (n) => [segment(`.dedupe(${n.columns.map(quote).join(', ')})`)],
-    expect: (n) => [segment((i) => expectCall(ctx.conditions, ctx.imports, n, i))],
+    dedupe: (n) => [segment(dotCall('dedupe', n.columns.map(str)))],
+    expect: (n) => [segment(expectCall(ctx.conditions, ctx.imports, n))],
     aggregate: (n) => {
       const out: Segment[] = [];
       if (n.window) {
         const w = n.window;
-        const spec =
-          w.type === 'tumbling'
-            ? `tumbling('${formatDuration(w.size)}')`
-            : w.type === 'sliding'
-              ? `sliding('${formatDuration(w.size)}', '${formatDuration(w.slide)}')`
-              : `session('${formatDuration(w.gap)}')`;
+        const durations =
+          w.type === 'tumbling' ? [w.size] : w.type === 'sliding' ? [w.size, w.slide] : [w.gap];
+        const spec = call(
+          w.type,
+          durations.map((d) => str(formatDuration(d))),
+        );
         ctx.imports.add(w.type);
-        const column =
-          w.column === ctx.facts.watermarkColumn(n.input) ? '' : `, { column: ${quote(w.column)} }`;
-        out.push(segment(`.window(${spec}${column})`));
+        const args =
+          w.column === ctx.facts.watermarkColumn(n.input)
+            ? [spec]
+            : [spec, object([['column', str(w.column)]])];
+        out.push(segment(dotCall('window', args)));
       }
       // With no keys and no window, `groupBy()` makes the whole stream one group.
-      if (n.keys.length > 0 || !n.window)
-        out.push(segment(`.groupBy(${n.keys.map(quote).join(', ')})`));
+      if (n.keys.length > 0 || !n.window) out.push(segment(dotCall('groupBy', n.keys.map(str))));
       const aggregates = Object.fromEntries(
         n.aggregates.map((a) => {
           ctx.imports.add(a.fn);
-          return [
-            a.name,
-            new Code(a.column === undefined ? `${a.fn}()` : `${a.fn}(${quote(a.column)})`),
-          ];
+          return [a.name, new Code(call(a.fn, a.column === undefined ? [] : [str(a.column)]))];
         }),
       );
       const options: Record<string, unknown> = {};
@@ -107,7 +119,7 @@ export function nodeSegments(ctx: SegmentContext): PlanVisitor<Segment[]> {
       if (n.stateTimeout !== undefined) options.stateTimeout = formatDuration(n.stateTimeout);
       importsOf(options, ctx.imports);
       const args = Object.keys(options).length === 0 ? [aggregates] : [aggregates, options];
-      out.push(segment((i) => `.${callCode('aggregate', args, i, 1)}`));
+      out.push(segment(dotted(callEmit('aggregate', args))));
       return out;
     },
     join: (n) => {
@@ -123,10 +135,10 @@ export function nodeSegments(ctx: SegmentContext): PlanVisitor<Segment[]> {
       if (n.lookup !== undefined)
         options.lookup =
           n.lookup.refresh === undefined ? true : { refresh: formatDuration(n.lookup.refresh) };
-      const right = new Code(ctx.refCode(n.right));
-      return [segment((i) => `.${callCode('join', [right, options], i, 1)}`)];
+      const right = new Code(token(ctx.refCode(n.right)));
+      return [segment(dotted(callEmit('join', [right, options])))];
     },
-    sideOutput: (n) => [segment(n.output === 'late' ? '.lateRows()' : '.badRecords()')],
-    sink: (n) => [segment((i) => sinkCall(ctx.facts, ctx.annotations, ctx.imports, n, i))],
+    sideOutput: (n) => [segment(dotCall(n.output === 'late' ? 'lateRows' : 'badRecords', []))],
+    sink: (n) => [segment(sinkCall(ctx.facts, ctx.annotations, ctx.imports, n))],
   };
 }

@@ -9,10 +9,23 @@ import {
 } from '@pipekit/core';
 import type { Annotations } from '../convert/build.js';
 import { NameScope, typeName, variableName } from '../convert/names.js';
-import { fieldCode, propertyKey, quote } from '../convert/zod-fields.js';
-import { type Chain, render, type Segment, segment } from './chain.js';
-import { Code, callCode, fits, importsOf, valueCode } from './code.js';
+import { fieldCode } from '../convert/zod-fields.js';
+import { type Chain, chainAt, chainEmit, type Segment, segment } from './chain.js';
+import { Code, callEmit, importsOf, valueEmit } from './code.js';
 import { ConditionPrinter, type PrintNote } from './conditions.js';
+import {
+  array,
+  bracketed,
+  call,
+  dotCall,
+  dotted,
+  type Emit,
+  lineWidth,
+  object,
+  str,
+  textOf,
+  token,
+} from './emit.js';
 import { nodeSegments } from './node-segments.js';
 import { PlanFacts } from './plan-facts.js';
 import { policyValue, sourceOptions } from './specs.js';
@@ -61,7 +74,7 @@ export class PlanPrinter {
         kind: 'const',
         name,
         comments: chain.leading,
-        initializer: render(chain, 0, `const ${name} = `.length),
+        initializer: chainEmit(chain),
       });
       this.vars.set(n.id, name);
     }
@@ -79,14 +92,14 @@ export class PlanPrinter {
       this.statements.push({
         kind: 'exportDefault',
         comments: chain.leading,
-        expression: render(chain, 0, 'export default '.length),
+        expression: chainEmit(chain),
       });
       return this.statements;
     }
     this.imports.add('pipeline');
-    const items = sinkIds.map((id) => {
+    const items = sinkIds.map((id): Emit => {
       const v = this.vars.get(id);
-      if (v) return v;
+      if (v) return token(v);
       const chain = this.chain(id);
       const [first, ...rest] = chain.segments;
       const inline: Chain = first
@@ -96,17 +109,29 @@ export class PlanPrinter {
             leading: [],
           }
         : chain;
-      return render(inline, 2, 0);
+      return chainEmit(inline);
     });
-    const head = `pipeline(${quote(this.plan.name)}, [`;
-    const tail = policies ? `], ${valueCode(policies, 0, 3)})` : '])';
-    const flat = `${head}${items.join(', ')}${tail}`;
+    const rest = policies ? [valueEmit(policies)] : [];
+    const flat = call('pipeline', [str(this.plan.name), array(items), ...rest]);
+    const text = textOf(flat);
     this.statements.push({
       kind: 'exportDefault',
       comments: [],
-      expression: fits(`export default ${flat};`, 0)
-        ? flat
-        : `${head}\n${items.map((i) => `  ${i},`).join('\n')}\n${tail}`,
+      expression:
+        !text.includes('\n') && `export default ${text};`.length <= lineWidth
+          ? flat
+          : (w) => {
+              // One sink a line, at the indentation Biome gives them (comments wrap to it).
+              w.write('pipeline(');
+              str(this.plan.name)(w);
+              w.write(', ');
+              bracketed('[', ']', items, true)(w);
+              for (const r of rest) {
+                w.write(', ');
+                r(w);
+              }
+              w.write(')');
+            },
     });
     return this.statements;
   }
@@ -166,9 +191,8 @@ export class PlanPrinter {
     const entries = fields.map((f) => {
       const c = fieldCode(f);
       for (const h of c.helpers) this.imports.add(h);
-      return `${propertyKey(f.name)}: ${c.code}`;
+      return [f.name, c.emit] as const;
     });
-    const flat = `z.object({ ${entries.join(', ')} })`;
     this.statements.push({
       kind: 'const',
       name,
@@ -177,10 +201,8 @@ export class PlanPrinter {
             'Inferred from how the config uses these columns (it declares no schema): check names and types.',
           ]
         : [],
-      initializer:
-        fits(`const ${name} = ${flat};`, 0) && entries.length <= 3
-          ? flat
-          : `z.object({\n${entries.map((e) => `  ${e},`).join('\n')}\n})`,
+      // More than three columns: one a line, as a list to read.
+      initializer: call('z.object', [object(entries, entries.length > 3)]),
     });
   }
 
@@ -190,11 +212,10 @@ export class PlanPrinter {
     if (!n) throw new Error(`internal: no node ${id}`);
     const comments = this.annotations.comments.get(id) ?? [];
     const named =
-      n.name !== undefined && n.kind !== 'sink' ? [segment(`.as(${quote(n.name)})`)] : [];
+      n.name !== undefined && n.kind !== 'sink' ? [segment(dotCall('as', [str(n.name)]))] : [];
     if (n.kind === 'source')
       return {
-        head: 'source',
-        segments: [segment((i) => this.sourceCall(n, i)), ...named],
+        ...chainAt('source', [segment(this.sourceCall(n)), ...named]),
         leading: comments,
       };
     if (
@@ -228,7 +249,7 @@ export class PlanPrinter {
 
   private ref(id: string): Chain {
     const v = this.vars.get(id);
-    return v ? { head: v, segments: [], leading: [] } : this.chain(id);
+    return v ? chainAt(v) : this.chain(id);
   }
 
   private refCode(id: string): string {
@@ -237,14 +258,14 @@ export class PlanPrinter {
     return v;
   }
 
-  private sourceCall(n: PlanNodeOf<'source'>, indent: number): string {
+  private sourceCall(n: PlanNodeOf<'source'>): Emit {
     const options: Record<string, unknown> = sourceOptions(n.source);
     const schemaName = this.schemaConsts.get(n.id);
-    if (schemaName) options.schema = new Code(schemaName);
+    if (schemaName) options.schema = new Code(token(schemaName));
     if (n.badRecords) options.badRecords = policyValue(n.badRecords);
     importsOf(options, this.imports);
     this.imports.add('source');
     const args = Object.keys(options).length === 0 ? [] : [options];
-    return `.${callCode(n.source.type, args, indent, 1)}`;
+    return dotted(callEmit(n.source.type, args));
   }
 }

@@ -1,5 +1,5 @@
 import { formatPath } from '@pipekit/core';
-import { IndentationText, Project, QuoteKind } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, type WriterFunction } from 'ts-morph';
 import type { Conversion } from '../convert/convert.js';
 import type { ConvertWarning } from '../errors.js';
 import { dialectNames } from '../read-config.js';
@@ -24,7 +24,7 @@ const project = new Project({
 });
 
 /** The header: where the file came from, what did not carry over and what to check. */
-function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
+function header(c: Conversion, warnings: readonly ConvertWarning[]): WriterFunction {
   const lines = [
     `${c.plan.name}: converted by pipe-codegen from ${c.file} (${dialectNames[c.dialect]} config).`,
   ];
@@ -42,8 +42,11 @@ function header(c: Conversion, warnings: readonly ConvertWarning[]): string {
     'Check before running:',
     warnings.filter((w) => w.kind === 'check'),
   );
-  const wrapped = lines.flatMap((l) => wrap(l, 96));
-  return `/**\n${wrapped.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
+  return (w) => {
+    w.writeLine('/**');
+    for (const l of lines.flatMap((x) => wrap(x, 96))) w.writeLine(l === '' ? ' *' : ` * ${l}`);
+    w.writeLine(' */');
+  };
 }
 
 /** The TypeScript file for a conversion: built with ts-morph, formatted by Biome with the repository's settings. */
@@ -56,33 +59,24 @@ export function printFile(c: Conversion): PrintedFile {
     message: n.message,
   }));
   const warnings = [...c.warnings, ...printNotes];
+  // A first pass lays the statements out: a few names are imported only for the layout chosen
+  // (a long condition written `and(...)`), and the imports come first in the file.
+  const draft = project.createSourceFile('draft.pipeline.ts', '', { overwrite: true });
+  addStatements(draft, statements);
+  project.removeSourceFile(draft);
   const file = project.createSourceFile('generated.pipeline.ts', '', { overwrite: true });
   file.addImportDeclaration({
-    leadingTrivia: `${header(c, warnings)}\n`,
+    leadingTrivia: header(c, warnings),
     moduleSpecifier: '@pipekit/core',
     namedImports: [...printer.imports].sort(byName),
   });
   if (printer.usesZod) file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'] });
   addStatements(file, statements);
-  const code = formatTypeScript(`${blankLinesBetween(file.getFullText().trim())}\n`);
+  const code = formatTypeScript(file.getFullText());
   project.removeSourceFile(file);
   return { code, warnings };
 }
 
 function byName(a: string, b: string): number {
   return a.localeCompare(b, 'en', { sensitivity: 'base' }) || (a < b ? -1 : 1);
-}
-
-/** One blank line before each top-level statement (and the comments above it), as people separate them. */
-function blankLinesBetween(text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  const isComment = (l: string | undefined) => l?.startsWith('//') ?? false;
-  for (const line of lines) {
-    const prev = out[out.length - 1];
-    const starts = /^(const |export |\/\/ )/.test(line);
-    if (starts && prev !== undefined && prev !== '' && !isComment(prev)) out.push('');
-    out.push(line);
-  }
-  return out.join('\n');
 }

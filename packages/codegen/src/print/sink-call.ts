@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type OutputMode, type PlanNodeOf, sinkOutputModes } from '@pipekit/core';
 import type { Annotations } from '../convert/build.js';
-import { callCode, importsOf } from './code.js';
+import { callEmit, importsOf, valueEmit } from './code.js';
+import { dotted, type Emit, method, token } from './emit.js';
 import type { PlanFacts } from './plan-facts.js';
 import { sinkOptions, sinkValue, triggerValue } from './specs.js';
 
@@ -14,8 +15,7 @@ export function sinkCall(
   annotations: Annotations,
   imports: Set<string>,
   n: PlanNodeOf<'sink'>,
-  indent: number,
-): string {
+): Emit {
   const explicit = annotations.sinks.get(n.id)?.explicit ?? [];
   const bounded = facts.bounded(n.input);
   const defaultTrigger = bounded ? 'availableNow' : 'continuous';
@@ -50,10 +50,10 @@ export function sinkCall(
     const sink = sinkValue(n.sink);
     for (const i of sink.imports) imports.add(i);
     const args = Object.keys(query).length === 0 ? [sink] : [sink, query];
-    return `.${callCode('to', args, indent, 1)}`;
+    return dotted(callEmit('to', args));
   }
   const options = { ...sinkOptions(n.sink), ...query };
   importsOf(options, imports);
   const args = Object.keys(options).length === 0 ? [] : [options];
-  return `.sink.${callCode(n.sink.type, args, indent, 6)}`;
+  return dotted(method(token('sink'), n.sink.type, args.map(valueEmit)));
 }

@@ -10,7 +10,8 @@ import {
   type Trigger,
 } from '@pipekit/core';
 import type { z } from 'zod';
-import { Code, valueCode } from './code.js';
+import { Code, callEmit } from './code.js';
+import { call, str } from './emit.js';
 
 /**
  * The options a person would write: those equal to their default are left out. A key is a default
@@ -41,16 +42,13 @@ export function sinkOptions(spec: SinkSpec): Record<string, unknown> {
 
 /** `sinks.kafka({ ... })`, for dead-letter policies. */
 export function sinkValue(spec: SinkSpec): Code {
-  return new Code(
-    (indent) => `sinks.${spec.type}(${valueCode(sinkOptions(spec), indent, 7 + spec.type.length)})`,
-    ['sinks'],
-  );
+  return new Code(callEmit(`sinks.${spec.type}`, [sinkOptions(spec)]), ['sinks']);
 }
 
 export function policyValue(p: Policy): unknown {
   if (p.type === 'deadLetter') {
     const sink = sinkValue(p.sink);
-    return new Code((indent) => `deadLetter(${sink.at(indent)})`, ['deadLetter', ...sink.imports]);
+    return new Code(call('deadLetter', [sink.emit]), ['deadLetter', ...sink.imports]);
   }
   return p.type;
 }
@@ -67,16 +65,17 @@ export function durationValue(ms: number): string {
 export function triggerValue(t: Trigger): Code {
   switch (t.type) {
     case 'processingTime':
-      return new Code(`every('${formatDuration(t.interval)}')`, ['every']);
+      return new Code(call('every', [str(formatDuration(t.interval))]), ['every']);
     case 'once':
-      return new Code('once()', ['once']);
+      return new Code(call('once', []), ['once']);
     case 'availableNow':
-      return new Code('availableNow()', ['availableNow']);
+      return new Code(call('availableNow', []), ['availableNow']);
     case 'continuous':
       return new Code(
-        t.checkpointInterval === undefined
-          ? 'continuous()'
-          : `continuous('${formatDuration(t.checkpointInterval)}')`,
+        call(
+          'continuous',
+          t.checkpointInterval === undefined ? [] : [str(formatDuration(t.checkpointInterval))],
+        ),
         ['continuous'],
       );
   }

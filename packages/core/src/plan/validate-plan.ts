@@ -5,21 +5,10 @@ import { checkNode } from './node-schema.js';
 import type { Plan } from './plan.js';
 import { nodeInputs, type PlanNode } from './plan-node.js';
 import { sinkOutputModes } from './sinks/sink-spec.js';
+import { upstreamNodes } from './upstream-nodes.js';
 
-/** Every node upstream of `id`, itself included. */
 function upstreamOf(id: string, byId: ReadonlyMap<string, PlanNode>): PlanNode[] {
-  const out: PlanNode[] = [];
-  const seen = new Set<string>();
-  const walk = (i: string) => {
-    if (seen.has(i)) return;
-    seen.add(i);
-    const n = byId.get(i);
-    if (!n) return;
-    out.push(n);
-    nodeInputs(n).forEach(walk);
-  };
-  walk(id);
-  return out;
+  return upstreamNodes(id, (i) => byId.get(i));
 }
 
 function isUnbounded(id: string, byId: ReadonlyMap<string, PlanNode>): boolean {

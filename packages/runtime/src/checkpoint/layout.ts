@@ -14,6 +14,7 @@ export const defaultBatchesToRetain = 100;
  * <dir>/offsets/<batchId>           written before a batch runs: each source's planned range
  * <dir>/commits/<batchId>           written after every sink of the query has the batch
  * <dir>/state/<batchId>/<id>.json   each stateful operator's snapshot after the batch
+ * <dir>/sources/<id>.json           each source's starting offset, fixed when the query first ran
  * ```
  */
 export interface CheckpointLayout {
@@ -22,18 +23,24 @@ export interface CheckpointLayout {
   readonly offsetsDir: string;
   readonly commitsDir: string;
   readonly stateDir: string;
+  readonly sourcesDir: string;
+  sourceFile(sourceId: string): string;
   stateBatchDir(batchId: number): string;
   stateFile(batchId: number, stateId: string): string;
 }
 
 export function checkpointLayout(root: string): CheckpointLayout {
   const stateDir = join(root, 'state');
+  const sourcesDir = join(root, 'sources');
   return Object.freeze({
     root,
     metadata: join(root, 'metadata'),
     offsetsDir: join(root, 'offsets'),
     commitsDir: join(root, 'commits'),
     stateDir,
+    sourcesDir,
+    // Source ids are plan node ids; encoded as state files are.
+    sourceFile: (sourceId: string) => join(sourcesDir, `${encodeURIComponent(sourceId)}.json`),
     stateBatchDir: (batchId: number) => join(stateDir, String(batchId)),
     // Operator ids are plan node ids; encoded anyway so no id can leave the directory.
     stateFile: (batchId: number, stateId: string) =>

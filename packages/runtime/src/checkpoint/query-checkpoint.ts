@@ -8,6 +8,7 @@ import { damagedCheckpointFile } from './errors.js';
 import { checkpointLayout, checkpointVersion, defaultBatchesToRetain } from './layout.js';
 import { type CheckpointMetadata, openMetadata } from './metadata.js';
 import { type OffsetEntry, OffsetLog } from './offset-log.js';
+import { StartingOffsets } from './starting-offsets.js';
 import { StateStore } from './state-store.js';
 
 /** Where a query resumes, worked out from its checkpoint before its first batch. */
@@ -26,6 +27,11 @@ export interface Recovery {
 export interface LoopCheckpoint {
   /** Reads the logs, restores operator state; called once, before the first batch. */
   recover(): Promise<Recovery>;
+  /**
+   * Records where sources start that the checkpoint had no position for (their
+   * `initialOffset()`), before the first batch: a restart starts them there again.
+   */
+  started(offsets: ReadonlyMap<string, Offset>): Promise<void>;
   /** Records a batch's planned ranges; resolves before the batch may run. */
   planned(epoch: Epoch, starts: ReadonlyMap<string, Offset>): Promise<void>;
   /** Every sink has the batch: snapshots state, records the commit, drops old batches. */
@@ -68,6 +74,7 @@ export class QueryCheckpoint implements LoopCheckpoint {
     private readonly offsets: OffsetLog,
     private readonly commits: CommitLog,
     private readonly state: StateStore,
+    private readonly starts: StartingOffsets,
   ) {}
 
   static async open(o: QueryCheckpointOptions): Promise<QueryCheckpoint> {
@@ -77,7 +84,14 @@ export class QueryCheckpoint implements LoopCheckpoint {
     const commits = new CommitLog(layout.commitsDir, o.steps);
     await offsets.open();
     await commits.open();
-    return new QueryCheckpoint(o, metadata, offsets, commits, new StateStore(layout, o.steps));
+    return new QueryCheckpoint(
+      o,
+      metadata,
+      offsets,
+      commits,
+      new StateStore(layout, o.steps),
+      new StartingOffsets(layout, o.steps),
+    );
   }
 
   async recover(): Promise<Recovery> {
@@ -93,7 +107,9 @@ export class QueryCheckpoint implements LoopCheckpoint {
         throw damagedCheckpointFile(this.commits.pathOf(lastCommitted), [
           { path: [], message: `batch ${lastCommitted} is committed but its offsets are missing` },
         ]);
-      return { nextBatchId: 0, positions: new Map(), replay: null, completed: false };
+      // No batch yet: sources start where they started when the query first ran.
+      const positions = await this.starts.read(this.o.sources);
+      return { nextBatchId: 0, positions, replay: null, completed: false };
     }
     if (lastCommitted !== null && lastCommitted > lastPlanned)
       throw damagedCheckpointFile(this.commits.pathOf(lastCommitted), [
@@ -162,6 +178,10 @@ export class QueryCheckpoint implements LoopCheckpoint {
         },
       ]);
     return entry;
+  }
+
+  started(offsets: ReadonlyMap<string, Offset>): Promise<void> {
+    return this.starts.write(offsets);
   }
 
   async planned(epoch: Epoch, starts: ReadonlyMap<string, Offset>): Promise<void> {

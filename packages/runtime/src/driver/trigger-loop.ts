@@ -80,8 +80,15 @@ export async function runTriggerLoop(o: LoopOptions): Promise<LoopResult> {
   const recovery = await checkpoint?.recover();
   if (recovery?.completed) return { batches: 0, stoppedBy: 'completed' };
   const offsets = new Map<string, Offset>();
-  for (const s of sources)
-    offsets.set(s.id, recovery?.positions.get(s.id) ?? (await s.reader.initialOffset()));
+  const starts = new Map<string, Offset>();
+  for (const s of sources) {
+    const recovered = recovery?.positions.get(s.id);
+    const offset = recovered ?? (await s.reader.initialOffset());
+    offsets.set(s.id, offset);
+    if (recovered === undefined) starts.set(s.id, offset);
+  }
+  // Fixed before any batch: a query stopped before its first batch resumes from the same start.
+  if (starts.size > 0) await checkpoint?.started(starts);
   const firstBatchId = recovery?.nextBatchId ?? 0;
   let batchId = firstBatchId;
   // Checkpoint: a batch planned before a crash or stop and not committed runs again first, with

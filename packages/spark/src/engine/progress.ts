@@ -1,4 +1,4 @@
-import { nodeInputs, type PlanFacts, type PlanNode, type SinkNode } from '@pipekit/core';
+import { type PlanFacts, type PlanNode, type SinkNode, upstreamNodes } from '@pipekit/core';
 import {
   eventTimeProgress,
   type NodeProgress,
@@ -9,15 +9,8 @@ import type { SparkProgress } from '../session/streaming-query.js';
 
 /** The nodes a sink's query runs, in plan order. */
 export function queryNodes(sink: SinkNode, facts: PlanFacts): PlanNode[] {
-  const seen = new Set<string>();
-  const walk = (id: string) => {
-    const n = facts.get(id)?.node;
-    if (!n || seen.has(id)) return;
-    seen.add(id);
-    nodeInputs(n).forEach(walk);
-  };
-  walk(sink.id);
-  return [...facts.values()].filter((f) => seen.has(f.node.id)).map((f) => f.node);
+  const inQuery = new Set(upstreamNodes(sink.id, (id) => facts.get(id)?.node));
+  return [...facts.values()].map((f) => f.node).filter((n) => inQuery.has(n));
 }
 
 const stateful = new Set(['aggregate', 'dedupe', 'join']);

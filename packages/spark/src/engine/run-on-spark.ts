@@ -1,4 +1,4 @@
-import { type Plan, secretRefsIn } from '@pipekit/core';
+import { type Plan, type PlanNode, secretRefsIn } from '@pipekit/core';
 import { defaultSecrets, formatTable, type MetricsListener, type Row } from '@pipekit/runtime';
 import { defaultRemote } from '../connect/remote.js';
 import type { SecretResolver } from '../lower/secrets.js';
@@ -64,6 +64,10 @@ interface RunningQuery {
   readonly sinkId: string;
   readonly memoryName: string | null;
   readonly handle: StreamingQuery;
+  /** The plan nodes this query runs, for its progress records. */
+  readonly nodes: readonly PlanNode[];
+  /** The sink's processing-time interval, drawn against each batch's duration. */
+  readonly triggerMs: number | null;
   lastBatch: number;
   rowsWritten: number;
   batches: number;
@@ -141,11 +145,14 @@ async function run(
         { query: job.queryName, sparkId: handle.id, runId: handle.runId },
         'Spark streaming query started',
       );
+      const trigger = job.sink.trigger;
       queries.push({
         id: job.queryName,
         sinkId: job.sink.id,
         memoryName: job.sink.sink.type === 'memory' ? job.sink.sink.name : null,
         handle,
+        nodes: queryNodes(job.sink, prepared.facts),
+        triggerMs: trigger.type === 'processingTime' ? trigger.interval : null,
         lastBatch: -1,
         rowsWritten: 0,
         batches: 0,
@@ -154,18 +161,12 @@ async function run(
       });
     }
     const report = async (q: RunningQuery) => {
-      const nodes = queryNodes(
-        prepared.jobs.find((j) => j.sink.id === q.sinkId)!.sink,
-        prepared.facts,
-      );
       for (const p of await q.handle.recentProgress()) {
         if (p.batchId <= q.lastBatch) continue;
         q.lastBatch = p.batchId;
         q.batches++;
         q.rowsWritten += Math.max(0, p.sink.numOutputRows);
-        const trigger = prepared.jobs.find((j) => j.sink.id === q.sinkId)!.sink.trigger;
-        const interval = trigger.type === 'processingTime' ? trigger.interval : null;
-        const progress = toQueryProgress(p, plan.name, q.id, nodes, q.totals, interval);
+        const progress = toQueryProgress(p, plan.name, q.id, q.nodes, q.totals, q.triggerMs);
         for (const m of options.metrics ?? []) m.onProgress(progress);
       }
     };

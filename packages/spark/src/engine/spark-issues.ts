@@ -1,11 +1,11 @@
 import {
   type Issue,
-  nodeInputs,
   type Plan,
   type PlanFacts,
   type PlanNode,
   type PlanVisitor,
   type Policy,
+  upstreamNodes,
   visitNode,
 } from '@pipekit/core';
 
@@ -28,19 +28,8 @@ function at(
   };
 }
 
-/** Every node upstream of `id`, itself included. */
 function upstreamOf(id: string, facts: PlanFacts): PlanNode[] {
-  const seen = new Set<string>();
-  const out: PlanNode[] = [];
-  const walk = (i: string) => {
-    const node = facts.get(i)?.node;
-    if (seen.has(i) || !node) return;
-    seen.add(i);
-    out.push(node);
-    nodeInputs(node).forEach(walk);
-  };
-  walk(id);
-  return out;
+  return upstreamNodes(id, (i) => facts.get(i)?.node);
 }
 
 const streaming = (ctx: Ctx, n: PlanNode) => !ctx.facts.get(n.id)!.bounded;
