@@ -2,13 +2,26 @@
  * generate → filter → select → aggregate → memory sink on 10M rows (or argv[2]).
  * Writes bench/results/runtime.json with rows/s and peak RSS. Not a test: run it with
  * `npm run bench -- runtime`. Target: ≥ 2,000,000 rows/s and peak RSS < 400 MB.
+ *
+ * `--ui`: with the live UI's server fed by the run and a headless Chromium showing its page
+ * (`--ui=server`: the server and an event-stream reader, no browser), written to
+ * bench/results/runtime-ui.json; `--rounds N [--ui=server]` alternates runs without and with it
+ * N times (in fresh processes) and writes the medians to bench/results/runtime-ui-cost.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { count, gen, source, sum } from '@pipekit/core';
 import { runPipeline } from '@pipekit/runtime';
+import { openUiFor, runRounds, type UiOpen, uiMode } from './ui-open.js';
 
-const rows = Number(process.argv[2] ?? 10_000_000);
+const args = process.argv.slice(2);
+const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
+const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 0;
+if (rounds > 0) {
+  await runRounds(rows, rounds, uiMode(args) === 'server' ? 'server' : 'browser');
+  process.exit(0);
+}
+const ui = uiMode(args);
 const pipeline = source
   .generate({
     seed: 7,
@@ -32,19 +45,33 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
+const open: UiOpen | null = ui === 'none' ? null : await openUiFor(pipeline.plan, ui);
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const run = runPipeline(pipeline);
+const run = runPipeline(pipeline, open ? { metrics: [open.server] } : {});
 const result = await run.result;
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+// CPU time (this process, every thread) is far steadier than wall time on a shared machine.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 clearInterval(sampler);
+const seen = open ? await open.close() : null;
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 
 const out = {
-  benchmark: 'runtime',
+  benchmark: ui === 'none' ? 'runtime' : 'runtime-ui',
   pipeline: 'generate → filter → select → aggregate → memory sink',
+  ...(ui === 'none'
+    ? {}
+    : {
+        ui,
+        watchedBy: ui === 'server' ? { newestBatchStreamed: seen } : { pagesOpenAtEnd: seen },
+      }),
   rows,
   seconds: Math.round(seconds * 1000) / 1000,
   rowsPerSecond: Math.round(rows / seconds),
+  cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+  rowsPerCpuSecond: Math.round(rows / cpuSeconds),
   peakRssMB: Math.round(peakRss / 1024 / 1024),
   batches: result.queries[0]?.batches,
   groups: run.memory.get('per-user').length,
@@ -64,5 +91,8 @@ const out = {
   date: new Date().toISOString(),
 };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/runtime.json', `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(
+  `bench/results/${ui === 'none' ? 'runtime' : 'runtime-ui'}.json`,
+  `${JSON.stringify(out, null, 2)}\n`,
+);
 console.log(JSON.stringify(out, null, 2));

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite (`npm test`): lint, start every test service, type-check and test every package
+# The whole suite (`npm test`): lint, the generated docs, start every test service, type-check and test every package
 # through turbo, and stop the services again, whatever the tests did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 npx biome check . || exit 1
+# The API reference builds without a warning (every exported symbol documented).
+npm run docs || exit 1
 test/services/start-all.sh || { test/services/stop-all.sh; exit 1; }
 node scripts/turbo.mjs run typecheck test --concurrency=1
 rc=$?

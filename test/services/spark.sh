@@ -9,6 +9,9 @@
 #   test/services/spark.sh status   exit 0 when the server is running and its port answers
 #   test/services/spark.sh url      print sc://127.0.0.1:15002
 #   test/services/spark.sh logs     print the last lines of the server's log
+#   test/services/spark.sh python   install pyspark (once) and print the venv's python, for PySpark
+#                                   programs of our own (bench/peers runs Structured Streaming so)
+#   test/services/spark.sh packages print the --packages list (Kafka, Delta, JDBC connectors)
 #
 # What runs: Spark Connect's server class through `spark-submit` from the pinned pyspark wheel
 # (what `start-connect-server.sh` does; the wheel ships no sbin/), Spark's own jars, Java 17,
@@ -150,8 +153,10 @@ case "${1:-}" in
   status) cmd_status ;;
   url) echo "sc://127.0.0.1:$PORT" ;;
   logs) tail -n "${2:-50}" "$LOG_FILE" ;;
+  python) ensure_pyspark && echo "$VENV/bin/python" ;;
+  packages) echo "$PACKAGES" ;;
   *)
-    echo "usage: $0 start|stop|status|url|logs [N]" >&2
+    echo "usage: $0 start|stop|status|url|logs [N]|python|packages" >&2
     exit 2
     ;;
 esac

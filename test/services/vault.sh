@@ -11,7 +11,7 @@
 # Vault v1.14.1 (MPL-2.0; later releases are under the BSL) is built from the Go module proxy
 # into $PIPEKIT_CACHE/vault/ on first use: its go.mod replaces the nested api/sdk modules with
 # directories the module zip does not contain, so the build drops those replaces and takes the
-# versions its go.mod requires (api v1.9.2, sdk of 2023-05-30) from the proxy instead. Dev mode: in memory (a restart forgets every secret), unsealed,
+# versions its go.mod requires (api v1.9.2; sdk pinned to v0.9.2) from the proxy instead. Dev mode: in memory (a restart forgets every secret), unsealed,
 # KV v2 mounted at `secret/`, a fixed root token. Test-only; never a production setup.
 #
 # Environment:
@@ -41,6 +41,9 @@ pin_nested_modules() {
   for m in api api/auth/approle api/auth/kubernetes api/auth/userpass sdk; do
     go mod edit -dropreplace="github.com/hashicorp/vault/$m"
   done
+  # The sdk pseudo-version go.mod names (2023-05-30) predates code v1.14.1 uses
+  # (certutil.ParseBasicConstraintExtension, keysutil WrapKey): take the sdk release of July 2023.
+  go mod edit -require=github.com/hashicorp/vault/sdk@v0.9.2
 }
 
 build() {

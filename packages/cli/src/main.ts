@@ -6,15 +6,21 @@ import { runCommand } from './commands/run.js';
 import { runOnSparkCommand } from './commands/run-spark.js';
 import { schemaCommand } from './commands/schema.js';
 import { engineOf, explainForSpark, validateForSpark } from './commands/spark-commands.js';
+import { uiCommand } from './commands/ui.js';
 import { validateCommand } from './commands/validate.js';
 import { exitCodeOf, formatError, UsageError } from './errors.js';
+import { defaultUiPort, uiAddress } from './ui/open-ui.js';
 
 export const usage = `usage: pipe <command> [options]
 
 commands:
+  init [dir]                                          a new project: package.json, tsconfig, an
+                                                      example pipeline and its test (npm create pipekit)
   run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
       [--secrets module.js]                            (extra secret providers: env, file, vault built in)
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
+      [--ui [--ui-port N] [--ui-host H]]              (with a live web page of the run)
+  ui --from metrics.jsonl [file.ts] [--ui-port N]     the live page over a recorded run (pipe run --json)
   explain <file> [--format mermaid|json|svg] [-o out]  draw the pipeline's DAG
       [--engine spark [--format text|json]]            (Spark's plan of each query, or the relations)
   validate <file.ts|plan.json> [--engine spark]       check a pipeline and list its problems
@@ -28,6 +34,10 @@ options:
   --once            run one batch of everything available, then stop
   --json            progress and the summary as JSON lines on stdout
   --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics
+  --ui              serve a live page of the run (DAG, rates, watermarks, state, batches)
+  --ui-port N       the page's port (default ${defaultUiPort}; 0 = any free port)
+  --ui-host H       serve the page on H instead of 127.0.0.1 (anyone who reaches H sees it)
+  --from F          pipe ui: the recording (pipe run --json > F)
   --engine E        local (default: this process) or spark (a Spark Connect server)
   --remote URL      the Spark Connect server (default: PIPEKIT_SPARK_REMOTE or sc://127.0.0.1:15002)
   --sink-wait D     fail when a sink stays unreachable this long ('10 minutes'); default: wait
@@ -57,6 +67,10 @@ const options = {
   remote: { type: 'string' },
   json: { type: 'boolean' },
   'metrics-port': { type: 'string' },
+  ui: { type: 'boolean' },
+  'ui-port': { type: 'string' },
+  'ui-host': { type: 'string' },
+  from: { type: 'string' },
   'sink-wait': { type: 'string' },
   secrets: { type: 'string' },
   'log-level': { type: 'string' },
@@ -84,7 +98,11 @@ const allowed: Record<string, readonly string[]> = {
     'debug',
     'engine',
     'remote',
+    'ui',
+    'ui-port',
+    'ui-host',
   ],
+  ui: ['from', 'ui-port', 'ui-host', 'debug'],
   explain: ['format', 'out', 'debug', 'engine', 'remote'],
   validate: ['debug', 'log-level', 'engine'],
   schema: ['table', 'url', 'password-env', 'debug'],
@@ -92,7 +110,10 @@ const allowed: Record<string, readonly string[]> = {
 };
 
 /** Stops gracefully on the first SIGINT/SIGTERM; exits at once on the second. */
-function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void } {
+function stopOnSignals(
+  io: MainIo,
+  doing = 'finishing the batch in flight and flushing sinks',
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const onSignal = (name: NodeJS.Signals) => {
@@ -100,9 +121,7 @@ function stopOnSignals(io: MainIo): { signal: AbortSignal; dispose: () => void }
       io.stderr.write(`\npipe: ${name} again: exiting now\n`);
       process.exit(name === 'SIGINT' ? 130 : 143);
     }
-    io.stderr.write(
-      `\npipe: ${name}: finishing the batch in flight and flushing sinks (send it again to exit now)\n`,
-    );
+    io.stderr.write(`\npipe: ${name}: ${doing} (send it again to exit now)\n`);
     controller.abort();
     timer = setTimeout(() => {
       io.stderr.write('pipe: could not stop within 10 s; exiting\n');
@@ -128,6 +147,11 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   let debug = argv.includes('--debug');
+  if (argv[0] === 'init') {
+    // The scaffolding is create-pipekit's (`npm create pipekit` runs the same code).
+    const { main: create } = await import('create-pipekit');
+    return create(argv.slice(1), io.stdout, io.stderr);
+  }
   if (argv[0] === 'codegen') {
     // pipe-codegen has its own options; it is loaded only for this command.
     const { runCli } = await import('@pipekit/codegen');
@@ -157,13 +181,30 @@ export async function main(
     if (!command) throw new UsageError(`no command given\n\n${usage}`);
     if (!(command in allowed))
       throw new UsageError(
-        `unknown command '${command}' (commands: run, explain, validate, schema, delta, codegen; see pipe --help)`,
+        `unknown command '${command}' (commands: init, run, ui, explain, validate, schema, delta, codegen; see pipe --help)`,
       );
     const wrong = Object.keys(values).filter((k) => !allowed[command]!.includes(k));
     if (wrong.length > 0)
       throw new UsageError(
         `'pipe ${command}' takes no option ${wrong.map((w) => `--${w}`).join(', ')} (see pipe --help)`,
       );
+    if (command === 'ui') {
+      if (values.from === undefined)
+        throw new UsageError(
+          "'pipe ui' needs a recording: pipe ui --from metrics.jsonl (made by pipe run <file> --json > metrics.jsonl)",
+        );
+      if (extra.length > 0)
+        throw new UsageError(
+          `'pipe ui' takes at most the pipeline file, got also: ${extra.join(' ')}`,
+        );
+      const address = uiAddress(values['ui-port'], values['ui-host']);
+      const stop = stopOnSignals(io, 'closing the page');
+      try {
+        return await uiCommand(values.from, file, address, { ...io, signal: stop.signal });
+      } finally {
+        stop.dispose();
+      }
+    }
     if (!file) throw new UsageError(`'pipe ${command}' needs a file: pipe ${command} <file>`);
     if (command === 'delta') {
       if (extra.length > 1)
@@ -230,8 +271,12 @@ export async function main(
           throw new UsageError(
             "--sink-wait sets how long the local engine's sink circuit breakers wait; Spark's sinks have none",
           );
+        if (!values.ui && (values['ui-port'] !== undefined || values['ui-host'] !== undefined))
+          throw new UsageError('--ui-port and --ui-host place the live page: give --ui too');
+        const ui = values.ui ? uiAddress(values['ui-port'], values['ui-host']) : undefined;
         const stop = stopOnSignals(io);
         const runOptions = {
+          ui,
           once: values.once ?? false,
           json: values.json ?? false,
           metricsPort: port,

@@ -1,19 +1,11 @@
 import { nodeInputs, type Plan, type PlanNode } from '@pipekit/core';
+import { layoutDag, type PlacedBox, svgMetrics } from './dag-layout.js';
 import { nodeLines } from './labels.js';
 
-const charWidth = 7.2;
-const lineHeight = 16;
-const padding = 10;
-const layerGap = 70;
-const rowGap = 24;
+const { lineHeight, padding } = svgMetrics;
 
-interface Box {
+interface Box extends PlacedBox {
   readonly node: PlanNode;
-  readonly lines: string[];
-  readonly width: number;
-  readonly height: number;
-  x: number;
-  y: number;
 }
 
 const colors: Record<string, { fill: string; stroke: string }> = {
@@ -40,52 +32,15 @@ function xml(s: string): string {
     .replace(/"/g, '&quot;');
 }
 
-/**
- * Lays a plan out in layers, left to right: a node's layer is one more than its furthest input's;
- * within a layer, nodes are ordered by the mean position of their inputs (one barycentre pass),
- * which keeps edges mostly straight for the shapes pipelines have.
- */
+/** The plan's boxes, placed by the shared layout. */
 function layout(plan: Plan): { boxes: Map<string, Box>; width: number; height: number } {
-  const layerOf = new Map<string, number>();
-  for (const n of plan.nodes)
-    layerOf.set(n.id, Math.max(-1, ...nodeInputs(n).map((i) => layerOf.get(i) ?? 0)) + 1);
-  const layers: PlanNode[][] = [];
-  for (const n of plan.nodes) {
-    const at = layerOf.get(n.id)!;
-    layers[at] = [...(layers[at] ?? []), n];
-  }
+  const placed = layoutDag(
+    plan.nodes.map((n) => ({ id: n.id, inputs: nodeInputs(n), lines: nodeLines(n, plan) })),
+  );
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   const boxes = new Map<string, Box>();
-  let x = 20;
-  let height = 0;
-  for (const layer of layers) {
-    const order = new Map<string, number>();
-    for (const n of layer) {
-      const ys = nodeInputs(n).map((i) => boxes.get(i)!.y + boxes.get(i)!.height / 2);
-      order.set(n.id, ys.length > 0 ? ys.reduce((a, b) => a + b, 0) / ys.length : 0);
-    }
-    layer.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    const made = layer.map((node) => {
-      const lines = nodeLines(node, plan);
-      return {
-        node,
-        lines,
-        width: Math.ceil(Math.max(...lines.map((l) => l.length)) * charWidth + 2 * padding),
-        height: lines.length * lineHeight + 2 * padding,
-        x,
-        y: 0,
-      };
-    });
-    let y = 20;
-    for (const b of made) {
-      // Start near the inputs' mean height, but never over the box above.
-      b.y = Math.max(y, Math.round(order.get(b.node.id)! - b.height / 2));
-      y = b.y + b.height + rowGap;
-      boxes.set(b.node.id, b);
-    }
-    height = Math.max(height, y);
-    x += Math.max(...made.map((b) => b.width)) + layerGap;
-  }
-  return { boxes, width: x - layerGap + 20, height: height + 20 };
+  for (const b of placed.boxes.values()) boxes.set(b.id, { ...b, node: byId.get(b.id)! });
+  return { boxes, width: placed.width, height: placed.height };
 }
 
 function edge(from: Box, to: Box, dashed: boolean, label: string | null): string {

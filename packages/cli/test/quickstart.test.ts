@@ -134,19 +134,34 @@ describe('npm run quickstart (scripts/quickstart.mjs)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.stdout.split('\n');
-    expect(out[0]).toMatch(/^quickstart 1\/3: building the packages \(/);
-    expect(out[1]).toBe('quickstart 2/3: pipe run examples/quickstart.pipeline.ts');
-    expect(out[2]).toMatch(
+    expect(out[0]).toMatch(/^quickstart 1\/4: the Delta addon \(Rust; /);
+    // The Rust build reports progress or that it is up to date, then the TypeScript packages
+    // are listed one a line.
+    const ts = out.indexOf('quickstart 2/4: building the TypeScript packages');
+    expect(ts).toBeGreaterThan(1);
+    for (const line of out.slice(1, ts)) expect(line).toMatch(/^ {2}rust: /);
+    expect(out[ts - 1]).toMatch(/^ {2}rust: (up to date|\d+ crates compiled in) /);
+    const run = out.indexOf('quickstart 3/4: pipe run examples/quickstart.pipeline.ts');
+    const packages = out.slice(ts + 1, run);
+    for (const line of packages)
+      expect(line).toMatch(/^ {2}@pipekit\/[a-z-]+( \(unchanged\)|: compiling)$/);
+    expect(packages.map((l) => l.trim().split(/[ :]/)[0])).toEqual(
+      expect.arrayContaining(['@pipekit/core', '@pipekit/cli', '@pipekit/delta']),
+    );
+    expect(out[run + 1]).toMatch(
       /^pipeline 'revenue-per-user' completed in [\d.]+ s: 1,000,000 rows read, 20 micro-batches, 0 bad records$/,
     );
-    expect(out[3]).toMatch(
+    expect(out[run + 2]).toMatch(
       /^ {2}sink_1: [\d,]+ rows in 1 batch → delta \.\/data\/quickstart\/revenue-per-user$/,
     );
-    expect(out[4]).toBe(
-      'quickstart 3/3: pipe delta show data/quickstart/revenue-per-user --limit 10',
+    expect(out[run + 3]).toBe(
+      'quickstart 4/4: pipe delta show data/quickstart/revenue-per-user --limit 10',
     );
-    expect(out[5]).toMatch(/^data\/quickstart\/revenue-per-user: version \d+, [\d,]+ rows$/);
-    expect(out.at(-2)).toBe('only showing top 10 rows');
+    expect(out[run + 4]).toMatch(/^data\/quickstart\/revenue-per-user: version \d+, [\d,]+ rows$/);
+    expect(out.at(-3)).toBe('only showing top 10 rows');
+    expect(out.at(-2)).toMatch(
+      /^quickstart: done in \d+(m\d\d)?s; the table is in data\/quickstart\/revenue-per-user /,
+    );
     expect(r.stdout).not.toMatch(/turbo|Tasks:|telemetry|npm (warn|notice)/i);
   }, 900_000);
 });

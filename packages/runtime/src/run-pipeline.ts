@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type PlanNode, type SecretResolver, type SinkNode, secretRefsIn } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
-import { QueryCheckpoint } from './checkpoint/query-checkpoint.js';
+import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
 import { checkpointDirs } from './checkpoint/query-dirs.js';
 import {
   type ConnectorRegistry,
@@ -324,6 +324,8 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
         opened: c.opened,
       };
     });
+  // The newest committed batch, for progress: recovered from the checkpoint, then each commit.
+  let lastCommitted: number | null = null;
   const runBatch = async (epoch: Epoch) => {
     if (failure) throw failure.error;
     clock.now = epoch.time;
@@ -359,6 +361,9 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
       now: scheduler.now(),
       ...(queryRules.length > 0 ? { expectations: queryRules.map(expectationProgress) } : {}),
       circuits: circuitProgress(),
+      ...(checkpointDir === null
+        ? {}
+        : { checkpoint: { path: checkpointDir, lastCommittedBatchId: lastCommitted } }),
     });
     for (const w of behind.check(progress)) logger.child({ node: w.about }).warn(w.text);
     logger.debug(
@@ -373,8 +378,22 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     for (const l of st.options.metrics ?? []) l.onProgress(progress);
   };
   try {
-    const checkpoint = await openCheckpoint(q, st);
-    if (checkpoint) sinkQueryId = checkpoint.metadata.id;
+    const opened = await openCheckpoint(q, st);
+    if (opened) sinkQueryId = opened.metadata.id;
+    const checkpoint: LoopCheckpoint | undefined = opened && {
+      recover: async () => {
+        const r = await opened.recover();
+        // A replayed batch has the next id: either way the one before it is the last committed.
+        lastCommitted = r.nextBatchId > 0 ? r.nextBatchId - 1 : null;
+        return r;
+      },
+      started: (offsets) => opened.started(offsets),
+      planned: (epoch, starts) => opened.planned(epoch, starts),
+      committed: async (epoch) => {
+        await opened.committed(epoch);
+        lastCommitted = epoch.batchId;
+      },
+    };
     const r = await runTriggerLoop({
       trigger: q.trigger,
       // Errors of the loop's calls (offsets, planning, commits) name the source node too.

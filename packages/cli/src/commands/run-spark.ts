@@ -1,14 +1,8 @@
 import type { Plan } from '@pipekit/core';
-import {
-  createLogger,
-  JsonLinesMetrics,
-  type MetricsListener,
-  ProgressLine,
-  PrometheusMetrics,
-} from '@pipekit/runtime';
+import { createLogger } from '@pipekit/runtime';
 import type { SparkRunResult } from '@pipekit/spark';
 import { loadPipelines, withOnceTriggers } from '../load-pipeline.js';
-import type { RunCommandOptions, RunIo } from './run.js';
+import { type RunCommandOptions, type RunIo, startProgressOutputs } from './run.js';
 import { sinkTarget } from './sink-target.js';
 
 function summary(r: SparkRunResult, plan: Plan, seconds: number): string {
@@ -37,16 +31,15 @@ export async function runOnSparkCommand(
   const { pipelines } = await loadPipelines(file);
   const { runOnSpark } = await import('@pipekit/spark');
   const logger = createLogger({ level: o.logLevel });
-  const metrics: MetricsListener[] = [];
-  if (o.json) metrics.push(new JsonLinesMetrics(io.stdout));
-  else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
-  let prom: PrometheusMetrics | undefined;
-  if (o.metricsPort !== undefined) {
-    prom = new PrometheusMetrics();
-    const port = await prom.listen(o.metricsPort);
-    io.stderr.write(`metrics: http://127.0.0.1:${port}/metrics\n`);
-    metrics.push(prom);
-  }
+  const outputs = await startProgressOutputs(
+    file,
+    pipelines.map((p) => p.plan),
+    o,
+    io,
+    'none',
+  );
+  const { metrics, ui } = outputs;
+  let stopped = false;
   try {
     for (const p of pipelines) {
       const started = performance.now();
@@ -59,14 +52,19 @@ export async function runOnSparkCommand(
         stdout: io.stdout,
       }).result;
       const seconds = (performance.now() - started) / 1000;
+      stopped ||= r.stoppedBy === 'stopped';
       if (o.json)
         io.stdout.write(
           `${JSON.stringify({ type: 'summary', ...r, memory: undefined, seconds })}\n`,
         );
       else io.stdout.write(summary(r, p.plan, seconds));
     }
+    ui?.finish({ state: stopped ? 'stopped' : 'completed' });
     return 0;
+  } catch (e) {
+    ui?.finish({ state: 'failed', message: (e as Error)?.message ?? String(e) });
+    throw e;
   } finally {
-    await prom?.close();
+    await outputs.close();
   }
 }

@@ -15,6 +15,9 @@ import {
   runPipeline,
 } from '@pipekit/runtime';
 import { loadPipelines, withOnceTriggers } from '../load-pipeline.js';
+import { graphJson, pipelineGraph } from '../ui/graph.js';
+import { openUi, type UiAddress } from '../ui/open-ui.js';
+import type { UiServer } from '../ui/ui-server.js';
 import { sinkTarget } from './sink-target.js';
 
 export interface RunCommandOptions {
@@ -50,6 +53,8 @@ async function secretProvidersOf(module: string | undefined): Promise<SecretProv
       `--secrets ${module}: export secretProviders, an array of { name, read(ref) } (SecretProvider from @pipekit/core)`,
     );
   return list as SecretProvider[];
+  /** `--ui`: serve the live UI there while the pipelines run. */
+  readonly ui?: UiAddress | undefined;
 }
 
 export interface RunIo {
@@ -106,24 +111,19 @@ interface Ran {
 export async function runCommand(file: string, o: RunCommandOptions, io: RunIo): Promise<number> {
   const { path, pipelines } = await loadPipelines(file);
   const providers = await secretProvidersOf(o.secretsModule);
+  const ran = await startProgressOutputs(
+    file,
+    pipelines.map((p) => p.plan),
+    o,
+    io,
+  );
+  const { metrics, ui } = ran;
   // A person at a terminal reads one line a record; --json is for machines, logs included.
   const logger = createLogger({
     level: o.logLevel,
     format: o.json ? 'json' : 'human',
     out: io.stderr,
   });
-  const metrics: MetricsListener[] = [];
-  if (o.json) metrics.push(new JsonLinesMetrics(io.stdout));
-  else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
-  // Off a terminal (a service's log): the same record as a JSON line every so often.
-  else metrics.push(new JsonLinesMetrics(io.stderr, progressLogEveryMs));
-  let prom: PrometheusMetrics | undefined;
-  if (o.metricsPort !== undefined) {
-    prom = new PrometheusMetrics();
-    const port = await prom.listen(o.metricsPort);
-    logger.info({ port }, 'serving Prometheus metrics on /metrics');
-    io.stderr.write(`metrics: http://127.0.0.1:${port}/metrics\n`);
-  }
   // One pipeline failing stops the others (their clients closed) before the error is printed,
   // so nothing they log comes after it.
   const stopAll = new AbortController();
@@ -157,8 +157,17 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
       }),
     );
     const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) {
+      ui?.finish({
+        state: 'failed',
+        message: (failed.reason as Error)?.message ?? String(failed.reason),
+      });
+      throw failed.reason;
+    }
     const results = settled.map((s) => (s as PromiseFulfilledResult<Ran>).value);
+    ui?.finish({
+      state: results.some(({ r }) => r.stoppedBy === 'stopped') ? 'stopped' : 'completed',
+    });
     for (const { r, plan, seconds } of results) {
       if (o.json)
         io.stdout.write(
@@ -168,7 +177,59 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
     }
     return 0;
   } finally {
-    for (const m of metrics) await m.close?.();
-    await prom?.close();
+    await ran.close();
   }
+}
+
+/** Where a run's progress goes, and how to close it all. */
+export interface ProgressOutputs {
+  readonly metrics: MetricsListener[];
+  readonly ui: UiServer | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The progress outputs of `pipe run` (either engine): the TTY line or JSON lines, Prometheus with
+ * `--metrics-port`, the live UI with `--ui`. With `--json` each pipeline's graph goes first.
+ */
+export async function startProgressOutputs(
+  file: string,
+  plans: readonly Plan[],
+  o: RunCommandOptions,
+  io: RunIo,
+  offTerminal: 'json' | 'none' = 'json',
+): Promise<ProgressOutputs> {
+  const metrics: MetricsListener[] = [];
+  if (o.json) {
+    for (const p of plans) io.stdout.write(graphJson(pipelineGraph(p)));
+    metrics.push(new JsonLinesMetrics(io.stdout));
+  } else if (io.stderr.isTTY) metrics.push(new ProgressLine(io.stderr));
+  // Off a terminal (a service's log): the same record as a JSON line every so often.
+  else if (offTerminal === 'json')
+    metrics.push(new JsonLinesMetrics(io.stderr, progressLogEveryMs));
+  let prom: PrometheusMetrics | undefined;
+  let ui: UiServer | undefined;
+  try {
+    if (o.metricsPort !== undefined) {
+      prom = new PrometheusMetrics();
+      const port = await prom.listen(o.metricsPort);
+      io.stderr.write(`metrics: http://127.0.0.1:${port}/metrics\n`);
+      metrics.push(prom);
+    }
+    if (o.ui !== undefined) {
+      ui = await openUi(plans.map(pipelineGraph), o.ui, { title: file }, io.stderr);
+      metrics.push(ui);
+    }
+  } catch (e) {
+    await prom?.close();
+    throw e;
+  }
+  return {
+    metrics,
+    ui,
+    close: async () => {
+      for (const m of metrics) await m.close?.();
+      await ui?.stop();
+    },
+  };
 }

@@ -69,3 +69,8 @@ const aggregates: ReadonlyMap<string, AggregateFunction> = new Map(
 export function lookupAggregate(name: string): AggregateFunction | undefined {
   return aggregates.get(name);
 }
+
+/** Every supported aggregate function name, sorted. */
+export function aggregateNames(): string[] {
+  return [...aggregates.keys()].sort();
+}

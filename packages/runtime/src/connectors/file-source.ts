@@ -6,7 +6,7 @@ import { parseCsv } from '../formats/csv.js';
 import { parseJsonLines } from '../formats/jsonl.js';
 import { readParquet } from '../formats/parquet.js';
 import type { BadRecord, Row } from '../row.js';
-import { isGlob, listFiles } from './glob.js';
+import { isGlob, listFiles, splitGlob } from './glob.js';
 
 /**
  * A text file's content without a leading UTF-8 byte order mark: editors on Windows and Excel's
@@ -31,15 +31,7 @@ const extensions: Record<FileSourceSpec['format'], readonly string[]> = {
 async function baseDirOf(path: string): Promise<string> {
   const abs = resolve(path);
   if (!isGlob(abs)) return (await stat(abs).catch(() => null))?.isFile() ? dirname(abs) : abs;
-  const parts = abs.split(sep);
-  return (
-    parts
-      .slice(
-        0,
-        parts.findIndex((p) => isGlob(p)),
-      )
-      .join(sep) || sep
-  );
+  return splitGlob(abs).root;
 }
 
 /** The files an offset names; anything else is not an offset of this source. */

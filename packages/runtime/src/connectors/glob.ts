@@ -1,86 +1,53 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
 
-/** Whether a path holds glob characters. */
+/** Whether a path holds glob syntax (`*`, `?`, `[ab]`, `{a,b}`, `!(x)`, ...) not escaped. */
 export function isGlob(path: string): boolean {
-  return /[*?[]/.test(path);
+  return isDynamicPattern(path.split(sep).join('/'));
 }
 
-function segmentPattern(seg: string): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const ch = seg[i]!;
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const close = seg.indexOf(']', i);
-      if (close < 0) re += '\\[';
-      else {
-        re += `[${seg
-          .slice(i + 1, close)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** A path's part before its first glob segment, and the pattern after it (with `/`). */
+export function splitGlob(abs: string): { root: string; pattern: string } {
+  const parts = abs.split(sep);
+  const first = parts.findIndex((p) => isGlob(p));
+  return { root: parts.slice(0, first).join(sep) || sep, pattern: parts.slice(first).join('/') };
 }
 
-async function walk(dir: string, segments: readonly string[], out: string[]): Promise<void> {
-  const [head, ...rest] = segments;
-  if (head === undefined) return;
-  if (head === '**') {
-    await walk(dir, rest, out);
-    for (const e of await entries(dir))
-      if (e.isDirectory()) await walk(join(dir, e.name), segments, out);
-    return;
-  }
-  if (!isGlob(head)) {
-    const p = join(dir, head);
-    if (rest.length === 0) {
-      if ((await stat(p).catch(() => null))?.isFile()) out.push(p);
-    } else await walk(p, rest, out);
-    return;
-  }
-  const re = segmentPattern(head);
-  for (const e of await entries(dir)) {
-    if (!re.test(e.name)) continue;
-    if (rest.length === 0 && e.isFile()) out.push(join(dir, e.name));
-    else if (rest.length > 0 && e.isDirectory()) await walk(join(dir, e.name), rest, out);
-  }
-}
-
-async function entries(dir: string) {
-  return readdir(dir, { withFileTypes: true }).catch(() => []);
+/** A path without glob escapes (`star\\*.jsonl` names the file `star*.jsonl`); not on Windows. */
+function withoutEscapes(path: string): string {
+  return sep === '/' ? path.replace(/\\([*?[\]{}()!+@])/g, '$1') : path;
 }
 
 /**
  * The files a path names, sorted: a file; every data file of a directory (recursively, skipping
- * names starting with `.` or `_`, as Spark does); or the matches of a glob (`*`, `?`, `[ab]`, `**`).
+ * names starting with `.` or `_`, as Spark does); or the matches of a glob (picomatch syntax
+ * through tinyglobby: `*`, `?`, `[ab]`, `**`, `{a,b}`, `!(x)`, `\*` for a literal `*`).
  */
 export async function listFiles(path: string): Promise<string[]> {
-  const abs = resolve(path);
-  if (!isGlob(abs)) {
+  const given = resolve(path);
+  if (!isGlob(given)) {
+    const abs = withoutEscapes(given);
     const s = await stat(abs).catch(() => null);
     if (!s) return [];
     if (s.isFile()) return [abs];
-    const out: string[] = [];
-    await walk(abs, ['**', '*'], out);
-    return out
-      .filter(
-        (f) =>
-          !f
-            .slice(abs.length + 1)
-            .split(sep)
-            .some((p) => p.startsWith('.') || p.startsWith('_')),
-      )
-      .sort();
+    const files = await glob('**/*', {
+      cwd: abs,
+      absolute: true,
+      onlyFiles: true,
+      dot: false,
+      ignore: ['**/_*', '**/_*/**'],
+      expandDirectories: false,
+    });
+    return files.map((f) => resolve(f)).sort();
   }
-  const parts = abs.split(sep);
-  const firstGlob = parts.findIndex(isGlob);
-  const root = parts.slice(0, firstGlob).join(sep) || sep;
-  const out: string[] = [];
-  await walk(root, parts.slice(firstGlob), out);
-  return [...new Set(out)].sort();
+  const { root, pattern } = splitGlob(given);
+  const files = await glob(pattern, {
+    cwd: root,
+    absolute: true,
+    onlyFiles: true,
+    dot: true,
+    expandDirectories: false,
+  });
+  return [...new Set(files.map((f) => resolve(f)))].sort();
 }

@@ -148,6 +148,7 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
     const onBad = policyOf(ctx, n.badRecords);
     return ctx.g.epochs.pipe(
       concatMap(async (epoch) => {
+        ctx.g.metrics(n.id).markInput();
         const range = epoch.reads.get(n.id);
         if (!range) return batchOf(epoch, []);
         const r = await reader.readBatch(range.start, range.end);
@@ -292,15 +293,15 @@ const build: PlanVisitor<Observable<Batch>, NodeCtx> = {
   },
 };
 
-/** Counts rows in and out of a node, and names the node in any error that passes through it. */
+/** Counts rows out of a node, ends its busy time, and names the node in any error that passes through it. */
 function instrument(ctx: NodeCtx, out: Observable<Batch>): Observable<Batch> {
   const { node } = ctx.info;
   const m = ctx.g.metrics(node.id);
-  const counted =
-    node.kind === 'source'
-      ? out.pipe(tap((b) => m.countOut(b.rows.length)))
-      : out.pipe(tap((b) => m.countOut(b.rows.length)));
-  return counted.pipe(
+  return out.pipe(
+    tap((b) => {
+      m.countOut(b.rows.length);
+      m.markOutput();
+    }),
     catchError((e: unknown) => throwError(() => failureOf(ctx.g.compiled.plan.name, node, e))),
   );
 }
@@ -334,15 +335,16 @@ export function buildGraph(
       const o = built.get(id)!;
       const m = g.metrics(node.id);
       return o.pipe(
-        tap((b: Batch) =>
+        tap((b: Batch) => {
+          m.markInput();
           m.countIn(
             node.kind !== 'sideOutput'
               ? b.rows.length
               : node.output === 'late'
                 ? (b.late?.length ?? 0)
                 : b.bad.length,
-          ),
-        ),
+          );
+        }),
       );
     });
     const ctx: NodeCtx = {

@@ -4,6 +4,7 @@ import { nodeLabel } from '../errors.js';
 import type { Epoch } from '../graph/batch.js';
 import type { QueryPlan } from '../graph/compile-plan.js';
 import {
+  type CheckpointProgress,
   type CircuitProgress,
   type ExpectationProgress,
   eventTimeProgress,
@@ -50,6 +51,8 @@ export interface BatchFacts {
   readonly expectations?: readonly ExpectationProgress[];
   /** The query's sinks' circuit breakers after the batch. */
   readonly circuits?: readonly CircuitProgress[];
+  /** The query's checkpoint, when it has one. */
+  readonly checkpoint?: CheckpointProgress;
 }
 
 /**
@@ -76,6 +79,7 @@ export class BatchProgress {
     const sources: SourceProgress[] = this.q.sources.map((n) => {
       const read = this.metrics(n.id).batchRowsIn;
       const backlog = f.backlogs.get(n.id) ?? null;
+      const range = epoch.reads.get(n.id) ?? null;
       return {
         id: n.id,
         name: nodeLabel(n),
@@ -85,6 +89,8 @@ export class BatchProgress {
         processedRowsPerSecond: perSecond(read, durationMs),
         backlogRows: backlog?.rows ?? null,
         limitedBy: backlog?.limitedBy ?? null,
+        startOffset: range?.start ?? null,
+        endOffset: range?.end ?? null,
       };
     });
     const clock = this.q.eventTime;
@@ -108,6 +114,7 @@ export class BatchProgress {
       nodes: this.q.nodes.map((n) => nodeProgress(this.metrics(n.id), durationMs)),
       ...(f.expectations === undefined ? {} : { expectations: f.expectations }),
       ...(f.circuits === undefined ? {} : { circuits: f.circuits }),
+      ...(f.checkpoint === undefined ? {} : { checkpoint: f.checkpoint }),
     };
   }
 }

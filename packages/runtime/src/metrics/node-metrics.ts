@@ -23,6 +23,9 @@ export class NodeMetrics {
   stateBytes = 0;
   /** The watermark in effect during the batch (epoch ms), for watermark nodes. */
   watermark: number | null = null;
+  /** Time spent on the batch in flight (ms): see `NodeProgress.busyMs`. */
+  batchBusyMs = 0;
+  private inputAt = 0;
 
   constructor(
     readonly id: string,
@@ -41,9 +44,20 @@ export class NodeMetrics {
     this.batchRowsOut += n;
   }
 
+  /** A batch arrived (the last input's arrival starts the node's work on it). */
+  markInput(): void {
+    this.inputAt = performance.now();
+  }
+
+  /** The node emitted its batch. */
+  markOutput(): void {
+    this.batchBusyMs += performance.now() - this.inputAt;
+  }
+
   resetBatch(): void {
     this.batchRowsIn = 0;
     this.batchRowsOut = 0;
+    this.batchBusyMs = 0;
   }
 }
 
@@ -64,6 +78,7 @@ export function nodeProgress(m: NodeMetrics, durationMs: number): NodeProgress {
     stateRows: m.stateRows,
     stateBytes: m.stateBytes,
     watermark: m.watermark === null ? null : new Date(m.watermark).toISOString(),
+    busyMs: Math.round(m.batchBusyMs * 1000) / 1000,
   };
 }
 

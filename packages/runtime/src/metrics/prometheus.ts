@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsListener, QueryProgress, SinkCircuitEvent } from './node-metrics.js';
+import { TotalCounter } from './total-counter.js';
 
 /**
  * Prometheus metrics (prom-client) of a query, its sources and nodes, labelled by pipeline, query,
@@ -32,24 +33,30 @@ export class PrometheusMetrics implements MetricsListener {
     labelNames: this.labels,
     registers: [this.registry],
   });
-  private readonly bad = new Gauge({
-    name: 'pipekit_node_bad_records',
-    help: 'Records refused by a node (any policy)',
-    labelNames: this.labels,
-    registers: [this.registry],
-  });
-  private readonly dropped = new Gauge({
-    name: 'pipekit_node_dropped_rows',
-    help: 'Refused rows dropped or logged',
-    labelNames: this.labels,
-    registers: [this.registry],
-  });
-  private readonly deadLettered = new Gauge({
-    name: 'pipekit_node_dead_lettered_rows',
-    help: 'Refused rows written to a dead-letter sink',
-    labelNames: this.labels,
-    registers: [this.registry],
-  });
+  private readonly bad = new TotalCounter(
+    this.registry,
+    'pipekit_node_bad_records_total',
+    'Records refused by a node (any policy)',
+    this.labels,
+  );
+  private readonly dropped = new TotalCounter(
+    this.registry,
+    'pipekit_node_dropped_rows_total',
+    'Refused rows dropped or logged',
+    this.labels,
+  );
+  private readonly deadLettered = new TotalCounter(
+    this.registry,
+    'pipekit_node_dead_lettered_rows_total',
+    'Refused rows written to a dead-letter sink',
+    this.labels,
+  );
+  private readonly late = new TotalCounter(
+    this.registry,
+    'pipekit_node_late_rows_total',
+    'Rows behind the watermark (stateful nodes), under any late policy',
+    this.labels,
+  );
   private readonly state = new Gauge({
     name: 'pipekit_node_state_rows',
     help: 'Rows, groups or keys held in state',
@@ -186,9 +193,10 @@ export class PrometheusMetrics implements MetricsListener {
       this.rowsIn.inc(l, n.rowsIn);
       this.rowsOut.inc(l, n.rowsOut);
       this.rate.set(l, n.rowsPerSecond);
-      this.bad.set(l, n.badRecords);
-      this.dropped.set(l, n.dropped);
-      this.deadLettered.set(l, n.deadLettered);
+      this.bad.record(l, n.badRecords);
+      this.dropped.record(l, n.dropped);
+      this.deadLettered.record(l, n.deadLettered);
+      this.late.record(l, n.lateRows);
       this.state.set(l, n.stateRows);
       if (n.watermark !== null) this.watermark.set(l, Date.parse(n.watermark) / 1000);
     }

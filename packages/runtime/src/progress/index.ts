@@ -8,6 +8,7 @@ export { compact, span } from './format.js';
 export { progressJson, progressText } from './progress-text.js';
 export { circuitText, expectationText } from './quality-text.js';
 export {
+  type CheckpointProgress,
   type CircuitProgress,
   type EventTimeProgress,
   type ExpectationProgress,

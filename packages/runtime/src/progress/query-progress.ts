@@ -25,6 +25,11 @@ export interface NodeProgress {
   readonly stateRows: number;
   readonly stateBytes: number;
   readonly watermark: string | null;
+  /**
+   * Time the node spent on this batch (ms): from its last input's arrival to its output (for a
+   * source, its read; for a sink, its write). Absent when the engine cannot tell.
+   */
+  readonly busyMs?: number;
 }
 
 /** One source in a batch: Spark's `SourceProgress`, with what limits it. */
@@ -45,6 +50,9 @@ export interface SourceProgress {
   readonly backlogRows: number | null;
   /** The source option that capped this batch (`batchSize`, `maxOffsetsPerTrigger`); null if none did. */
   readonly limitedBy: string | null;
+  /** Where this batch's read started and ended, as the source's own offsets (Spark's `startOffset`, `endOffset`); absent when the engine cannot tell, null when the source had nothing. */
+  readonly startOffset?: unknown;
+  readonly endOffset?: unknown;
 }
 
 /** Event time after a batch (Spark's `eventTime`), with the two lags a person watches. */
@@ -117,6 +125,16 @@ export interface QueryProgress {
   readonly expectations?: readonly ExpectationProgress[];
   /** Per sink with a circuit breaker; absent when the engine has none. */
   readonly circuits?: readonly CircuitProgress[];
+  /** The query's checkpoint; absent when it has none. */
+  readonly checkpoint?: CheckpointProgress;
+}
+
+/** A query's checkpoint when a batch's record is made (before that batch's commit). */
+export interface CheckpointProgress {
+  /** The checkpoint directory. */
+  readonly path: string;
+  /** The newest batch committed so far; null before the first. */
+  readonly lastCommittedBatchId: number | null;
 }
 
 /** Rows per second, rounded; 0 for an empty interval. */

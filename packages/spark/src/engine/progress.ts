@@ -94,6 +94,8 @@ export function toQueryProgress(
       processedRowsPerSecond: Math.round(sp.processedRowsPerSecond ?? 0),
       backlogRows: null,
       limitedBy: null,
+      startOffset: sp.startOffset ?? null,
+      endOffset: sp.endOffset ?? null,
     }),
   );
   const parse = (t: string | undefined) => (t === undefined ? null : Date.parse(t));
