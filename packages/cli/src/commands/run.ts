@@ -29,6 +29,8 @@ export interface RunCommandOptions {
   readonly sinkWaitMs?: number | undefined;
   /** `--secrets`: a module exporting `secretProviders`, added to env, file and vault. */
   readonly secretsModule?: string | undefined;
+  /** `--ui`: serve the live UI there while the pipelines run. */
+  readonly ui?: UiAddress | undefined;
 }
 
 /** The providers a `--secrets` module exports (`secretProviders`, or its default export). */
@@ -53,8 +55,6 @@ async function secretProvidersOf(module: string | undefined): Promise<SecretProv
       `--secrets ${module}: export secretProviders, an array of { name, read(ref) } (SecretProvider from @pipekit/core)`,
     );
   return list as SecretProvider[];
-  /** `--ui`: serve the live UI there while the pipelines run. */
-  readonly ui?: UiAddress | undefined;
 }
 
 export interface RunIo {
