@@ -9,4 +9,5 @@ rc=0
 "$here/postgres.sh" stop || rc=1
 "$here/spark.sh" stop || rc=1
 "$here/kinesis.sh" stop || rc=1
+"$here/vault.sh" stop || rc=1
 exit "$rc"

@@ -17,6 +17,7 @@ commands:
   init [dir]                                          a new project: package.json, tsconfig, an
                                                       example pipeline and its test (npm create pipekit)
   run <file.ts> [--once] [--json] [--metrics-port N] [--sink-wait D]   run a pipeline until its sources end or it is stopped
+      [--secrets module.js]                            (extra secret providers: env, file, vault built in)
       [--engine local|spark] [--remote sc://host:port] (on Spark: over Spark Connect)
       [--ui [--ui-port N] [--ui-host H]]              (with a live web page of the run)
   ui --from metrics.jsonl [file.ts] [--ui-port N]     the live page over a recorded run (pipe run --json)
@@ -40,6 +41,7 @@ options:
   --engine E        local (default: this process) or spark (a Spark Connect server)
   --remote URL      the Spark Connect server (default: PIPEKIT_SPARK_REMOTE or sc://127.0.0.1:15002)
   --sink-wait D     fail when a sink stays unreachable this long ('10 minutes'); default: wait
+  --secrets M       a module exporting secretProviders (SecretProvider[]) to read secret.from(...)
   --log-level L     pino level for the logs on stderr (default warn; debug with --debug)
   --table T         the table to describe (schema.table allowed)
   --url U           postgres://user@host:port/db (default: PIPEKIT_PG_URL or DATABASE_URL)
@@ -70,6 +72,7 @@ const options = {
   'ui-host': { type: 'string' },
   from: { type: 'string' },
   'sink-wait': { type: 'string' },
+  secrets: { type: 'string' },
   'log-level': { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -90,6 +93,7 @@ const allowed: Record<string, readonly string[]> = {
     'json',
     'metrics-port',
     'sink-wait',
+    'secrets',
     'log-level',
     'debug',
     'engine',
@@ -287,7 +291,7 @@ export async function main(
             );
           return await runCommand(
             file,
-            { ...runOptions, sinkWaitMs },
+            { ...runOptions, sinkWaitMs, secretsModule: values.secrets },
             { ...io, signal: stop.signal },
           );
         } finally {

@@ -1,4 +1,4 @@
-import type { KafkaSourceSpec, SecretRef } from '@pipekit/core';
+import type { KafkaSourceSpec, SecretResolver } from '@pipekit/core';
 import { PipekitError } from '@pipekit/core';
 import type { RetryPolicy } from '@pipekit/runtime';
 import {
@@ -62,21 +62,7 @@ export type KafkaClientFactory = (config: KafkaConfig) => KafkaClient;
 /** The default: kafkajs, logging through pino. */
 export const kafkajsClient: KafkaClientFactory = (config) => new Kafka(config);
 
-/** Turns a secret reference into its value; the default reads `env` references from the environment. */
-export type SecretResolver = (ref: SecretRef) => string;
-
-export const envSecrets: SecretResolver = (ref) => {
-  if (ref.provider !== 'env')
-    throw new PipekitError(
-      `secret '${ref.secret}' is a ${ref.provider} reference: give registerConnectors(registry, { secrets }) a resolver for it`,
-    );
-  const v = process.env[ref.secret];
-  if (v === undefined || v === '')
-    throw new PipekitError(
-      `secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`,
-    );
-  return v;
-};
+export { envSecrets, type SecretResolver } from '@pipekit/core';
 
 /** What connection settings a source and a sink share (core's `kafkaSecuritySchema` + brokers). */
 export type ConnectionSpec = Pick<KafkaSourceSpec, 'brokers' | 'ssl' | 'sasl' | 'credentials'>;
@@ -147,13 +133,13 @@ function saslOf(spec: ConnectionSpec, secrets: SecretResolver): SASLOptions | un
     const { mechanism, username, password } = spec.sasl;
     return {
       mechanism,
-      username: typeof username === 'string' ? username : secrets(username),
-      password: secrets(password),
+      username: typeof username === 'string' ? username : secrets(username, 'sasl.username'),
+      password: secrets(password, 'sasl.password'),
     } as SASLOptions;
   }
   if (spec.credentials) {
     // A credential set in one secret: JSON `{ "mechanism"?, "username", "password" }`.
-    const text = secrets(spec.credentials);
+    const text = secrets(spec.credentials, 'credentials');
     let c: { mechanism?: string; username?: string; password?: string };
     try {
       c = JSON.parse(text) as typeof c;
@@ -184,9 +170,9 @@ export function kafkaConfig(
     spec.ssl === undefined || typeof spec.ssl === 'boolean'
       ? spec.ssl
       : {
-          ...(spec.ssl.ca ? { ca: [opts.secrets(spec.ssl.ca)] } : {}),
-          ...(spec.ssl.cert ? { cert: opts.secrets(spec.ssl.cert) } : {}),
-          ...(spec.ssl.key ? { key: opts.secrets(spec.ssl.key) } : {}),
+          ...(spec.ssl.ca ? { ca: [opts.secrets(spec.ssl.ca, 'ssl.ca')] } : {}),
+          ...(spec.ssl.cert ? { cert: opts.secrets(spec.ssl.cert, 'ssl.cert') } : {}),
+          ...(spec.ssl.key ? { key: opts.secrets(spec.ssl.key, 'ssl.key') } : {}),
           ...(spec.ssl.rejectUnauthorized === undefined
             ? {}
             : { rejectUnauthorized: spec.ssl.rejectUnauthorized }),

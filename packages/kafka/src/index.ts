@@ -93,9 +93,11 @@ export function registerConnectors(
   options: KafkaConnectorOptions = {},
 ): void {
   const makeClient = options.client ?? kafkajsClient;
-  const secrets = options.secrets ?? envSecrets;
+  const secretsOf = (ctx: { readonly secrets?: SecretResolver }) =>
+    options.secrets ?? ctx.secrets ?? envSecrets;
   const retry: RetryOptions = { ...defaultRetry, ...retryFromEnv(), ...options.retry };
   registry.registerSource('kafka', (spec, ctx) => {
+    const secrets = secretsOf(ctx);
     const config = kafkaConfig(spec, {
       clientId: `pipekit-${ctx.nodeId}`,
       secrets,
@@ -111,6 +113,7 @@ export function registerConnectors(
   });
   const producerThread = options.client === undefined && options.producerThread !== false;
   registry.registerSink('kafka', (spec, ctx) => {
+    const secrets = secretsOf(ctx);
     const config = kafkaConfig(spec, {
       clientId: `pipekit-${ctx.nodeId}`,
       secrets,

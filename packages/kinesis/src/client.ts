@@ -1,23 +1,8 @@
 import { KinesisClient, ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
-import { PipekitError, type SecretRef } from '@pipekit/core';
+import type { SecretRef, SecretResolver } from '@pipekit/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-/** Turns a secret reference into its value (the same contract as the other connectors'). */
-export type SecretResolver = (ref: SecretRef) => string;
-
-/** `secret('NAME')` references read from the environment. */
-export const envSecrets: SecretResolver = (ref) => {
-  if (ref.provider !== 'env')
-    throw new PipekitError(
-      `secret '${ref.secret}' is a ${ref.provider} reference: give registerConnectors(registry, { secrets }) a resolver for it`,
-    );
-  const v = process.env[ref.secret];
-  if (v === undefined || v === '')
-    throw new PipekitError(
-      `secret '${ref.secret}' is not set: export the environment variable ${ref.secret}`,
-    );
-  return v;
-};
+export { envSecrets, type SecretResolver } from '@pipekit/core';
 
 /** What a source and a sink share: where the stream is and who we are. */
 export interface KinesisConnection {

@@ -23,7 +23,7 @@ export { KinesisPartialFailure, KinesisWriter } from './sink.js';
 export { KinesisReader } from './source.js';
 
 export interface KinesisConnectorOptions {
-  /** Resolves `secret(...)` credentials; environment variables by default. */
+  /** Resolves `secret(...)` credentials; the runtime's resolver (else the environment) by default. */
   readonly secrets?: SecretResolver;
 }
 
@@ -32,14 +32,15 @@ export function registerConnectors(
   registry: ConnectorRegistry,
   options: KinesisConnectorOptions = {},
 ): void {
-  const secrets = options.secrets ?? envSecrets;
+  const secretsOf = (ctx: { readonly secrets?: SecretResolver }) =>
+    options.secrets ?? ctx.secrets ?? envSecrets;
   registry
     .registerSource(
       'kinesis',
-      (spec, ctx) => new KinesisReader(spec, ctx, kinesisClient(spec, secrets)),
+      (spec, ctx) => new KinesisReader(spec, ctx, kinesisClient(spec, secretsOf(ctx))),
     )
     .registerSink(
       'kinesis',
-      (spec, ctx) => new KinesisWriter(spec, ctx, kinesisClient(spec, secrets)),
+      (spec, ctx) => new KinesisWriter(spec, ctx, kinesisClient(spec, secretsOf(ctx))),
     );
 }

@@ -1,85 +1,70 @@
-import { PipekitError, type PostgresConnection, type SecretRef } from '@pipekit/core';
+import {
+  envSecrets,
+  type PostgresConnection,
+  type PostgresEndpoint,
+  postgresEndpoint,
+  type SecretResolver,
+  secretRefsIn,
+} from '@pipekit/core';
 import pg from 'pg';
 import { isTransient } from './retry.js';
 import { typeParsers } from './types.js';
 
-/** Turns a secret reference into its value; `undefined` when it has none. */
-export type SecretResolver = (ref: SecretRef) => string | undefined;
-
-/** The default resolver: `secret('NAME')` is the environment variable NAME. */
-export const envSecrets: SecretResolver = (ref) =>
-  ref.provider === 'env' ? process.env[ref.secret] : undefined;
-
-/** Connection settings with secrets resolved. `where` names the server for messages, never the password. */
+/**
+ * Connection settings with secrets resolved. `where` names the server for messages, never the
+ * password. After an authentication failure `connect` reads the secrets again (`reresolve`), so a
+ * rotated password is picked up without a restart.
+ */
 export interface ResolvedConnection {
   readonly config: pg.ClientConfig;
   readonly where: string;
-  readonly password: string | undefined;
+  /** The password in use, and any used before it: blanked out of driver messages. */
+  readonly passwords: readonly string[];
+  /** Reads the connection's secrets again; true when they changed (and `config` was updated). */
+  reresolve(): Promise<boolean>;
 }
 
-function resolveSecret(ref: SecretRef, path: string, resolve: SecretResolver): string {
-  const value = resolve(ref);
-  if (value !== undefined) return value;
-  if (ref.provider === 'env')
-    throw new PipekitError(
-      `${path}: the environment variable ${ref.secret} is not set`,
-      [],
-      'postgres connection',
-    );
-  throw new PipekitError(
-    `${path}: no secret provider resolved the ${ref.provider} reference '${ref.secret}'`,
-    [],
-    'postgres connection',
-  );
-}
-
-/**
- * Where to connect, from options or a `postgres://` URL (which never holds a password: it comes
- * from `password: secret('NAME')`). Explicit `host`, `port`, `database` and `user` win over the URL.
- */
-export function resolveConnection(
-  c: PostgresConnection,
-  resolve: SecretResolver = envSecrets,
-): ResolvedConnection {
-  if (c.credentials !== undefined)
-    throw new PipekitError(
-      "connection.credentials (a credential set at a secret path) needs a secret provider, which @pipekit/postgres does not have yet; give url/host, user and password: secret('NAME')",
-      [],
-      'postgres connection',
-    );
-  const url = c.url === undefined ? undefined : new URL(c.url);
-  const host = c.host ?? (url?.hostname ? decodeURIComponent(url.hostname) : 'localhost');
-  const port = c.port ?? (url?.port ? Number(url.port) : 5432);
-  const database =
-    c.database ??
-    (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined);
-  const user =
-    c.user === undefined
-      ? url?.username
-        ? decodeURIComponent(url.username)
-        : undefined
-      : typeof c.user === 'string'
-        ? c.user
-        : resolveSecret(c.user, 'connection.user', resolve);
-  const password =
-    c.password === undefined
-      ? undefined
-      : resolveSecret(c.password, 'connection.password', resolve);
-  const sslMode = url?.searchParams.get('sslmode');
-  const ssl = c.ssl ?? (sslMode !== null && sslMode !== undefined && sslMode !== 'disable');
-  const config: pg.ClientConfig = {
-    host,
-    port,
-    ...(database === undefined ? {} : { database }),
-    ...(user === undefined ? {} : { user }),
-    ...(password === undefined ? {} : { password }),
-    ...(ssl ? { ssl: true } : {}),
+function driverConfig(e: PostgresEndpoint): pg.ClientConfig {
+  return {
+    host: e.host,
+    port: e.port,
+    ...(e.database === undefined ? {} : { database: e.database }),
+    ...(e.user === undefined ? {} : { user: e.user }),
+    ...(e.password === undefined ? {} : { password: e.password }),
+    ...(e.ssl ? { ssl: true } : {}),
     connectionTimeoutMillis: 15_000,
     application_name: 'pipekit',
     types: typeParsers,
   };
-  const where = `${host}:${port}${database === undefined ? '' : `/${database}`}${user === undefined ? '' : ` as ${user}`}`;
-  return { config, where, password };
+}
+
+/**
+ * Where to connect (core's `postgresEndpoint`: options, a `postgres://` URL without a password,
+ * a credential set at a secret path), as the driver's settings.
+ */
+export function resolveConnection(
+  c: PostgresConnection,
+  secrets: SecretResolver = envSecrets,
+): ResolvedConnection {
+  const first = postgresEndpoint(c, secrets);
+  const config = driverConfig(first);
+  const passwords: string[] = first.password === undefined ? [] : [first.password];
+  return {
+    config,
+    where: first.where,
+    passwords,
+    async reresolve() {
+      if (!secrets.refresh) return false;
+      const refs = secretRefsIn({ user: c.user, password: c.password, credentials: c.credentials });
+      if (refs.length === 0 || !(await secrets.refresh(refs))) return false;
+      const next = postgresEndpoint(c, secrets);
+      if (next.password !== undefined) passwords.push(next.password);
+      delete config.user;
+      delete config.password;
+      Object.assign(config, driverConfig(next));
+      return true;
+    },
+  };
 }
 
 /** A failure to reach or log into the server: says where (never the password) and why. */
@@ -97,10 +82,12 @@ export class PostgresConnectionError extends Error {
   }
 }
 
-/** The message of `e` with the password (if any) blanked out, whatever the driver put in it. */
-export function redact(message: string, password: string | undefined): string {
-  return password ? message.replaceAll(password, '***') : message;
+/** The message of `e` with the passwords blanked out, whatever the driver put in it. */
+export function redact(message: string, passwords: readonly string[]): string {
+  return passwords.reduce((m, p) => (p ? m.replaceAll(p, '***') : m), message);
 }
+
+const authFailed = (code: string | undefined) => code === '28P01' || code === '28000';
 
 function hintFor(code: string | undefined): string {
   switch (code) {
@@ -124,6 +111,17 @@ function hintFor(code: string | undefined): string {
  * restarting); a first connection fails at once with what to check.
  */
 export async function connect(rc: ResolvedConnection, reconnect = false): Promise<pg.Client> {
+  try {
+    return await connectOnce(rc, reconnect);
+  } catch (e) {
+    // A rotated password: read the secrets again and try once more with the new ones.
+    if (e instanceof PostgresConnectionError && authFailed(e.code) && (await rc.reresolve()))
+      return connectOnce(rc, reconnect);
+    throw e;
+  }
+}
+
+async function connectOnce(rc: ResolvedConnection, reconnect: boolean): Promise<pg.Client> {
   const client = new pg.Client(rc.config);
   // A server that goes away under an idle client emits 'error'; without a listener Node would crash.
   // The next query on it fails and the caller reconnects.
@@ -137,7 +135,7 @@ export async function connect(rc: ResolvedConnection, reconnect = false): Promis
   } catch (e) {
     await client.end().catch(() => {});
     const err = e as { message?: string; code?: string };
-    const reason = redact(err.message || String(e), rc.password);
+    const reason = redact(err.message || String(e), rc.passwords);
     throw new PostgresConnectionError(
       `cannot connect to PostgreSQL at ${rc.where}: ${reason}${hintFor(err.code)}`,
       err.code,

@@ -1,7 +1,7 @@
-import type { PostgresConnection } from '@pipekit/core';
+import type { PostgresConnection, SecretResolver } from '@pipekit/core';
 import { PipekitError } from '@pipekit/core';
 import { tableColumns } from './catalog.js';
-import { closeQuietly, connect, resolveConnection, type SecretResolver } from './connection.js';
+import { closeQuietly, connect, resolveConnection } from './connection.js';
 import { displayTable, tableName } from './identifiers.js';
 import { elementTypeOf, type PgColumn } from './types.js';
 

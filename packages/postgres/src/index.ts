@@ -13,14 +13,14 @@
  * const registry = new ConnectorRegistry();
  * registerConnectors(registry); // plans may now use source.postgres / sink.postgres
  */
-import type { PostgresSourceSpec } from '@pipekit/core';
+import { envSecrets, type PostgresSourceSpec, type SecretResolver } from '@pipekit/core';
 import type { ConnectorRegistry, SourceContext, SourceReader } from '@pipekit/runtime';
-import { envSecrets, resolveConnection, type SecretResolver } from './connection.js';
+import { resolveConnection } from './connection.js';
 import { PostgresIncrementalReader } from './incremental.js';
 import { PostgresWriter } from './sink.js';
 import { PostgresBatchReader } from './source.js';
 
-export { PostgresConnectionError, resolveConnection, type SecretResolver } from './connection.js';
+export { PostgresConnectionError, resolveConnection } from './connection.js';
 export { describeTable, zodSource } from './describe.js';
 export { quoteIdent } from './identifiers.js';
 export { type IncrementalOffset, PostgresIncrementalReader } from './incremental.js';
@@ -31,7 +31,7 @@ export { type BatchOffset, PostgresBatchReader } from './source.js';
 export async function openPostgresSource(
   spec: PostgresSourceSpec,
   ctx: SourceContext,
-  secrets: SecretResolver = envSecrets,
+  secrets: SecretResolver = ctx.secrets ?? envSecrets,
 ): Promise<SourceReader> {
   const conn = resolveConnection(spec.connection, secrets);
   return spec.incremental
@@ -39,12 +39,25 @@ export async function openPostgresSource(
     : PostgresBatchReader.open(spec, ctx, conn);
 }
 
-/** Registers the `postgres` source and sink. Secrets come from the environment (`secret('NAME')`). */
-export function registerConnectors(registry: ConnectorRegistry): void {
+/**
+ * Registers the `postgres` source and sink. Secrets are read by `options.secrets`, else by the
+ * runtime's resolver (env, file, vault, registered providers), else from the environment.
+ */
+export function registerConnectors(
+  registry: ConnectorRegistry,
+  options: { readonly secrets?: SecretResolver } = {},
+): void {
   registry
-    .registerSource('postgres', (spec, ctx) => openPostgresSource(spec, ctx))
+    .registerSource('postgres', (spec, ctx) =>
+      openPostgresSource(spec, ctx, options.secrets ?? ctx.secrets ?? envSecrets),
+    )
     .registerSink(
       'postgres',
-      (spec, ctx) => new PostgresWriter(spec, ctx, resolveConnection(spec.connection)),
+      (spec, ctx) =>
+        new PostgresWriter(
+          spec,
+          ctx,
+          resolveConnection(spec.connection, options.secrets ?? ctx.secrets ?? envSecrets),
+        ),
     );
 }

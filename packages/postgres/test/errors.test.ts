@@ -69,7 +69,7 @@ describe('bad connection settings', () => {
     await expect(
       describeTable({ url: pgUrl, password: secret('PIPEKIT_TEST_UNSET') }, 'x'),
     ).rejects.toThrow(
-      /connection.password: the environment variable PIPEKIT_TEST_UNSET is not set/,
+      "connection.password: secret('PIPEKIT_TEST_UNSET') cannot be read: the environment variable PIPEKIT_TEST_UNSET is not set",
     );
   });
 

@@ -1,4 +1,12 @@
-import type { OutputMode, Schema, SinkSpec, SinkType, SourceSpec, SourceType } from '@pipekit/core';
+import type {
+  OutputMode,
+  Schema,
+  SecretResolver,
+  SinkSpec,
+  SinkType,
+  SourceSpec,
+  SourceType,
+} from '@pipekit/core';
 import { PipekitError } from '@pipekit/core';
 import type { Logger } from 'pino';
 import type { SchedulerLike } from 'rxjs';
@@ -117,6 +125,11 @@ export interface SourceContext {
   readonly logger: Logger;
   /** Aborted when the pipeline stops; long waits should give up. */
   readonly signal: AbortSignal;
+  /**
+   * Reads the secrets the spec names (the plan's secrets are loaded before the run starts);
+   * absent outside `runPipeline`, where connectors read the environment.
+   */
+  readonly secrets?: SecretResolver;
 }
 
 /** One micro-batch for a sink. */
@@ -205,6 +218,8 @@ export interface SinkContext {
   readonly memory: MemoryStore;
   /** Where the console sink prints. */
   readonly stdout: NodeJS.WritableStream;
+  /** Reads the secrets the spec names, as `SourceContext.secrets`. */
+  readonly secrets?: SecretResolver;
 }
 
 export type SourceSpecOf<K extends SourceType> = Extract<SourceSpec, { type: K }>;

@@ -91,4 +91,12 @@ export {
   type SinkResult,
 } from './run-pipeline.js';
 export { rowCoercer } from './schema/coerce.js';
+export { defaultSecretProviders, defaultSecrets } from './secrets/default-secrets.js';
+export { fileSecretProvider } from './secrets/file-secrets.js';
+export {
+  kvDataPath,
+  type VaultSettings,
+  vaultSecretProvider,
+  vaultSettingsFromEnv,
+} from './secrets/vault-secrets.js';
 export { settle, VirtualClock } from './virtual-clock.js';

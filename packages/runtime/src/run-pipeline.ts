@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { PlanNode, SinkNode } from '@pipekit/core';
+import { type PlanNode, type SecretResolver, type SinkNode, secretRefsIn } from '@pipekit/core';
 import type { Logger } from 'pino';
 import { asyncScheduler, merge, type SchedulerLike, Subject, share } from 'rxjs';
 import { type LoopCheckpoint, QueryCheckpoint } from './checkpoint/query-checkpoint.js';
@@ -44,6 +44,7 @@ import {
 import { type CircuitDeps, guardedWriter, sinkCircuit } from './retry/sink-circuits.js';
 import type { MaybePromise } from './row.js';
 import { rowCoercer } from './schema/coerce.js';
+import { defaultSecrets } from './secrets/default-secrets.js';
 
 export interface RunOptions {
   /** Source and sink factories; the built-ins when absent. */
@@ -68,6 +69,12 @@ export interface RunOptions {
    * written or `maxOpenMs` has passed. Defaults: `defaultCircuitBreaker` (3, 5 s, no limit).
    */
   readonly sinkCircuit?: Partial<CircuitBreakerOptions>;
+  /**
+   * Reads the plan's secrets: every reference is loaded before the first batch (a missing one
+   * fails the run at start) and re-read by a connector whose login is refused. Default:
+   * `defaultSecrets()` (env, file, vault from `VAULT_*`).
+   */
+  readonly secrets?: SecretResolver;
 }
 
 export interface SinkResult {
@@ -115,6 +122,7 @@ export interface PipelineRun {
 
 interface RunState {
   readonly compiled: CompiledPipeline;
+  readonly secrets: SecretResolver;
   readonly options: RunOptions;
   readonly scheduler: SchedulerLike;
   readonly logger: Logger;
@@ -175,6 +183,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
     logger: logger.child({ node: labelOf(nodeId) }),
     memory: st.memory,
     stdout: st.options.stdout ?? process.stdout,
+    secrets: st.secrets,
   });
   const named = <T>(n: PlanNode, make: () => MaybePromise<T>): Promise<T> =>
     Promise.resolve()
@@ -192,6 +201,7 @@ async function runQuery(q: QueryPlan, st: RunState, closables: Closable[]): Prom
         scheduler,
         logger: logger.child({ node: labelOf(s.id) }),
         signal,
+        secrets: st.secrets,
       }),
     );
     closables.push(reader);
@@ -473,8 +483,12 @@ export function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}
     const compiled = compilePlan(pipeline, registry);
     const checkpoints = checkpointDirs(compiled);
     const logger = (options.logger ?? createLogger()).child({ pipeline: compiled.plan.name });
+    const secrets = options.secrets ?? defaultSecrets();
+    // Resolved once, before anything connects: a missing secret fails here, naming it.
+    await secrets.load?.(secretRefsIn(compiled.plan));
     const st: RunState = {
       compiled,
+      secrets,
       options: { ...options, connectors: registry },
       scheduler: options.scheduler ?? asyncScheduler,
       logger,

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Plan } from '@pipekit/core';
+import { PipekitError, type Plan, type SecretProvider } from '@pipekit/core';
 import {
   createLogger,
   defaultConnectors,
+  defaultSecrets,
   JsonLinesMetrics,
   loadConnectorPackages,
   type MetricsListener,
@@ -25,8 +27,34 @@ export interface RunCommandOptions {
   readonly logLevel: string;
   /** `--sink-wait`: fail when a sink's circuit stays open this long (ms); wait forever when absent. */
   readonly sinkWaitMs?: number | undefined;
+  /** `--secrets`: a module exporting `secretProviders`, added to env, file and vault. */
+  readonly secretsModule?: string | undefined;
   /** `--ui`: serve the live UI there while the pipelines run. */
   readonly ui?: UiAddress | undefined;
+}
+
+/** The providers a `--secrets` module exports (`secretProviders`, or its default export). */
+async function secretProvidersOf(module: string | undefined): Promise<SecretProvider[]> {
+  if (module === undefined) return [];
+  const mod = (await import(pathToFileURL(resolvePath(module)).href)) as {
+    secretProviders?: unknown;
+    default?: unknown;
+  };
+  const list = mod.secretProviders ?? mod.default;
+  const ok =
+    Array.isArray(list) &&
+    list.every(
+      (p) =>
+        typeof p === 'object' &&
+        p !== null &&
+        typeof (p as SecretProvider).name === 'string' &&
+        typeof (p as SecretProvider).read === 'function',
+    );
+  if (!ok)
+    throw new PipekitError(
+      `--secrets ${module}: export secretProviders, an array of { name, read(ref) } (SecretProvider from @pipekit/core)`,
+    );
+  return list as SecretProvider[];
 }
 
 export interface RunIo {
@@ -82,6 +110,7 @@ interface Ran {
 /** `pipe run <file> [--once] [--json] [--metrics-port N]`. */
 export async function runCommand(file: string, o: RunCommandOptions, io: RunIo): Promise<number> {
   const { path, pipelines } = await loadPipelines(file);
+  const providers = await secretProvidersOf(o.secretsModule);
   const ran = await startProgressOutputs(
     file,
     pipelines.map((p) => p.plan),
@@ -110,6 +139,8 @@ export async function runCommand(file: string, o: RunCommandOptions, io: RunIo):
             { plan: o.once ? withOnceTriggers(p.plan) : p.plan, udfs: p.udfs },
             {
               connectors: registry,
+              // One resolver per pipeline: its secrets are read once, at its start.
+              secrets: defaultSecrets(providers),
               logger,
               metrics,
               signal,

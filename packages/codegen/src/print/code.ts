@@ -1,4 +1,4 @@
-import { isSecretRef } from '@pipekit/core';
+import { isSecretRef, type SecretRef } from '@pipekit/core';
 import { array, bracketed, call, type Emit, fitsAt, object, str, token } from './emit.js';
 
 /** Code the printer already built, placed as is where a value goes. */
@@ -24,6 +24,17 @@ export function numberCode(n: number): string {
   return Object.is(n, -0) ? '-0' : String(n);
 }
 
+/** `secret('X')`, `secret.vault('p', { key: 'k' })`, `secret.from('name', 'p')`: as the user writes it. */
+function secretEmit(r: SecretRef): Emit {
+  const builtin = r.provider === 'file' || r.provider === 'vault';
+  const fn = r.provider === 'env' ? 'secret' : builtin ? `secret.${r.provider}` : 'secret.from';
+  return call(fn, [
+    ...(fn === 'secret.from' ? [str(r.provider)] : []),
+    str(r.secret),
+    ...(r.key === undefined ? [] : [object([['key', str(r.key)] as const])]),
+  ]);
+}
+
 /** A JavaScript value (options, a policy, a secret reference) as code. */
 export function valueEmit(v: unknown): Emit {
   if (v instanceof Code) return v.emit;
@@ -31,8 +42,7 @@ export function valueEmit(v: unknown): Emit {
   if (typeof v === 'string') return str(v);
   if (typeof v === 'number') return token(numberCode(v));
   if (typeof v === 'boolean') return token(String(v));
-  if (isSecretRef(v))
-    return call(v.provider === 'vault' ? 'secret.vault' : 'secret', [str(v.secret)]);
+  if (isSecretRef(v)) return secretEmit(v);
   if (Array.isArray(v)) return array(v.map(valueEmit));
   if (typeof v === 'object')
     return object(

@@ -1,7 +1,7 @@
-import type { Plan, PlanNode } from '@pipekit/core';
-import { formatTable, type MetricsListener, type Row } from '@pipekit/runtime';
+import { type Plan, type PlanNode, secretRefsIn } from '@pipekit/core';
+import { defaultSecrets, formatTable, type MetricsListener, type Row } from '@pipekit/runtime';
 import { defaultRemote } from '../connect/remote.js';
-import { envSecrets, type SecretResolver } from '../lower/secrets.js';
+import type { SecretResolver } from '../lower/secrets.js';
 import { SparkSession } from '../session/spark-session.js';
 import type { StreamingQuery } from '../session/streaming-query.js';
 import { withJdbcBounds } from './jdbc-bounds.js';
@@ -108,7 +108,9 @@ async function run(
   signal: AbortSignal,
 ): Promise<SparkRunResult> {
   const remote = options.remote ?? process.env.PIPEKIT_SPARK_REMOTE ?? defaultRemote;
-  const secrets = options.secrets ?? envSecrets;
+  const secrets = options.secrets ?? defaultSecrets();
+  // Read once, before anything connects (Vault answers asynchronously).
+  await secrets.load?.(secretRefsIn(plan));
   planForSpark(plan, secrets); // refuses what Spark cannot run, before a connection is made
   const session = SparkSession.connect(remote);
   const pollMs = options.pollMs ?? 1000;

@@ -1,9 +1,9 @@
 import {
   formatSqlIdentifier,
   formatSqlType,
-  PipekitError,
   type PostgresConnection,
   type PostgresSourceSpec,
+  postgresEndpoint,
   type Schema,
 } from '@pipekit/core';
 import { aliased, type RelationInit, relation, sqlExpression } from '../messages.js';
@@ -15,34 +15,13 @@ export function jdbcConnection(
   secrets: SecretResolver,
   path: string,
 ): Record<string, string> {
-  if (c.credentials !== undefined)
-    throw new PipekitError('a Postgres connection cannot be made', [
-      {
-        path: [...path.split('.'), 'credentials'],
-        message:
-          'a credential set at a secret path needs a secret provider, which pipekit does not have yet',
-        fix: "give url or host, user and password: secret('NAME')",
-      },
-    ]);
-  const url = c.url === undefined ? undefined : new URL(c.url);
-  const host = c.host ?? (url?.hostname ? decodeURIComponent(url.hostname) : 'localhost');
-  const port = c.port ?? (url?.port ? Number(url.port) : 5432);
-  const database =
-    c.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : '');
-  const user =
-    c.user === undefined
-      ? url?.username
-        ? decodeURIComponent(url.username)
-        : undefined
-      : typeof c.user === 'string'
-        ? c.user
-        : secrets(c.user, `${path}.user`);
+  const e = postgresEndpoint(c, secrets, path);
   const options: Record<string, string> = {
-    url: `jdbc:postgresql://${host}:${port}/${encodeURIComponent(database)}${c.ssl ? '?ssl=true' : ''}`,
+    url: `jdbc:postgresql://${e.host}:${e.port}/${encodeURIComponent(e.database ?? '')}${e.ssl ? '?ssl=true' : ''}`,
     driver: 'org.postgresql.Driver',
   };
-  if (user !== undefined) options.user = user;
-  if (c.password !== undefined) options.password = secrets(c.password, `${path}.password`);
+  if (e.user !== undefined) options.user = e.user;
+  if (e.password !== undefined) options.password = e.password;
   return options;
 }
 
