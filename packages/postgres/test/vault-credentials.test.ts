@@ -60,7 +60,8 @@ afterAll(async () => {
   await sql(`DROP ROLE IF EXISTS ${role}`);
 });
 
-describe('Postgres credentials from Vault', () => {
+// Off until test/services/vault.sh builds a Vault that starts (docs/guide/secrets.md, 'Not working yet').
+describe.skipIf(process.env.PIPEKIT_VAULT_TESTS !== '1')('Postgres credentials from Vault', () => {
   it('pipe run reads the table as the Vault user; no password in any output, even debug logs', async () => {
     const r = await run({ PIPEKIT_TEST_VAULT_PATH: `secret/data/pipekit-test/${role}` });
     expect(r.out).toContain('rows read');
