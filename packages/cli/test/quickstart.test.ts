@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repo, runPipe } from './pipe-process.js';
@@ -121,8 +121,15 @@ describe('npm run quickstart (scripts/quickstart.mjs)', () => {
       (resolve) => {
         const child = spawn(process.execPath, [script], {
           cwd: repo,
-          // As on a machine that never ran turbo: its telemetry notice would show here.
-          env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'pipekit-home-')) },
+          // As on a machine that never ran turbo (its telemetry notice would show here), but with
+          // this machine's Rust toolchain and build cache, which rustup and cargo find under HOME.
+          env: {
+            ...process.env,
+            HOME: mkdtempSync(join(tmpdir(), 'pipekit-home-')),
+            RUSTUP_HOME: process.env.RUSTUP_HOME ?? join(homedir(), '.rustup'),
+            CARGO_HOME: process.env.CARGO_HOME ?? join(homedir(), '.cargo'),
+            PIPEKIT_CACHE: process.env.PIPEKIT_CACHE ?? join(homedir(), '.cache', 'pipekit'),
+          },
         });
         let stdout = '';
         let stderr = '';
@@ -144,7 +151,7 @@ describe('npm run quickstart (scripts/quickstart.mjs)', () => {
     const run = out.indexOf('quickstart 3/4: pipe run examples/quickstart.pipeline.ts');
     const packages = out.slice(ts + 1, run);
     for (const line of packages)
-      expect(line).toMatch(/^ {2}@pipekit\/[a-z-]+( \(unchanged\)|: compiling)$/);
+      expect(line).toMatch(/^ {2}(@pipekit\/[a-z-]+|create-pipekit)( \(unchanged\)|: compiling)$/);
     expect(packages.map((l) => l.trim().split(/[ :]/)[0])).toEqual(
       expect.arrayContaining(['@pipekit/core', '@pipekit/cli', '@pipekit/delta']),
     );
