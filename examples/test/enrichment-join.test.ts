@@ -32,7 +32,9 @@ function logIds(kind: 'offsets' | 'commits'): number[] {
 
 /** The source's range in a batch's offsets entry. */
 function rangeOf(batchId: number): { start: Offsets; end?: Offsets } {
-  const entry = JSON.parse(readFileSync(join(checkpoint, 'offsets', String(batchId)), 'utf8')) as {
+  // A checkpoint file is its JSON on the first line, then its crc32 line.
+  const text = readFileSync(join(checkpoint, 'offsets', String(batchId)), 'utf8');
+  const entry = JSON.parse(text.split('\n')[0]!) as {
     sources: Record<string, { start: Offsets; end?: Offsets }>;
   };
   return Object.values(entry.sources)[0]!;
