@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipelineGraph, UiServer } from '@pipekit/cli';
 import type { Plan } from '@pipekit/core';
+import { chromiumFlags, chromiumPath } from '../test/ui/chromium-flags.js';
 
 /** `--ui` (a headless Chromium on the page), `--ui=server` (an event-stream reader), or neither. */
 export type UiMode = 'none' | 'server' | 'browser';
@@ -29,16 +30,8 @@ export interface UiOpen {
   close(): Promise<number | null>;
 }
 
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** How long a just-connected page is given to draw its first snapshot. */
+const settleMs = 2000;
 
 export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise<UiOpen> {
   const server = new UiServer([pipelineGraph(plan)], {
@@ -73,7 +66,7 @@ export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise
   // fresh profile; the run starts once its page has connected.
   const profile = mkdtempSync(join(tmpdir(), 'pipekit-bench-chromium-'));
   // Its own process group, so its renderer and helper processes end with it.
-  const browser = spawn('/usr/bin/chromium', [...chromiumArgs, `--user-data-dir=${profile}`, url], {
+  const browser = spawn(chromiumPath, [...chromiumFlags, `--user-data-dir=${profile}`, url], {
     stdio: 'ignore',
     detached: true,
   });
@@ -91,6 +84,9 @@ export async function openUiFor(plan: Plan, mode: 'server' | 'browser'): Promise
     await endBrowser();
     throw new Error('Chromium did not open the page within 2 minutes');
   }
+  // The page is open once it has drawn its first snapshot, as when a person opened it before
+  // the run: its start-up (parsing, first layout) is not the cost of watching.
+  await new Promise((r) => setTimeout(r, settleMs));
   return {
     server,
     close: async () => {
