@@ -11,7 +11,8 @@
 #   test/services/postgres.sh reset   stop and delete the cluster
 #
 # Connecting: role `pipekit`, password `pipekit`, database `pipekit_test` (owner
-# pipekit; the role may CREATEDB for per-test databases). TCP on 127.0.0.1 only,
+# pipekit; the role may CREATEDB for per-test databases and CREATEROLE for per-test login roles,
+# e.g. one whose password a test rotates). TCP on 127.0.0.1 only,
 # scram-sha-256 password auth. By convention the password is NOT in the URL:
 # tests read it from env PIPEKIT_PG_PASSWORD (=pipekit), e.g.
 #   PGPASSWORD=pipekit psql "$(test/services/postgres.sh url)"
@@ -172,7 +173,7 @@ DO \$\$ BEGIN
     CREATE ROLE $ROLE LOGIN;
   END IF;
 END \$\$;
-ALTER ROLE $ROLE WITH LOGIN CREATEDB PASSWORD '$PASSWORD';
+ALTER ROLE $ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
 SELECT 'CREATE DATABASE $DB OWNER $ROLE'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB')\gexec
 EOF

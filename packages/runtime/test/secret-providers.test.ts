@@ -90,67 +90,63 @@ describe('the resolver over env and file providers', () => {
   });
 });
 
-// Off until test/services/vault.sh builds a Vault that starts (docs/guide/secrets.md, 'Not working yet').
-describe.skipIf(process.env.PIPEKIT_VAULT_TESTS !== '1')(
-  'HashiCorp Vault (KV v2, dev server from test/services/vault.sh)',
-  () => {
-    beforeAll(async () => {
-      startVault();
-      await putSecret('pipekit-test/pg', { username: 'app', password: 'vault-pw-Z7' });
-    }, 40 * 60_000);
+describe('HashiCorp Vault (KV v2, dev server from test/services/vault.sh)', () => {
+  beforeAll(async () => {
+    startVault();
+    await putSecret('pipekit-test/pg', { username: 'app', password: 'vault-pw-Z7' });
+  }, 40 * 60_000);
 
-    it('reads a field with VAULT_TOKEN; the CLI path form works too', async () => {
-      const s = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
-      const ref = secret.vault('secret/data/pipekit-test/pg', { key: 'password' });
-      const short = secret.vault('secret/pipekit-test/pg', { key: 'username' });
-      await s.load?.([ref, short]);
-      expect(s(ref)).toBe('vault-pw-Z7');
-      expect(s(short)).toBe('app');
-      expect(kvDataPath('secret/pipekit-test/pg')).toBe('secret/data/pipekit-test/pg');
-    });
+  it('reads a field with VAULT_TOKEN; the CLI path form works too', async () => {
+    const s = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
+    const ref = secret.vault('secret/data/pipekit-test/pg', { key: 'password' });
+    const short = secret.vault('secret/pipekit-test/pg', { key: 'username' });
+    await s.load?.([ref, short]);
+    expect(s(ref)).toBe('vault-pw-Z7');
+    expect(s(short)).toBe('app');
+    expect(kvDataPath('secret/pipekit-test/pg')).toBe('secret/data/pipekit-test/pg');
+  });
 
-    it('logs in with AppRole when no token is given', async () => {
-      const role = await appRole('pipekit-test-reader', 'pipekit-test/');
-      const s = secretResolver([vaultSecretProvider({ address: vaultAddr, appRole: role })]);
-      const ref = secret.vault('secret/data/pipekit-test/pg');
-      await s.load?.([ref]);
-      expect(JSON.parse(s(ref))).toEqual({ username: 'app', password: 'vault-pw-Z7' });
-      // The role's policy covers pipekit-test/ only.
-      await putSecret('other/x', { value: 'other-Z8' });
-      const other = secret.vault('secret/data/other/x');
-      await s.load?.([other]);
-      expect(() => s(other, 'sink.password')).toThrow(
-        "sink.password: secret.vault('secret/data/other/x') cannot be read: Vault refused to read secret/data/other/x (permission denied)",
-      );
-    });
+  it('logs in with AppRole when no token is given', async () => {
+    const role = await appRole('pipekit-test-reader', 'pipekit-test/');
+    const s = secretResolver([vaultSecretProvider({ address: vaultAddr, appRole: role })]);
+    const ref = secret.vault('secret/data/pipekit-test/pg');
+    await s.load?.([ref]);
+    expect(JSON.parse(s(ref))).toEqual({ username: 'app', password: 'vault-pw-Z7' });
+    // The role's policy covers pipekit-test/ only.
+    await putSecret('other/x', { value: 'other-Z8' });
+    const other = secret.vault('secret/data/other/x');
+    await s.load?.([other]);
+    expect(() => s(other, 'sink.password')).toThrow(
+      "sink.password: secret.vault('secret/data/other/x') cannot be read: Vault refused to read secret/data/other/x (permission denied)",
+    );
+  });
 
-    it('a missing path, a bad token, an unreachable server: errors that name the reference', async () => {
-      const missing = secret.vault('secret/data/pipekit-test/none', { key: 'password' });
-      const ok = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
-      await ok.load?.([missing]);
-      expect(() => ok(missing, 'connection.password')).toThrow(
-        "connection.password: secret.vault('secret/data/pipekit-test/none', { key: 'password' }) cannot be read: Vault has no secret at secret/data/pipekit-test/none",
-      );
-      const bad = secretResolver([vaultSecretProvider({ address: vaultAddr, token: 'wrong' })]);
-      const ref = secret.vault('secret/data/pipekit-test/pg', { key: 'password' });
-      await bad.load?.([ref]);
-      expect(() => bad(ref)).toThrow('permission denied');
-      const down = secretResolver([
-        vaultSecretProvider({ address: 'http://127.0.0.1:9', token: vaultToken }),
-      ]);
-      await down.load?.([ref]);
-      expect(() => down(ref)).toThrow('Vault at http://127.0.0.1:9 cannot be reached');
-    });
+  it('a missing path, a bad token, an unreachable server: errors that name the reference', async () => {
+    const missing = secret.vault('secret/data/pipekit-test/none', { key: 'password' });
+    const ok = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
+    await ok.load?.([missing]);
+    expect(() => ok(missing, 'connection.password')).toThrow(
+      "connection.password: secret.vault('secret/data/pipekit-test/none', { key: 'password' }) cannot be read: Vault has no secret at secret/data/pipekit-test/none",
+    );
+    const bad = secretResolver([vaultSecretProvider({ address: vaultAddr, token: 'wrong' })]);
+    const ref = secret.vault('secret/data/pipekit-test/pg', { key: 'password' });
+    await bad.load?.([ref]);
+    expect(() => bad(ref)).toThrow('permission denied');
+    const down = secretResolver([
+      vaultSecretProvider({ address: 'http://127.0.0.1:9', token: vaultToken }),
+    ]);
+    await down.load?.([ref]);
+    expect(() => down(ref)).toThrow('Vault at http://127.0.0.1:9 cannot be reached');
+  });
 
-    it('refresh picks up a rotated value', async () => {
-      await putSecret('pipekit-test/rotating', { password: 'old-Z9' });
-      const s = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
-      const ref = secret.vault('secret/data/pipekit-test/rotating', { key: 'password' });
-      await s.load?.([ref]);
-      await putSecret('pipekit-test/rotating', { password: 'new-Z9' });
-      expect(s(ref)).toBe('old-Z9');
-      expect(await s.refresh?.([ref])).toBe(true);
-      expect(s(ref)).toBe('new-Z9');
-    });
-  },
-);
+  it('refresh picks up a rotated value', async () => {
+    await putSecret('pipekit-test/rotating', { password: 'old-Z9' });
+    const s = secretResolver([vaultSecretProvider({ address: vaultAddr, token: vaultToken })]);
+    const ref = secret.vault('secret/data/pipekit-test/rotating', { key: 'password' });
+    await s.load?.([ref]);
+    await putSecret('pipekit-test/rotating', { password: 'new-Z9' });
+    expect(s(ref)).toBe('old-Z9');
+    expect(await s.refresh?.([ref])).toBe(true);
+    expect(s(ref)).toBe('new-Z9');
+  });
+});
