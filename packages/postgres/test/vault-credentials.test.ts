@@ -1,15 +1,23 @@
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { secret, secretResolver } from '@pipekit/core';
-import { vaultSecretProvider } from '@pipekit/runtime';
+import { secret, secretResolver, source } from '@pipekit/core';
+import {
+  defaultConnectors,
+  type QueryProgress,
+  runPipeline,
+  vaultSecretProvider,
+} from '@pipekit/runtime';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   putSecret,
   startVault,
   vaultAddr,
   vaultToken,
 } from '../../../test/services/vault-client.js';
-import { describeTable } from '../src/index.js';
+import { describeTable, registerConnectors } from '../src/index.js';
 import { pgUrl, sql, unique } from './helpers.js';
 
 // A pipeline whose Postgres user and password come from Vault, run by `pipe run` as a person
@@ -20,6 +28,8 @@ const role = unique('vault_role');
 const table = unique('vault_customers');
 const first = `first-${role}-Pw1`;
 const rotated = `rotated-${role}-Pw2`;
+const streamRole = unique('vault_stream');
+const streamTable = unique('vault_events');
 const urlNoUser = (() => {
   const u = new URL(pgUrl);
   u.username = '';
@@ -58,6 +68,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql(`DROP TABLE IF EXISTS ${table}`);
   await sql(`DROP ROLE IF EXISTS ${role}`);
+  await sql(`DROP TABLE IF EXISTS ${streamTable}`);
+  await sql(`DROP ROLE IF EXISTS ${streamRole}`);
 });
 
 describe('Postgres credentials from Vault', () => {
@@ -102,5 +114,78 @@ describe('Postgres credentials from Vault', () => {
     expect(secrets(connection.password)).toBe(first);
     expect(await describeTable(connection, table, secrets)).toContain('id');
     expect(secrets(connection.password)).toBe(rotated);
+  }, 120_000);
+
+  it('a running pipeline: the password rotated in Vault and Postgres, connections dropped; it reconnects with the new one', async () => {
+    const path = `pipekit-test/${streamRole}`;
+    const old = `old-${streamRole}-Pw4`;
+    const next = `next-${streamRole}-Pw5`;
+    await sql(`CREATE ROLE ${streamRole} LOGIN PASSWORD '${old}'`);
+    // Membership lets the test's own role end the pipeline's sessions (pg_terminate_backend).
+    await sql(`GRANT ${streamRole} TO CURRENT_USER`);
+    await sql(`CREATE TABLE ${streamTable} (id bigint PRIMARY KEY)`);
+    await sql(`INSERT INTO ${streamTable} SELECT generate_series(1, 3)`);
+    await sql(`GRANT SELECT ON ${streamTable} TO ${streamRole}`);
+    await putSecret(path, { username: streamRole, password: old });
+
+    const pipeline = source
+      .postgres({
+        connection: { url: urlNoUser, credentials: secret.vault(`secret/data/${path}`) },
+        table: streamTable,
+        schema: z.object({ id: z.number() }),
+        incremental: { column: 'id', pollInterval: 100 },
+      })
+      .sink.memory({ name: 'events' });
+    // Every log line, at debug level, and every progress report: checked for the passwords below.
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const progress: QueryProgress[] = [];
+    const secrets = secretResolver([
+      vaultSecretProvider({ address: vaultAddr, token: vaultToken }),
+    ]);
+    const connectors = defaultConnectors();
+    registerConnectors(connectors);
+    const stop = new AbortController();
+    const run = runPipeline(pipeline, {
+      connectors,
+      logger,
+      secrets,
+      signal: stop.signal,
+      metrics: [{ onProgress: (r) => progress.push(r) }],
+    });
+    const ids = () => run.memory.get('events').map((r) => Number(r.id));
+    const waitFor = async (n: number) => {
+      for (let waited = 0; waited < 30_000 && ids().length < n; waited += 100)
+        await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      await waitFor(3);
+      expect(ids()).toEqual([1, 2, 3]);
+      // Rotation as an operator does it: Postgres first, then Vault; then the server drops the
+      // pipeline's session, so its next poll logs in again, with the old password first.
+      await sql(`ALTER ROLE ${streamRole} PASSWORD '${next}'`);
+      await putSecret(path, { username: streamRole, password: next });
+      await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [
+        streamRole,
+      ]);
+      await sql(`INSERT INTO ${streamTable} SELECT generate_series(4, 6)`);
+      await waitFor(6);
+    } finally {
+      stop.abort();
+    }
+    expect((await run.result).stoppedBy).toBe('stopped');
+    expect(ids()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(JSON.parse(secrets(secret.vault(`secret/data/${path}`))).password).toBe(next);
+    const seen = `${lines.join('')}${JSON.stringify(progress)}${JSON.stringify(pipeline.plan)}`;
+    expect(seen).not.toContain(old);
+    expect(seen).not.toContain(next);
   }, 120_000);
 });
