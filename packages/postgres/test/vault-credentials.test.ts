@@ -36,9 +36,12 @@ const urlNoUser = (() => {
   return u.href;
 })();
 
-function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+function run(
+  env: Record<string, string>,
+  args: readonly string[] = ['run', fixture, '--log-level', 'debug'],
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [pipe, 'run', fixture, '--log-level', 'debug'], {
+    const child = spawn(process.execPath, [pipe, ...args], {
       env: {
         ...process.env,
         PIPEKIT_DEV: '1',
@@ -78,6 +81,18 @@ describe('Postgres credentials from Vault', () => {
     expect(r.out).toContain('rows read');
     expect(r.code).toBe(0);
     expect(r.out).not.toContain(first);
+    // Progress and the summary as JSON lines, the plan as JSON, the drawn DAG: references only.
+    const vaultPath = { PIPEKIT_TEST_VAULT_PATH: `secret/data/pipekit-test/${role}` };
+    const json = await run(vaultPath, ['run', fixture, '--json']);
+    expect(json.code).toBe(0);
+    expect(json.out).toContain('"type":"summary"');
+    for (const format of ['json', 'mermaid']) {
+      const explained = await run(vaultPath, ['explain', fixture, '--format', format]);
+      expect(explained.code).toBe(0);
+      expect(explained.out).toContain(format === 'json' ? 'secret/data/pipekit-test' : 'postgres');
+      expect(explained.out).not.toContain(first);
+    }
+    expect(json.out).not.toContain(first);
   }, 120_000);
 
   it('a wrong password in Vault: the error names the user, never the password', async () => {
