@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Start Kafka, PostgreSQL and Spark Connect for tests/examples/benchmarks, in parallel (the
+# Start Kafka, PostgreSQL, Spark Connect and Vault for tests/examples/benchmarks, in parallel (the
 # cold Kafka start is dominated by a Maven download, Postgres by initdb or an
-# apt install, Spark by the pyspark wheel; none waits for another). Exits non-zero if one fails.
+# apt install, Spark by the pyspark wheel, Vault by its one-time Go build; none waits for another). Exits non-zero if one fails.
 # The scripts are idempotent, so this is safe to call before every test run.
 set -euo pipefail
 
@@ -13,9 +13,12 @@ kafka_pid=$!
 pg_pid=$!
 "$here/spark.sh" start &
 spark_pid=$!
+"$here/vault.sh" start &
+vault_pid=$!
 
 rc=0
 wait "$kafka_pid" || { echo "start-all.sh: kafka failed to start" >&2; rc=1; }
 wait "$pg_pid" || { echo "start-all.sh: postgres failed to start" >&2; rc=1; }
 wait "$spark_pid" || { echo "start-all.sh: spark failed to start" >&2; rc=1; }
+wait "$vault_pid" || { echo "start-all.sh: vault failed to start" >&2; rc=1; }
 exit "$rc"
