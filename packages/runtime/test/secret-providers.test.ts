@@ -14,6 +14,7 @@ import {
   appRole,
   putSecret,
   startVault,
+  vault,
   vaultAddr,
   vaultToken,
 } from '../../../test/services/vault-client.js';
@@ -119,6 +120,20 @@ describe('HashiCorp Vault (KV v2, dev server from test/services/vault.sh)', () =
     expect(() => s(other, 'sink.password')).toThrow(
       "sink.password: secret.vault('secret/data/other/x') cannot be read: Vault refused to read secret/data/other/x (permission denied)",
     );
+  });
+
+  it('an AppRole token that Vault no longer accepts: logs in again and reads on', async () => {
+    const role = await appRole('pipekit-test-relogin', 'pipekit-test/');
+    const s = secretResolver([vaultSecretProvider({ address: vaultAddr, appRole: role })]);
+    await putSecret('pipekit-test/relogin', { password: 'before-Z10' });
+    const ref = secret.vault('secret/data/pipekit-test/relogin', { key: 'password' });
+    await s.load?.([ref]);
+    expect(s(ref)).toBe('before-Z10');
+    // Every token of AppRole logins revoked, as when one expires: the next read gets a 403.
+    await vault('PUT', 'sys/leases/revoke-prefix/auth/approle/login');
+    await putSecret('pipekit-test/relogin', { password: 'after-Z10' });
+    expect(await s.refresh?.([ref])).toBe(true);
+    expect(s(ref)).toBe('after-Z10');
   });
 
   it('a missing path, a bad token, an unreachable server: errors that name the reference', async () => {
