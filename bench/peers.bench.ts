@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- peers [records] [--rounds N] [--only w1,w2,w3] [--engines a,b]`: pipekit against the engines
+ * `npm run bench -- peers [records] [--rounds N] [--only w1,w2,w3,w4] [--engines a,b] [--w4-events N]
+ * [--w4-batch N]`: pipekit against the engines
  * users would pick instead, on the same workloads, on this machine, in one run (issue #16). See
  * docs/benchmarks.md for the workloads, engines, checks and what is measured. Needs Java 17,
  * Maven and Python 3 (Spark via the pinned pyspark of test/services/spark.sh). Starts its own Kafka
@@ -20,7 +21,9 @@ const flag = (name: string) => {
 };
 const records = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const rounds = Number(flag('rounds') ?? 3);
-const only = (flag('only') ?? 'w1,w2,w3').split(',');
+const only = (flag('only') ?? 'w1,w2,w3,w4').split(',');
+const w4Events = Number(flag('w4-events') ?? 2_000_000);
+const w4Batch = Number(flag('w4-batch') ?? 100_000);
 const engines = flag('engines')?.split(',');
 const port = process.env.KAFKA_PORT ?? '9092';
 const bootstrap = `127.0.0.1:${port}`;
@@ -28,7 +31,10 @@ const env = { ...process.env, KAFKA_PORT: port };
 const sh = (script: string, ...a: string[]) =>
   execFileSync('bash', [script, ...a], { encoding: 'utf8', env, timeout: 900_000 }).trim();
 
+// W4 is in-process: without W1–W3 no broker (nor Kafka Streams) is needed.
+const usesKafka = only.some((w) => w !== 'w4');
 const kafkaWasUp = (() => {
+  if (!usesKafka) return true;
   try {
     sh('test/services/kafka.sh', 'status');
     return true;
@@ -36,7 +42,7 @@ const kafkaWasUp = (() => {
     return false;
   }
 })();
-sh('test/services/kafka.sh', 'start');
+if (usesKafka) sh('test/services/kafka.sh', 'start');
 const work = mkdtempSync(join(tmpdir(), 'pipekit-peers-'));
 try {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
@@ -44,19 +50,22 @@ try {
     kafka,
     bootstrap,
     records,
+    w4Events,
+    w4Batch,
     rounds,
-    workloads: only as ('w1' | 'w2' | 'w3')[],
+    workloads: only as ('w1' | 'w2' | 'w3' | 'w4')[],
     engines,
     work,
-    kafkaStreamsClasspath: sh('bench/peers/kafka-streams/build.sh'),
+    kafkaStreamsClasspath: usesKafka ? sh('bench/peers/kafka-streams/build.sh') : '',
     sparkPython: sh('test/services/spark.sh', 'python'),
     sparkPackages: sh('test/services/spark.sh', 'packages'),
-    kafkaClasspath: sh('test/services/kafka.sh', 'classpath'),
+    kafkaClasspath: usesKafka ? sh('test/services/kafka.sh', 'classpath') : '',
   });
   const out = {
     benchmark: 'peers',
     date: new Date().toISOString(),
     records,
+    w4: { events: w4Events, rowsPerBatch: w4Batch },
     rounds,
     machine: {
       node: process.version,

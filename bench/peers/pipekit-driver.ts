@@ -9,6 +9,7 @@ import { availableNow, count, max, type Plan, source, sum, tumbling } from '@pip
 import { registerConnectors as registerDelta } from '@pipekit/delta';
 import { registerConnectors as registerKafka } from '@pipekit/kafka';
 import { createLogger, defaultConnectors, runPipeline } from '@pipekit/runtime';
+import { addToSummary, type WindowSummary, windowsStream } from '../windows/workload.js';
 import type { RunCommand } from './protocol.js';
 
 const logger = createLogger({ level: 'error' });
@@ -48,6 +49,13 @@ function planOf(c: RunCommand): Plan {
         .kafka({ ...bounded, endingOffsets: 'latest' })
         .filter((r) => r.kind.eq('purchase').and(r.amount.gt(100)))
         .sink.delta({ path: c.table!, mode: 'overwrite' }).plan;
+    case 'w4':
+      // In-process: generated events, the emitted windows summed up by the sink registered in run.
+      return windowsStream(c.batchRecords, c.records).sink.memory({
+        name: 'w4',
+        outputMode: 'append',
+        trigger: availableNow(),
+      }).plan;
     default:
       throw new Error(`pipekit driver: no workload ${c.workload}`);
   }
@@ -57,12 +65,28 @@ async function run(c: RunCommand) {
   const connectors = defaultConnectors();
   registerKafka(connectors);
   registerDelta(connectors);
+  const windows = new Map<number, WindowSummary>();
+  connectors.registerSink('memory', () => ({
+    writeBatch: (b) => {
+      for (const r of b.rows)
+        addToSummary(
+          windows,
+          (r.window_start as Date).getTime(),
+          r.events as number,
+          r.revenue as number,
+          r.biggest as number,
+        );
+    },
+    close: () => {},
+  }));
   const started = performance.now();
   const result = await runPipeline({ plan: planOf(c), udfs: new Map() }, { connectors, logger })
     .result;
   const seconds = (performance.now() - started) / 1000;
   const processed = result.nodes.find((n) => n.kind === 'source')?.rowsOut ?? 0;
-  return { seconds, processed };
+  return c.workload === 'w4'
+    ? { seconds, processed, windows: [...windows].map(([start, w]) => ({ start, ...w })) }
+    : { seconds, processed };
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
