@@ -8,7 +8,7 @@
  * bench/results/peers.json; `node bench/peers/charts.mjs` draws docs/benchmarks.md's charts from it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -33,6 +33,42 @@ const sh = (script: string, ...a: string[]) =>
 
 // W4 is in-process: without W1–W3 no broker (nor Kafka Streams) is needed.
 const usesKafka = only.some((w) => w !== 'w4');
+/** The workloads of the last peers.json not run now, each with when and how it was measured. */
+function earlierWorkloads(): Record<string, unknown> {
+  const file = 'bench/results/peers.json';
+  if (!existsSync(file)) return {};
+  const last = JSON.parse(readFileSync(file, 'utf8'));
+  return Object.fromEntries(
+    Object.entries(last.workloads as Record<string, Record<string, unknown>>)
+      .filter(([w]) => !only.includes(w))
+      .map(([w, r]) => [
+        w,
+        {
+          ...(last.ceilings?.consumerPerformance?.recordsPerSecond && w !== 'w4'
+            ? { consumerPerformance: last.ceilings.consumerPerformance.recordsPerSecond }
+            : {}),
+          ...r,
+          measured: r.measured ?? {
+            date: last.date,
+            events: last.records,
+            rounds: last.rounds,
+            loadAverageEnd: last.machine?.loadAverageEnd,
+          },
+        },
+      ]),
+  );
+}
+
+/** The runs of the last peers.json's workloads not run now. */
+function earlierRuns(): Record<string, unknown> {
+  const file = 'bench/results/peers.json';
+  if (!existsSync(file)) return {};
+  const runs = (JSON.parse(readFileSync(file, 'utf8')).runs ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(runs).filter(([key]) => !only.includes(key.slice(0, key.indexOf('/')))),
+  );
+}
+
 const kafkaWasUp = (() => {
   if (!usesKafka) return true;
   try {
@@ -61,9 +97,24 @@ try {
     sparkPackages: sh('test/services/spark.sh', 'packages'),
     kafkaClasspath: usesKafka ? sh('test/services/kafka.sh', 'classpath') : '',
   });
+  const date = new Date().toISOString();
+  const loadAverageEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+  const ceiling = result.ceilings.consumerPerformance.recordsPerSecond;
+  // Each workload keeps when and how it was measured, so `--only w4` updates W4 and keeps the
+  // others' figures of their own run in peers.json.
+  const measured = Object.fromEntries(
+    Object.entries(result.workloads).map(([w, r]) => [
+      w,
+      {
+        ...r,
+        ...(w !== 'w4' && ceiling ? { consumerPerformance: ceiling } : {}),
+        measured: { date, events: w === 'w4' ? w4Events : records, rounds, loadAverageEnd },
+      },
+    ]),
+  );
   const out = {
     benchmark: 'peers',
-    date: new Date().toISOString(),
+    date,
     records,
     w4: { events: w4Events, rowsPerBatch: w4Batch },
     rounds,
@@ -72,10 +123,12 @@ try {
       cpus: cpus().length,
       cpu: cpus()[0]?.model,
       memoryGB: Math.round(totalmem() / 2 ** 30),
-      note: 'shared with other work while measured: absolute figures are under that load (see loadAverage per run)',
-      loadAverageEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+      note: 'shared with other work while measured: absolute figures are under that load (see loadAverage per run); compare events per CPU-second',
+      loadAverageEnd,
     },
-    ...result,
+    ceilings: result.ceilings,
+    workloads: { ...earlierWorkloads(), ...measured },
+    runs: { ...earlierRuns(), ...result.runs },
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/peers.json', `${JSON.stringify(out, null, 2)}\n`);
