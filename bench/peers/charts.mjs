@@ -14,7 +14,7 @@ export const WORKLOADS = {
   w1: 'W1 stateless: Kafka → filter + projection → Kafka',
   w2: 'W2 windowed: Kafka → watermark → tumbling 1 min count/sum/max per key → Kafka',
   w3: 'W3 lake: Kafka → filter → Delta table',
-  w4: 'W4 in-process: generated events → watermark → tumbling 1 min count/sum/max per key',
+  w4: 'W4 in-process: generated events → watermark → tumbling 1 min count/sum/max',
 };
 
 /** Workloads that read the Kafka input topic: their charts draw its read ceiling. */
