@@ -23,7 +23,7 @@ const records = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const rounds = Number(flag('rounds') ?? 3);
 const only = (flag('only') ?? 'w1,w2,w3,w4').split(',');
 const w4Events = Number(flag('w4-events') ?? 2_000_000);
-const w4Batch = Number(flag('w4-batch') ?? 100_000);
+const w4Batch = Number(flag('w4-batch') ?? 20_000);
 const engines = flag('engines')?.split(',');
 const port = process.env.KAFKA_PORT ?? '9092';
 const bootstrap = `127.0.0.1:${port}`;

@@ -17,8 +17,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { count, every, gen, max, source, sum, tumbling } from '@pipekit/core';
+import { every } from '@pipekit/core';
 import { defaultConnectors, type QueryProgress, runPipeline } from '@pipekit/runtime';
+import { START, windowsStream } from './windows/workload.js';
 
 const events = Number(process.argv[2] ?? 10_000_000);
 const runs = Number(process.argv[3] ?? 5);
@@ -73,22 +74,12 @@ if (process.env.PIPEKIT_WINDOWS_RUN !== '1') {
 }
 
 const batchSize = 20_000;
-const start = Date.parse('2026-01-01T00:00:00.000Z');
-const pipeline = source
-  .generate({
-    seed: 7,
-    batchSize,
-    columns: {
-      userId: gen.key('user-', 100_000),
-      amount: gen.uniform(0, 500, { integer: true }),
-      ts: gen.eventTime({ outOfOrderShare: 0.05, maxDelay: '1 minute' }),
-    },
-  })
-  .watermark('ts', '10 seconds')
-  .window(tumbling('1 minute'))
-  .groupBy('userId')
-  .aggregate({ events: count(), revenue: sum('amount'), biggest: max('amount') }, { late: 'drop' })
-  .sink.memory({ name: 'windows', outputMode: 'append', trigger: every(1) });
+const start = START;
+const pipeline = windowsStream(batchSize).sink.memory({
+  name: 'windows',
+  outputMode: 'append',
+  trigger: every(1),
+});
 
 // Count what the sink gets instead of keeping it: the state is what is measured.
 let rowsOut = 0;

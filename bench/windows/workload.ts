@@ -72,7 +72,7 @@ export function addToSummary(
 export function expectedW4(
   records: number,
   batchSize: number,
-): { windows: Map<number, WindowSummary>; cutoff: number } {
+): { windows: Map<number, WindowSummary>; cutoff: number; late: number } {
   const names = Object.keys(columns);
   const specs = Object.values(columns).map((c) => generatedColumnSchema.parse(c));
   const make = rowFactory(
@@ -87,13 +87,17 @@ export function expectedW4(
   let lateWm = 0;
   let wm = 0;
   let maxTs = Number.NEGATIVE_INFINITY;
+  let late = 0;
   for (let from = 0; from < records; from += batchSize) {
     for (let n = from; n < Math.min(records, from + batchSize); n++) {
       const r = make(n) as { userId: string; amount: number; ts: Date };
       const t = r.ts.getTime();
       maxTs = Math.max(maxTs, t);
       const start = t - (t % WINDOW_MS);
-      if (start + WINDOW_MS <= lateWm) continue;
+      if (start + WINDOW_MS <= lateWm) {
+        late++;
+        continue;
+      }
       let w = groups.get(start);
       if (!w) {
         w = new Map();
@@ -115,5 +119,5 @@ export function expectedW4(
     if (start + WINDOW_MS > wm) continue;
     for (const g of w.values()) addToSummary(windows, start, g.events, g.revenue, g.biggest);
   }
-  return { windows, cutoff: wm };
+  return { windows, cutoff: wm, late };
 }
