@@ -3,6 +3,7 @@ import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { arrowTableToRows, decodeRows } from './arrow-decode.js';
 import { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
 import { callNative, native } from './native.js';
+import { registerTableStorage, type TableStorage } from './table-storage.js';
 import { writeIpc, writeRows } from './write-rows.js';
 
 /** Options of {@link DeltaTable.create}. */
@@ -137,7 +138,7 @@ function selector(
 }
 
 /**
- * A Delta Lake table on the local filesystem, written and read through pipekit's native addon.
+ * A Delta Lake table on the local filesystem or an S3-compatible store (`s3://`, `s3a://`), written and read through pipekit's native addon.
  * Handles are cheap; writes to one table from one process are serialised by the addon, and
  * concurrent writers in other processes are reconciled by Delta's optimistic commits.
  *
@@ -151,10 +152,19 @@ function selector(
 export class DeltaTable {
   #schema: Schema | undefined;
 
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    storage?: TableStorage,
+  ) {
+    registerTableStorage(path, storage);
+  }
 
   /** Create a table and return a handle to it. */
-  static async create(path: string, options: CreateTableOptions): Promise<DeltaTable> {
+  static async create(
+    path: string,
+    options: CreateTableOptions & TableStorage,
+  ): Promise<DeltaTable> {
+    const table = new DeltaTable(path, options);
     await callNative(path, () =>
       native.createTable(path, toDeltaSchemaJson(options.schema), {
         partitionColumns: [...(options.partitionBy ?? [])],
@@ -162,20 +172,20 @@ export class DeltaTable {
         ifExists: options.ifExists,
       }),
     );
-    return new DeltaTable(path);
+    return table;
   }
 
   /**
    * A handle to the table at `path` without touching storage; every call checks the table then
-   * (a sink can hold one before the table exists).
+   * (a sink can hold one before the table exists). `storage`: how to reach an `s3://` table.
    */
-  static at(path: string): DeltaTable {
-    return new DeltaTable(path);
+  static at(path: string, storage?: TableStorage): DeltaTable {
+    return new DeltaTable(path, storage);
   }
 
   /** Open an existing table; rejects with `NOT_A_TABLE` when `path` holds no Delta table. */
-  static async open(path: string): Promise<DeltaTable> {
-    const table = new DeltaTable(path);
+  static async open(path: string, storage?: TableStorage): Promise<DeltaTable> {
+    const table = new DeltaTable(path, storage);
     table.#schema = (await table.snapshot()).schema;
     return table;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue, s3OptionsSchema } from '../object-storage.js';
 
 export const deltaSinkSchema = z.strictObject({
   type: z.literal('delta'),
@@ -16,5 +17,7 @@ export const deltaSinkSchema = z.strictObject({
   checkpointInterval: z.number().int().positive().optional(),
   /** Table properties at creation, e.g. `{ 'delta.enableChangeDataFeed': 'true' }`. */
   properties: z.record(z.string(), z.string()).optional(),
-});
+  /** For `s3://` / `s3a://` paths: endpoint, region, credentials (secret references). */
+  s3: s3OptionsSchema.optional(),
+}).refine(s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue);
 export type DeltaSinkSpec = z.output<typeof deltaSinkSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue, s3OptionsSchema } from '../object-storage.js';
 
 export const fileFormats = ['jsonl', 'csv', 'parquet'] as const;
 
@@ -16,7 +17,9 @@ export const fileSourceSchema = z.strictObject({
   header: z.boolean().default(true),
   /** CSV only: the character between fields. Default: `','`. */
   delimiter: z.string().length(1).default(','),
-});
+  /** For `s3://` / `s3a://` paths: endpoint, region, credentials (secret references). */
+  s3: s3OptionsSchema.optional(),
+}).refine(s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue);
 
 export type FileSourceSpec = z.output<typeof fileSourceSchema>;
 export type FileSourceOptions = Omit<z.input<typeof fileSourceSchema>, 'type'>;
