@@ -81,6 +81,8 @@ export {
   retryWaits,
   withRetry,
 } from './retry/index.js';
+export { S3Client, type S3Object } from './object-store/s3-client.js';
+export { s3ClientFor } from './object-store/s3-files.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
 export {
   type PipelineRun,
