@@ -31,9 +31,7 @@ describe('Delta tables on S3', () => {
       { id: 1, amount: 9.5 },
       { id: 2, amount: 20 },
     ];
-    const write = runPipeline(
-      source.memory({ rows, schema: Order }).sink.delta({ path, s3 }),
-    );
+    const write = runPipeline(source.memory({ rows, schema: Order }).sink.delta({ path, s3 }));
     await write.result;
     const again = runPipeline(
       source.memory({ rows: [{ id: 3, amount: 1 }], schema: Order }).sink.delta({ path, s3 }),
@@ -45,7 +43,9 @@ describe('Delta tables on S3', () => {
     expect(keys.filter((k) => k.endsWith('.parquet')).length).toBeGreaterThanOrEqual(2);
     // s3:// and s3a:// name the same table.
     const read = runPipeline(
-      source.delta({ path: `s3://${bucket}/orders`, schema: Order, s3 }).sink.memory({ name: 'all' }),
+      source
+        .delta({ path: `s3://${bucket}/orders`, schema: Order, s3 })
+        .sink.memory({ name: 'all' }),
     );
     await read.result;
     expect([...(read.memory.get('all') ?? [])].sort((a, b) => a.id - b.id)).toEqual([
@@ -73,7 +73,10 @@ describe('Delta tables on S3', () => {
         const child = spawn(
           process.execPath,
           ['--conditions=@pipekit/source', '--import', 'tsx', script, url, name, String(perWriter)],
-          { env: { ...process.env, PIPEKIT_TEST_S3_ENDPOINT: s3Url }, stdio: ['ignore', 'pipe', 'pipe'] },
+          {
+            env: { ...process.env, PIPEKIT_TEST_S3_ENDPOINT: s3Url },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
         );
         let out = '';
         let err = '';
@@ -96,9 +99,12 @@ describe('Delta tables on S3', () => {
     const rows = await table.read();
     expect(rows).toHaveLength(2 * perWriter);
     for (const w of ['a', 'b'])
-      expect(rows.filter((r) => r.writer === w).map((r) => Number(r.n)).sort((x, y) => x - y)).toEqual(
-        Array.from({ length: perWriter }, (_, i) => i),
-      );
+      expect(
+        rows
+          .filter((r) => r.writer === w)
+          .map((r) => Number(r.n))
+          .sort((x, y) => x - y),
+      ).toEqual(Array.from({ length: perWriter }, (_, i) => i));
     const history = await table.history();
     expect(history.map((h) => h.version)).toEqual(
       Array.from({ length: 2 * perWriter + 1 }, (_, i) => 2 * perWriter - i),
@@ -126,7 +132,7 @@ describe('Delta tables on S3', () => {
       }),
     );
     await expect(wrong.result).rejects.toThrow(
-      "plain HTTP to another machine; use https:// or set allowHttp: true",
+      'plain HTTP to another machine; use https:// or set allowHttp: true',
     );
   });
 });

@@ -109,7 +109,9 @@ describe('files on S3 (s3:// and s3a://)', () => {
     );
     await expect(missing.result).rejects.toThrow(/NoSuchBucket \(create the bucket first\)/);
     expect(() =>
-      source.file({ path: '/tmp/x', format: 'jsonl', schema: Event, s3 }).sink.memory({ name: 'm' }),
+      source
+        .file({ path: '/tmp/x', format: 'jsonl', schema: Event, s3 })
+        .sink.memory({ name: 'm' }),
     ).toThrow(/s3 options apply to s3:\/\/ or s3a:\/\/ paths only/);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type S3Options, secret } from '@pipekit/core';
-import { S3Client, s3ClientFor } from '@pipekit/runtime';
+import { type S3Client, s3ClientFor } from '@pipekit/runtime';
 
 /** The S3 server of test/services/s3.sh (S3_PORT, default 8333) and its test identity. */
 export const s3Port = Number(process.env.S3_PORT ?? 8333);

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,8 @@ import { accessKey, client, putText, s3Url, secretKey } from './helpers.js';
 // Converted legacy configs read and write their s3a:// paths as Spark did with fs.s3a settings
 // from the cluster: here the AWS environment (endpoint, region, keys as env secrets) of the run.
 const legacy = fileURLToPath(new URL('../fixtures/legacy/', import.meta.url));
-const convert = (file: string) => convertConfig(file, readFileSync(join(legacy, file), 'utf8')).plan;
+const convert = (file: string) =>
+  convertConfig(file, readFileSync(join(legacy, file), 'utf8')).plan;
 
 /** The plan with its sinks (and sources of other services) swapped as `swap` says. */
 function rerouted(plan: Plan, swap: (n: PlanNode) => PlanNode): Plan {
@@ -82,12 +82,15 @@ describe('converted legacy configs run against the S3 server', () => {
             ],
           },
         };
-      if (n.kind === 'sink' && n.sink.type === 'delta') return { ...n, sink: { ...n.sink, path: out } };
+      if (n.kind === 'sink' && n.sink.type === 'delta')
+        return { ...n, sink: { ...n.sink, path: out } };
       return n;
     });
     const run = runPipeline({ plan, udfs: new Map() });
     await run.result;
-    const rows = (await DeltaTable.at(out).read()).sort((a, b) => Number(a.order_id) - Number(b.order_id));
+    const rows = (await DeltaTable.at(out).read()).sort(
+      (a, b) => Number(a.order_id) - Number(b.order_id),
+    );
     expect(rows.map((r) => [r.name, r.order_id, r.amount])).toEqual([
       ['Ada', 10, 5],
       ['Ada', 11, 7.5],

@@ -44,6 +44,8 @@ export {
 } from './metrics/node-metrics.js';
 export { ProgressLine } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export { S3Client, type S3Object } from './object-store/s3-client.js';
+export { s3ClientFor } from './object-store/s3-files.js';
 export {
   type CircuitProgress,
   circuitText,
@@ -81,8 +83,6 @@ export {
   retryWaits,
   withRetry,
 } from './retry/index.js';
-export { S3Client, type S3Object } from './object-store/s3-client.js';
-export { s3ClientFor } from './object-store/s3-files.js';
 export type { BadRecord, JsonValue, MaybePromise, Row } from './row.js';
 export {
   type PipelineRun,

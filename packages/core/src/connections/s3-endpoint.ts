@@ -31,10 +31,13 @@ export interface S3Location {
   readonly key: string;
 }
 
+/** `s3a://bucket/a/b` → `{ bucket: 'bucket', key: 'a/b' }`; anything else is an error saying what is expected. */
 export function parseS3Url(url: string): S3Location {
   const m = /^s3a?:\/\/([^/?#]+)\/?([^?#]*)$/i.exec(url);
   if (!m)
-    throw new PipekitError(`'${url}' is not an S3 URL: expected s3://bucket/path or s3a://bucket/path`);
+    throw new PipekitError(
+      `'${url}' is not an S3 URL: expected s3://bucket/path or s3a://bucket/path`,
+    );
   return { bucket: m[1]!, key: m[2]! };
 }
 
@@ -70,8 +73,10 @@ export function s3Endpoint(
   secrets: SecretResolver,
   path = 's3',
 ): S3Endpoint {
-  const region = options?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const given = options?.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const region =
+    options?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const given =
+    options?.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const endpoint = (given ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, '');
   let url: URL;
   try {

@@ -48,6 +48,7 @@ export function s3OptionsNeedS3Path(o: { path: string; s3?: S3Options | undefine
   return o.s3 === undefined || isObjectStoreUrl(o.path);
 }
 
+/** The issue {@link s3OptionsNeedS3Path} reports, at the spec's `s3`. */
 export const s3OptionsNeedS3PathIssue = {
   path: ['s3'],
   message: 's3 options apply to s3:// or s3a:// paths only',

@@ -1,4 +1,4 @@
-import { readFile, rename, stat, writeFile, access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { isObjectStoreUrl, parseS3Url } from '@pipekit/core';
 import picomatch from 'picomatch';

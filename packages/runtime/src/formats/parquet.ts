@@ -2,7 +2,8 @@ import type { DataType, Schema } from '@pipekit/core';
 import {
   type AsyncBuffer,
   asyncBufferFromFile,
-  parquetMetadataAsync, parquetRead,
+  parquetMetadataAsync,
+  parquetRead,
   parquetSchema,
 } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';

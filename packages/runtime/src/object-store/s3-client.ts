@@ -20,7 +20,9 @@ class Sha256 {
 }
 
 function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return d instanceof ArrayBuffer
+    ? new Uint8Array(d)
+    : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
 /** S3's error answer: `<Error><Code>NoSuchKey</Code>...`. */
@@ -108,7 +110,12 @@ export class S3Client {
     const base = new URL(this.endpoint.endpoint);
     const encodedKey = key
       .split('/')
-      .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+      .map((s) =>
+        encodeURIComponent(s).replace(
+          /[!'()*]/g,
+          (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+        ),
+      )
       .join('/');
     const prefix = base.pathname.replace(/\/+$/, '');
     if (this.endpoint.pathStyle) base.pathname = `${prefix}/${bucket}/${encodedKey}`;
@@ -124,7 +131,11 @@ export class S3Client {
     method: Method,
     bucket: string,
     key: string,
-    opts: { query?: Record<string, string>; body?: Uint8Array; headers?: Record<string, string> } = {},
+    opts: {
+      query?: Record<string, string>;
+      body?: Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
     retried = false,
   ): Promise<Response> {
     const url = this.url(bucket, key, opts.query ?? {});

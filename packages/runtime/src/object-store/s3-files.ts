@@ -20,7 +20,11 @@ export function s3ClientFor(
   return new S3Client(s3Endpoint(options, resolver, where), async () => {
     const refs = s3SecretRefs(options);
     if (!refs || !resolver.refresh) return null;
-    const all = [refs.accessKeyId, refs.secretAccessKey, ...(refs.sessionToken ? [refs.sessionToken] : [])];
+    const all = [
+      refs.accessKeyId,
+      refs.secretAccessKey,
+      ...(refs.sessionToken ? [refs.sessionToken] : []),
+    ];
     return (await resolver.refresh(all)) ? s3Endpoint(options, resolver, where) : null;
   });
 }

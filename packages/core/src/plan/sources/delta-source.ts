@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue, s3OptionsSchema } from '../object-storage.js';
+import {
+  s3OptionsNeedS3Path,
+  s3OptionsNeedS3PathIssue,
+  s3OptionsSchema,
+} from '../object-storage.js';
 
 export const deltaSourceSchema = z
   .strictObject({
