@@ -19,6 +19,14 @@ class Sha256 {
   }
 }
 
+/** Percent-encoding of everything but RFC 3986's unreserved characters, as S3 signs keys. */
+function rfc3986(s: string): string {
+  return encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
 function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
   return d instanceof ArrayBuffer
     ? new Uint8Array(d)
@@ -123,7 +131,10 @@ export class S3Client {
       base.hostname = `${bucket}.${base.hostname}`;
       base.pathname = `${prefix}/${encodedKey}`;
     }
-    for (const [k, v] of Object.entries(query)) base.searchParams.set(k, v);
+    // RFC 3986 encoding, as SigV4 signs it (URLSearchParams would write a space as `+`).
+    base.search = Object.entries(query)
+      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+      .join('&');
     return base;
   }
 
@@ -148,17 +159,13 @@ export class S3Client {
       ...opts.headers,
     };
     if (this.signer) {
-      const query: Record<string, string> = {};
-      url.searchParams.forEach((v, k) => {
-        query[k] = v;
-      });
       const signed = await this.signer.sign({
         method,
         protocol: url.protocol,
         hostname: url.hostname,
         port: url.port ? Number(url.port) : undefined,
         path: url.pathname,
-        query,
+        query: opts.query ?? {},
         headers,
         ...(body ? { body } : {}),
       });
