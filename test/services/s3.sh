@@ -20,7 +20,7 @@
 #
 # Environment:
 #   PIPEKIT_CACHE       cache root (default $HOME/.cache/pipekit)
-#   S3_PORT             S3 port (default 8333); internal ports are S3_PORT-33 .. S3_PORT+66
+#   S3_PORT             S3 port (default 8333); internal ports are S3_PORT-33 .. S3_PORT+56
 #                       (master +0/+1, volume +40/+41, S3 gRPC S3_PORT+1, filer +88/+89 from
 #                       S3_PORT-33), so 8333 uses 8300-8389
 #   GO_BUILD_PARALLEL   compile jobs of the first build (default 2)
