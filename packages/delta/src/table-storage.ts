@@ -5,6 +5,7 @@ import {
   type S3Options,
   type SecretResolver,
   s3Endpoint,
+  s3SecretRefs,
 } from '@pipekit/core';
 import { native } from './native.js';
 
@@ -32,17 +33,35 @@ export function deltaStorageOptions(e: S3Endpoint): Record<string, string> {
   return o;
 }
 
+/** What S3 answers when the credentials, not the request, are wrong or expired. */
+const authFailure = /InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|\b403\b/;
+
 /**
  * Hands a table's storage options to the addon, which uses them for every later call on `path`.
- * Local paths: nothing to do. Returns the endpoint (for messages), or null.
+ * Returns what to call after a failure: when it was an authentication failure and the secrets
+ * changed since (a rotated key), the new options are registered and it answers true (retry).
  */
 export function registerTableStorage(
   path: string,
   storage: TableStorage | undefined,
-  where = 's3',
-): S3Endpoint | null {
-  if (!isObjectStoreUrl(path)) return null;
-  const endpoint = s3Endpoint(storage?.s3, storage?.secrets ?? envSecrets, where);
-  native.setStorageOptions(path, deltaStorageOptions(endpoint));
-  return endpoint;
+): (failure: unknown) => Promise<boolean> {
+  if (!isObjectStoreUrl(path)) return async () => false;
+  const secrets = storage?.secrets ?? envSecrets;
+  const register = () =>
+    native.setStorageOptions(path, deltaStorageOptions(s3Endpoint(storage?.s3, secrets, 's3')));
+  register();
+  return async (failure) => {
+    if (!(failure instanceof Error) || !authFailure.test(failure.message) || !secrets.refresh)
+      return false;
+    const refs = s3SecretRefs(storage?.s3);
+    if (!refs) return false;
+    const all = [
+      refs.accessKeyId,
+      refs.secretAccessKey,
+      ...(refs.sessionToken ? [refs.sessionToken] : []),
+    ];
+    if (!(await secrets.refresh(all))) return false;
+    register();
+    return true;
+  };
 }
