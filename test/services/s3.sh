@@ -21,8 +21,8 @@
 # Environment:
 #   PIPEKIT_CACHE       cache root (default $HOME/.cache/pipekit)
 #   S3_PORT             S3 port (default 8333); internal ports are S3_PORT-33 .. S3_PORT+56
-#                       (master +0/+1, volume +40/+41, S3 gRPC S3_PORT+1, filer +88/+89 from
-#                       S3_PORT-33), so 8333 uses 8300-8389
+#                       (master +0/+1, volume +40/+41, admin +50/+51, filer +88/+89 from
+#                       S3_PORT-33; S3 gRPC S3_PORT+1), so 8333 uses 8300-8389
 #   GO_BUILD_PARALLEL   compile jobs of the first build (default 2)
 set -euo pipefail
 
@@ -97,7 +97,8 @@ start() {
     -filer.port="$((BASE + 88))" -filer.port.grpc="$((BASE + 89))" \
     -s3.port="$PORT" -s3.port.grpc="$((PORT + 1))" -s3.port.iceberg=0 -s3.port.lance=0 \
     -s3.config="$DIR/s3.json" -s3.iam=false \
-    -webdav=false -admin.ui=false -admin.port.legacy=0 >"$LOG" 2>&1) &
+    -webdav=false -admin.ui=false -admin.port="$((BASE + 50))" -admin.port.grpc="$((BASE + 51))" \
+    -admin.port.legacy=0 >"$LOG" 2>&1) &
   echo $! >"$PIDFILE"
   for ((i = 0; i < START_TIMEOUT * 10; i++)); do
     if answering; then
