@@ -1,37 +1,5 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { PipekitError, type S3Credentials, type S3Endpoint } from '@pipekit/core';
-import { SignatureV4 } from '@smithy/signature-v4';
-
-/** SHA-256 (or HMAC-SHA-256 with a key) over node:crypto, in the shape the signer takes. */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-/** Percent-encoding of everything but RFC 3986's unreserved characters, as S3 signs keys. */
-function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer
-    ? new Uint8Array(d)
-    : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
+import { PipekitError, type S3Endpoint } from '@pipekit/core';
+import { canonicalQuery, rfc3986, sha256Hex, signS3 } from './sigv4.js';
 
 /** S3's error answer: `<Error><Code>NoSuchKey</Code>...`. */
 function errorCode(xml: string): string | undefined {
@@ -78,36 +46,18 @@ type Method = 'GET' | 'PUT' | 'HEAD' | 'DELETE';
 
 /**
  * The few S3 calls the file connectors need (get, put with `If-None-Match`, list, delete, create
- * bucket), signed with SigV4 (the AWS SDK's signer) over `fetch`. Errors name the endpoint, bucket
+ * bucket), signed with SigV4 over `fetch`. Errors name the endpoint, bucket
  * and key, never a credential. After an authentication failure the client asks `reresolve` for
  * fresh credentials (a rotated secret) and retries once.
  */
 export class S3Client {
   private endpoint: S3Endpoint;
-  private signer: SignatureV4 | null;
 
   constructor(
     endpoint: S3Endpoint,
     private readonly reresolve?: () => Promise<S3Endpoint | null>,
   ) {
     this.endpoint = endpoint;
-    this.signer = S3Client.signerFor(endpoint);
-  }
-
-  private static signerFor(e: S3Endpoint): SignatureV4 | null {
-    const c: S3Credentials | null = e.credentials;
-    if (!c) return null;
-    return new SignatureV4({
-      service: 's3',
-      region: e.region,
-      credentials: {
-        accessKeyId: c.accessKeyId,
-        secretAccessKey: c.secretAccessKey,
-        ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-      },
-      sha256: Sha256,
-      uriEscapePath: false,
-    });
   }
 
   get where(): string {
@@ -116,15 +66,7 @@ export class S3Client {
 
   private url(bucket: string, key: string, query: Record<string, string>): URL {
     const base = new URL(this.endpoint.endpoint);
-    const encodedKey = key
-      .split('/')
-      .map((s) =>
-        encodeURIComponent(s).replace(
-          /[!'()*]/g,
-          (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-        ),
-      )
-      .join('/');
+    const encodedKey = key.split('/').map(rfc3986).join('/');
     const prefix = base.pathname.replace(/\/+$/, '');
     if (this.endpoint.pathStyle) base.pathname = `${prefix}/${bucket}/${encodedKey}`;
     else {
@@ -132,9 +74,7 @@ export class S3Client {
       base.pathname = `${prefix}/${encodedKey}`;
     }
     // RFC 3986 encoding, as SigV4 signs it (URLSearchParams would write a space as `+`).
-    base.search = Object.entries(query)
-      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
-      .join('&');
+    base.search = canonicalQuery(query);
     return base;
   }
 
@@ -153,24 +93,25 @@ export class S3Client {
     const body = opts.body;
     const headers: Record<string, string> = {
       host: url.host,
-      'x-amz-content-sha256': createHash('sha256')
-        .update(body ?? new Uint8Array())
-        .digest('hex'),
+      'x-amz-content-sha256': sha256Hex(body ?? new Uint8Array()),
       ...opts.headers,
     };
-    if (this.signer) {
-      const signed = await this.signer.sign({
-        method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port ? Number(url.port) : undefined,
-        path: url.pathname,
-        query: opts.query ?? {},
+    const credentials = this.endpoint.credentials;
+    if (credentials)
+      Object.assign(
         headers,
-        ...(body ? { body } : {}),
-      });
-      Object.assign(headers, signed.headers);
-    }
+        signS3(
+          {
+            method,
+            path: url.pathname,
+            query: opts.query ?? {},
+            headers,
+            payloadHash: headers['x-amz-content-sha256']!,
+          },
+          credentials,
+          this.endpoint.region,
+        ),
+      );
     delete headers.host;
     let res: Response;
     try {
@@ -186,7 +127,6 @@ export class S3Client {
         const next = await this.reresolve();
         if (next) {
           this.endpoint = next;
-          this.signer = S3Client.signerFor(next);
           return this.send(method, bucket, key, opts, true);
         }
       }
