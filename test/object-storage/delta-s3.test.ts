@@ -8,7 +8,7 @@ import { DeltaTable } from '@pipekit/delta';
 import { runPipeline } from '@pipekit/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { client, freshBucket, s3, s3Url, waitFor } from './helpers.js';
+import { client, deltaConnectors, freshBucket, s3, s3Url, waitFor } from './helpers.js';
 
 const Order = z.object({ id: z.int(), amount: z.number() });
 let bucket: string;
@@ -31,10 +31,14 @@ describe('Delta tables on S3', () => {
       { id: 1, amount: 9.5 },
       { id: 2, amount: 20 },
     ];
-    const write = runPipeline(source.memory({ rows, schema: Order }).sink.delta({ path, s3 }));
+    const write = runPipeline(
+      source.memory({ rows, schema: Order }).sink.delta({ path, s3 }),
+      deltaConnectors(),
+    );
     await write.result;
     const again = runPipeline(
       source.memory({ rows: [{ id: 3, amount: 1 }], schema: Order }).sink.delta({ path, s3 }),
+      deltaConnectors(),
     );
     await again.result;
     // Written to the bucket: a log and data files, no local directory.
@@ -46,6 +50,7 @@ describe('Delta tables on S3', () => {
       source
         .delta({ path: `s3://${bucket}/orders`, schema: Order, s3 })
         .sink.memory({ name: 'all' }),
+      deltaConnectors(),
     );
     await read.result;
     expect([...(read.memory.get('all') ?? [])].sort((a, b) => a.id - b.id)).toEqual([
@@ -56,6 +61,7 @@ describe('Delta tables on S3', () => {
       source
         .delta({ path, stream: true, startingVersion: 2, schema: Order, s3 })
         .sink.memory({ name: 'new', trigger: every('200 milliseconds') }),
+      deltaConnectors(),
     );
     await waitFor(() => (tail.memory.get('new') ?? []).length === 1);
     tail.stop();
@@ -118,6 +124,7 @@ describe('Delta tables on S3', () => {
     for (let i = 0; i < 2; i++) {
       const run = runPipeline(
         source.memory({ rows, schema: Order }).sink.delta({ path, s3, checkpoint }),
+        deltaConnectors(),
       );
       await run.result;
     }
@@ -130,6 +137,7 @@ describe('Delta tables on S3', () => {
         path: `s3://${bucket}/wrong-key`,
         s3: { ...s3, endpoint: 'http://storage.invalid:9000' },
       }),
+      deltaConnectors(),
     );
     await expect(wrong.result).rejects.toThrow(
       'plain HTTP to another machine; use https:// or set allowHttp: true',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type S3Options, secret } from '@pipekit/core';
-import { type S3Client, s3ClientFor } from '@pipekit/runtime';
+import { registerConnectors } from '@pipekit/delta';
+import { defaultConnectors, type S3Client, s3ClientFor } from '@pipekit/runtime';
 
 /** The S3 server of test/services/s3.sh (S3_PORT, default 8333) and its test identity. */
 export const s3Port = Number(process.env.S3_PORT ?? 8333);
@@ -41,4 +42,11 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 20_0
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`condition not met within ${ms} ms`);
+}
+
+/** The runtime's connectors plus Delta's (what `pipe run` loads for a plan that uses `delta`). */
+export function deltaConnectors() {
+  const connectors = defaultConnectors();
+  registerConnectors(connectors);
+  return { connectors };
 }

@@ -8,7 +8,7 @@ import { DeltaTable } from '@pipekit/delta';
 import { runPipeline } from '@pipekit/runtime';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accessKey, client, putText, s3Url, secretKey } from './helpers.js';
+import { accessKey, client, deltaConnectors, putText, s3Url, secretKey } from './helpers.js';
 
 // Converted legacy configs read and write their s3a:// paths as Spark did with fs.s3a settings
 // from the cluster: here the AWS environment (endpoint, region, keys as env secrets) of the run.
@@ -46,7 +46,7 @@ describe('converted legacy configs run against the S3 server', () => {
     const plan = rerouted(convert('steps/optimized-aggregation.json'), (n) =>
       n.kind === 'sink' ? { ...n, sink: { type: 'memory', name: 'out' } } : n,
     );
-    const run = runPipeline({ plan, udfs: new Map() });
+    const run = runPipeline({ plan, udfs: new Map() }, deltaConnectors());
     await run.result;
     const out = [...(run.memory.get('out') ?? [])].sort((a, b) =>
       String(a.region).localeCompare(String(b.region)),
@@ -86,7 +86,7 @@ describe('converted legacy configs run against the S3 server', () => {
         return { ...n, sink: { ...n.sink, path: out } };
       return n;
     });
-    const run = runPipeline({ plan, udfs: new Map() });
+    const run = runPipeline({ plan, udfs: new Map() }, deltaConnectors());
     await run.result;
     const rows = (await DeltaTable.at(out).read()).sort(
       (a, b) => Number(a.order_id) - Number(b.order_id),
@@ -118,7 +118,7 @@ describe('converted legacy configs run against the S3 server', () => {
       if (n.kind === 'sink') return { ...n, checkpoint, trigger: { type: 'availableNow' } };
       return n;
     });
-    const run = runPipeline({ plan, udfs: new Map() });
+    const run = runPipeline({ plan, udfs: new Map() }, deltaConnectors());
     await run.result;
     const keys = (await client.list('pipeline-delta', 'purchases/_delta_log/')).map((o) => o.key);
     expect(keys).toContain('purchases/_delta_log/00000000000000000001.json');
