@@ -52,8 +52,8 @@ describe('converted legacy configs run against the S3 server', () => {
       String(a.region).localeCompare(String(b.region)),
     );
     expect(out).toEqual([
-      { date: '2026-01-01', region: 'eu', total_events: 2, unique_users: 1 },
-      { date: '2026-01-01', region: 'us', total_events: 1, unique_users: 1 },
+      { date: new Date('2026-01-01T00:00:00Z'), region: 'eu', total_events: 2, unique_users: 1 },
+      { date: new Date('2026-01-01T00:00:00Z'), region: 'us', total_events: 1, unique_users: 1 },
     ]);
   });
 
@@ -68,6 +68,19 @@ describe('converted legacy configs run against the S3 server', () => {
     });
     await client.put('data', 'orders/part-0.parquet', new Uint8Array(orders));
     const out = join(mkdtempSync(join(tmpdir(), 'pipekit-c360-')), 'customer_360');
+    // The config names no columns (Spark inferred them at run time), so the target table exists
+    // already, as /data/customer_360 did for the Spark job.
+    await DeltaTable.create(out, {
+      schema: {
+        fields: [
+          { name: 'id', type: 'long', nullable: true },
+          { name: 'name', type: 'string', nullable: true },
+          { name: 'order_id', type: 'long', nullable: true },
+          { name: 'customer_id', type: 'long', nullable: true },
+          { name: 'amount', type: 'double', nullable: true },
+        ],
+      },
+    });
     // The customers come from Postgres through Vault (the secret-provider tests run that part);
     // here they are in memory, and the load goes to a temporary table instead of /data.
     const plan = rerouted(convert('steps/customer-360.json'), (n) => {

@@ -52,11 +52,12 @@ describe('S3 credentials are secrets', () => {
     const run = await pipeCli(['run', fixture, '--json', '--log-level', 'debug'], file);
     expect(run.err).not.toMatch(/error/i);
     expect(run.code).toBe(0);
-    expect(run.out).toContain('"rows"');
+    expect(run.out).toContain('"numInputRows":1');
     for (const format of ['json', 'mermaid']) {
       const explained = await pipeCli(['explain', fixture, '--format', format], file);
       expect(explained.code).toBe(0);
-      expect(explained.out).toContain('PIPEKIT_TEST_S3_ACCESS_KEY');
+      // The plan JSON holds where the keys are, never what they are.
+      if (format === 'json') expect(explained.out).toContain('PIPEKIT_TEST_S3_ACCESS_KEY');
       expect(explained.out + explained.err).not.toContain(secretKey);
     }
     expect(run.out + run.err).not.toContain(secretKey);
@@ -69,11 +70,11 @@ describe('S3 credentials are secrets', () => {
     const run = await pipeCli(['run', fixture, '--log-level', 'debug'], file);
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      `s3 at ${s3Url} (us-east-1): cannot list s3://${bucket}/in: HTTP 403 SignatureDoesNotMatch (check the access key and secret key references)`,
+      `pipeline failed: pipeline 's3-secrets', node 'events' (file source): s3 at ${s3Url} (us-east-1): cannot list s3://${bucket}/in: HTTP 403 SignatureDoesNotMatch (check the access key and secret key references)`,
     );
     expect(run.out + run.err).not.toContain(wrong);
     const missing = await pipeCli(['run', fixture], join(dir, 'absent'));
-    expect(missing.code).toBe(1);
+    expect(missing.code).not.toBe(0);
     expect(missing.err).toContain(
       `source.s3.secretAccessKey: secret.file('${join(dir, 'absent')}') cannot be read: the file does not exist`,
     );

@@ -1,5 +1,20 @@
-import { PipekitError, type S3Endpoint } from '@pipekit/core';
+import type { S3Endpoint } from '@pipekit/core';
 import { canonicalQuery, rfc3986, sha256Hex, signS3 } from './sigv4.js';
+
+/**
+ * A request the store refused or could not answer: a failure while the pipeline runs (the runtime
+ * names the node), not a mistake in its definition. `code` is S3's (`NoSuchBucket`), when given.
+ */
+export class S3Error extends Error {
+  override readonly name = 'S3Error';
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
 
 /** S3's error answer: `<Error><Code>NoSuchKey</Code>...`. */
 function errorCode(xml: string): string | undefined {
@@ -117,8 +132,10 @@ export class S3Client {
     try {
       res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
     } catch (e) {
-      throw new PipekitError(
+      throw new S3Error(
         `${this.where}: ${method} s3://${bucket}/${key} failed: ${(e as Error).message} (is the endpoint reachable?)`,
+        null,
+        undefined,
       );
     }
     if ((res.status === 403 || res.status === 400) && !retried && this.reresolve) {
@@ -143,8 +160,10 @@ export class S3Client {
         : code === 'NoSuchBucket'
           ? ' (create the bucket first)'
           : '';
-    throw new PipekitError(
+    throw new S3Error(
       `${this.where}: ${what}: HTTP ${res.status}${code ? ` ${code}` : ''}${hint}`,
+      res.status,
+      code,
     );
   }
 
@@ -197,8 +216,10 @@ export class S3Client {
     const res = await this.send('PUT', bucket, '');
     const text = await res.text();
     if (res.ok || errorCode(text) === 'BucketAlreadyOwnedByYou') return;
-    throw new PipekitError(
+    throw new S3Error(
       `${this.where}: cannot create bucket ${bucket}: HTTP ${res.status} ${errorCode(text) ?? ''}`.trimEnd(),
+      res.status,
+      errorCode(text),
     );
   }
 
