@@ -53,7 +53,7 @@ describe('Delta tables on S3', () => {
       deltaConnectors(),
     );
     await read.result;
-    expect([...(read.memory.get('all') ?? [])].sort((a, b) => a.id - b.id)).toEqual([
+    expect([...(read.memory.get('all') ?? [])].sort((a, b) => Number(a.id) - Number(b.id))).toEqual([
       ...rows,
       { id: 3, amount: 1 },
     ]);

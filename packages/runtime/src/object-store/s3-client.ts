@@ -130,7 +130,9 @@ export class S3Client {
     delete headers.host;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+      // The bytes as fetch's DOM typing names them (a view of an ArrayBuffer; never shared here).
+      const sent = body as Uint8Array<ArrayBuffer> | undefined;
+      res = await fetch(url, { method, headers, ...(sent ? { body: sent } : {}) });
     } catch (e) {
       throw new S3Error(
         `${this.where}: ${method} s3://${bucket}/${key} failed: ${(e as Error).message} (is the endpoint reachable?)`,
