@@ -53,10 +53,9 @@ describe('Delta tables on S3', () => {
       deltaConnectors(),
     );
     await read.result;
-    expect([...(read.memory.get('all') ?? [])].sort((a, b) => Number(a.id) - Number(b.id))).toEqual([
-      ...rows,
-      { id: 3, amount: 1 },
-    ]);
+    expect([...(read.memory.get('all') ?? [])].sort((a, b) => Number(a.id) - Number(b.id))).toEqual(
+      [...rows, { id: 3, amount: 1 }],
+    );
     const tail = runPipeline(
       source
         .delta({ path, stream: true, startingVersion: 2, schema: Order, s3 })
