@@ -52,6 +52,7 @@ export {
   compact,
   type EventTimeProgress,
   type ExpectationProgress,
+  emptyNodeProgress,
   eventTimeProgress,
   expectationText,
   FallingBehindWatch,
