@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start Kafka, PostgreSQL, Spark Connect and Vault for tests/examples/benchmarks, in parallel (the
-# cold Kafka start is dominated by a Maven download, Postgres by initdb or an
-# apt install, Spark by the pyspark wheel, Vault by its one-time Go build; none waits for another). Exits non-zero if one fails.
+# Start Kafka, PostgreSQL, Spark Connect, the S3 server and Vault for tests/examples/benchmarks, in
+# parallel (the cold Kafka start is dominated by a Maven download, Postgres by initdb or an
+# apt install, Spark by the pyspark wheel, S3 and Vault by building SeaweedFS and Vault from the Go
+# module proxy; none waits for another). Exits non-zero if one fails.
 # The scripts are idempotent, so this is safe to call before every test run.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ kafka_pid=$!
 pg_pid=$!
 "$here/spark.sh" start &
 spark_pid=$!
+"$here/s3.sh" start &
+s3_pid=$!
 "$here/vault.sh" start &
 vault_pid=$!
 
@@ -20,5 +23,6 @@ rc=0
 wait "$kafka_pid" || { echo "start-all.sh: kafka failed to start" >&2; rc=1; }
 wait "$pg_pid" || { echo "start-all.sh: postgres failed to start" >&2; rc=1; }
 wait "$spark_pid" || { echo "start-all.sh: spark failed to start" >&2; rc=1; }
+wait "$s3_pid" || { echo "start-all.sh: s3 failed to start" >&2; rc=1; }
 wait "$vault_pid" || { echo "start-all.sh: vault failed to start" >&2; rc=1; }
 exit "$rc"
