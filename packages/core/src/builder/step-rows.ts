@@ -26,7 +26,9 @@ export type Entries<R> = { [P in Keys<R>]-?: [P, R[P]] }[Keys<R>];
 export type FromEntries<E extends [string, unknown]> = { [X in E as X[0]]: X[1] } & {};
 
 /** The declarations of D's columns named in DK (their types do not matter: `unknown`). */
-export type Declarations<D, DK> = { -readonly [P in keyof D as P extends DK ? P : never]-?: unknown };
+export type Declarations<D, DK> = {
+  -readonly [P in keyof D as P extends DK ? P : never]-?: unknown;
+};
 
 /**
  * The flat row of entries E whose columns named in DK carry the doc comments of D's. `unknown & T`

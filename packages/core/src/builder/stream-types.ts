@@ -22,11 +22,11 @@ import type { Expectation, ExpectOptions } from './expectations.js';
 import type { BuilderNode, Udf } from './graph.js';
 import type { QueryOptions, Sinks } from './sink-options.js';
 import type {
+  Declarations,
   DocumentedRow,
   DropColumns,
   Entries,
   FromEntries,
-  Declarations,
   JoinedRightDocs,
   JoinedRow,
   PickColumns,
@@ -58,7 +58,7 @@ export type ProjectedRow<R, P, D = R, DK = Keys<R>> = DocumentedRow<
   ProjectedDocs<P, DK>
 >;
 /** The columns a projection keeps under their own name (`{ userId: 'userId' }`): they keep their doc. */
-type ProjectedDocs<P, DK> = Extract<
+export type ProjectedDocs<P, DK> = Extract<
   { [N in Extract<keyof P, string>]-?: P[N] extends N ? N : never }[Extract<keyof P, string>],
   DK
 >;
@@ -118,7 +118,9 @@ export interface WindowBounds {
 }
 
 /** What a windowed aggregation adds to the declarations (see step-rows.ts). */
-type WindowDeclarations<Windowed extends boolean> = Windowed extends true ? WindowBounds : unknown;
+export type WindowDeclarations<Windowed extends boolean> = Windowed extends true
+  ? WindowBounds
+  : unknown;
 /** The columns of an aggregation that keep their doc: the group keys, the window's bounds. */
 export type AggregatedDocs<C extends string, DK, Windowed extends boolean> =
   | Extract<DK, C>
@@ -176,9 +178,7 @@ export interface GroupedStream<
 /** After `window`: group by keys, or aggregate over the whole window. */
 export interface WindowedStream<R extends Row, W extends string, D = R, DK = Keys<R>> {
   /** Groups each window's rows by these columns: `.window(tumbling('1 minute')).groupBy('userId')`. */
-  groupBy<const C extends ScalarKeys<R> = never>(
-    ...keys: C[]
-  ): GroupedStream<R, C, W, true, D, DK>;
+  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true, D, DK>;
   /** One row per window with these aggregates (see `GroupedStream.aggregate`). */
   aggregate<const A extends Record<string, Aggregate>>(
     aggregates: AggregatesInput<R, A>,
@@ -379,11 +379,13 @@ export interface Pipeline {
 }
 
 export type {
+  Declarations,
   DocumentedRow,
   DropColumns,
   Entries,
   FieldInput,
   FromEntries,
+  JoinedRightDocs,
   JoinedRow,
   PickColumns,
   WithColumn,
