@@ -12,6 +12,7 @@ mod log;
 mod protocol;
 mod read;
 mod session;
+mod storage;
 mod table;
 mod write;
 
@@ -25,6 +26,14 @@ use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
 use crate::errors::{guard, PkError};
+
+/// Storage options of the table at `path` (an `s3://` / `s3a://` URL): `aws_endpoint`,
+/// `aws_region`, `aws_access_key_id`, ... (delta-rs / object_store keys). Every later call on that
+/// path uses them; an empty map removes them. The values are secrets: never logged.
+#[napi]
+pub fn set_storage_options(path: String, options: HashMap<String, String>) -> napi::Result<()> {
+    storage::set(&path, options).map_err(|m| PkError::invalid(&path, m).into_napi())
+}
 
 /// Options of `createTable`.
 #[napi(object)]
