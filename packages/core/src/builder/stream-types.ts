@@ -22,9 +22,12 @@ import type { Expectation, ExpectOptions } from './expectations.js';
 import type { BuilderNode, Udf } from './graph.js';
 import type { QueryOptions, Sinks } from './sink-options.js';
 import type {
+  Declarations,
+  DocumentedRow,
   DropColumns,
   Entries,
   FromEntries,
+  JoinedRightDocs,
   JoinedRow,
   PickColumns,
   WithColumn,
@@ -49,8 +52,15 @@ export type Projection<R> = Keys<R> | ExprOf<unknown>;
 type ProjectionType<R, P> =
   P extends Keys<R> ? R[P] : P extends SqlExpr ? unknown : P extends ExprOf<infer T> ? T : never;
 /** The row of `select({...})`: one column per entry, from a column name or an expression. */
-export type ProjectedRow<R, P> = FromEntries<
-  { [N in Extract<keyof P, string>]-?: [N, ProjectionType<R, P[N]>] }[Extract<keyof P, string>]
+export type ProjectedRow<R, P, D = R, DK = Keys<R>> = DocumentedRow<
+  { [N in Extract<keyof P, string>]-?: [N, ProjectionType<R, P[N]>] }[Extract<keyof P, string>],
+  D,
+  ProjectedDocs<P, DK>
+>;
+/** The columns a projection keeps under their own name (`{ userId: 'userId' }`): they keep their doc. */
+export type ProjectedDocs<P, DK> = Extract<
+  { [N in Extract<keyof P, string>]-?: P[N] extends N ? N : never }[Extract<keyof P, string>],
+  DK
 >;
 
 export interface MapOptions<S extends SchemaInput | undefined = undefined> {
@@ -99,16 +109,37 @@ export interface AggregateOptions {
 
 type WindowEntries = ['window_start', Date] | ['window_end', Date];
 
+/** The columns a windowed aggregation adds, with what an editor shows for them. */
+export interface WindowBounds {
+  /** Where the window starts (included): rows with `start <= event time < end` are in it. */
+  window_start: Date;
+  /** Where the window ends (excluded): the next window of a tumbling window starts here. */
+  window_end: Date;
+}
+
+/** What a windowed aggregation adds to the declarations (see step-rows.ts). */
+export type WindowDeclarations<Windowed extends boolean> = Windowed extends true
+  ? WindowBounds
+  : unknown;
+/** The columns of an aggregation that keep their doc: the group keys, the window's bounds. */
+export type AggregatedDocs<C extends string, DK, Windowed extends boolean> =
+  | Extract<DK, C>
+  | (Windowed extends true ? keyof WindowBounds : never);
+
 /** The row of an aggregation: the window's bounds (when windowed), the group keys, the aggregates. */
 export type AggregatedRow<
   R extends Row,
   C extends string,
   A,
   Windowed extends boolean,
-> = FromEntries<
+  D = R,
+  DK = Keys<R>,
+> = DocumentedRow<
   | (Windowed extends true ? WindowEntries : never)
   | Extract<Entries<R>, [C, unknown]>
-  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>]
+  | { [N in Extract<keyof A, string>]-?: [N, AggregateResult<R, A[N]>] }[Extract<keyof A, string>],
+  D & WindowDeclarations<Windowed>,
+  AggregatedDocs<C, DK, Windowed>
 >;
 
 /** After `groupBy`: only `window` (once) and `aggregate` are possible, as Kafka Streams' KGroupedStream. */
@@ -117,6 +148,8 @@ export interface GroupedStream<
   C extends string,
   W extends string,
   Windowed extends boolean,
+  D = R,
+  DK = Keys<R>,
 > {
   /** Windows the groups in event time (once): `.groupBy('userId').window(tumbling('10 minutes'))`. */
   window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
@@ -124,7 +157,7 @@ export interface GroupedStream<
       ? 'this aggregation is already windowed: one window() per aggregation'
       : WindowSpec,
     ...options: Windowed extends true ? [] : WindowArgs<R, W, T>
-  ): GroupedStream<R, C, W, true>;
+  ): GroupedStream<R, C, W, true, D, DK>;
   /**
    * One row per group (and window) with these aggregates: `aggregate({ n: count(), revenue:
    * sum('amount') })`, or `aggregate((a) => ({ revenue: a.sum('amount') }))`, where an editor
@@ -133,61 +166,80 @@ export interface GroupedStream<
   aggregate<const A extends Record<string, Aggregate>>(
     aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, C, A, Windowed>, R, AggKind<W, C, Windowed>>;
+  ): AggregatedStream<
+    AggregatedRow<R, C, A, Windowed, D, DK>,
+    R,
+    AggKind<W, C, Windowed>,
+    D & WindowDeclarations<Windowed>,
+    AggregatedDocs<C, DK, Windowed>
+  >;
 }
 
 /** After `window`: group by keys, or aggregate over the whole window. */
-export interface WindowedStream<R extends Row, W extends string> {
+export interface WindowedStream<R extends Row, W extends string, D = R, DK = Keys<R>> {
   /** Groups each window's rows by these columns: `.window(tumbling('1 minute')).groupBy('userId')`. */
-  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true>;
+  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, true, D, DK>;
   /** One row per window with these aggregates (see `GroupedStream.aggregate`). */
   aggregate<const A extends Record<string, Aggregate>>(
     aggregates: AggregatesInput<R, A>,
     options?: AggregateOptions,
-  ): AggregatedStream<AggregatedRow<R, never, A, true>, R, AggKind<W, never, true>>;
+  ): AggregatedStream<
+    AggregatedRow<R, never, A, true, D, DK>,
+    R,
+    AggKind<W, never, true>,
+    D & WindowBounds,
+    AggregatedDocs<never, DK, true>
+  >;
 }
 
 /**
  * A stream of rows of type `R`. `W` is the column carrying the watermark (never when none);
- * `K` what the stream is, for the output modes its sinks allow.
+ * `K` what the stream is, for the output modes its sinks allow. `D` and `DK` carry the doc comments
+ * of the columns (see step-rows.ts): the declarations of the source's columns, and which of R's
+ * columns still are those.
  */
-export interface Stream<R extends Row, W extends string = never, K extends StreamKind = 'rows'>
-  extends RowsOf<R> {
+export interface Stream<
+  R extends Row,
+  W extends string = never,
+  K extends StreamKind = 'rows',
+  D = R,
+  DK = Keys<R>,
+> extends RowsOf<R> {
   /**
    * @internal the step this stream ends with (for the builders; hidden from the published types,
    * so editors do not offer it).
    */
   readonly node: BuilderNode;
   /** Keeps rows where the condition is true: `.filter((r) => r.amount.gt(100))`. */
-  filter(predicate: Predicate<R>): Stream<R, W, K>;
+  filter(predicate: Predicate<R>): Stream<R, W, K, D, DK>;
   /**
    * Several rules at once, from `notNull`, `between`, `matches`, `inSet`, `unique`: each must fit
    * the row (an unknown column or a wrong-typed bound is a compile error naming the column).
    */
-  expect(...rules: [Expectation<R>, ...Expectation<R>[]]): Stream<R, W, K>;
+  expect(...rules: [Expectation<R>, ...Expectation<R>[]]): Stream<R, W, K, D, DK>;
   /**
    * A data-quality rule on every row, checked per micro-batch, with counters per rule:
    * `.expect('positive amount', (r) => r.amount.gt(0), { onFailure: 'drop' })`. A row fails when
    * the condition is FALSE (NULL passes, as a SQL CHECK). See `docs/guide/quality.md`.
    */
-  expect(name: string, condition: Predicate<R>, options?: ExpectOptions): Stream<R, W, K>;
+  expect(name: string, condition: Predicate<R>, options?: ExpectOptions): Stream<R, W, K, D, DK>;
   /** Keeps these columns, in this order. */
   select<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<PickColumns<R, C>, Extract<W, C>, K>;
+  ): Stream<PickColumns<R, C, D, DK>, Extract<W, C>, K, D, Extract<DK, C>>;
   /** New columns from names (rename) and expressions: `.select((r) => ({ user: 'userId', total: r.amount.times(2) }))`. */
   select<const P extends Record<string, Projection<R>>>(
     projection: P | ((r: Cols<R>) => P),
-  ): Stream<ProjectedRow<R, P>, never, K>;
+  ): Stream<ProjectedRow<R, P, D, DK>, never, K, D, ProjectedDocs<P, DK>>;
   /** Adds a column, or replaces the one of that name. */
   withColumn<const N extends string, T>(
     name: N,
     value: ExprOf<T> | ((r: Cols<R>) => ExprOf<T>),
-  ): Stream<WithColumn<R, N, T>, Exclude<W, N>, K>;
+  ): Stream<WithColumn<R, N, T, D, DK>, Exclude<W, N>, K, D, Exclude<DK, N>>;
   /** Removes these columns: `.drop('debug', 'raw')`. */
   drop<const C extends Keys<R>>(
     ...columns: [C, ...C[]]
-  ): Stream<DropColumns<R, C>, Exclude<W, C>, K>;
+  ): Stream<DropColumns<R, C, D, DK>, Exclude<W, C>, K, D, Exclude<DK, C>>;
   /** A JavaScript function over each row: runs only on the local runtime (engines that cannot run it refuse the plan). */
   map<O extends Row>(
     fn: (row: R) => O,
@@ -201,9 +253,9 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
     },
   ): BadRecordsAwareStream<RowOf<S>, K>;
   /** Rows of all the streams; they must have the same columns. */
-  union(...others: RowsOf<R>[]): Stream<R, W, K>;
+  union(...others: RowsOf<R>[]): Stream<R, W, K, D, DK>;
   /** Drops rows whose key columns were seen before (within the watermark on streams, as Spark's dropDuplicates). */
-  dedupe<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<R, W, K>;
+  dedupe<const C extends Keys<R>>(...columns: [C, ...C[]]): Stream<R, W, K, D, DK>;
   /** Event time: results for a time are final once max(event time) − delay has passed it. */
   watermark<const C extends TimeKeys<R>>(
     column: C,
@@ -212,7 +264,7 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
       /** A source idle this long no longer holds the watermark back. Default: it always does. */
       idleTimeout?: DurationInput;
     },
-  ): Stream<R, C, K>;
+  ): Stream<R, C, K, D, DK>;
   /**
    * Event-time windows, then `groupBy` or `aggregate`: `.window(tumbling('10 minutes'))` on the
    * watermark's column, or `.window(session('30 minutes'), { column: 'ts' })` without a watermark.
@@ -220,9 +272,11 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
   window<const T extends TimeKeys<R> = W & TimeKeys<R>>(
     spec: WindowSpec,
     ...options: WindowArgs<R, W, T>
-  ): WindowedStream<R, W>;
+  ): WindowedStream<R, W, D, DK>;
   /** Groups by these columns; with none, the whole stream is one group (as Spark's `groupBy()`). */
-  groupBy<const C extends ScalarKeys<R> = never>(...keys: C[]): GroupedStream<R, C, W, false>;
+  groupBy<const C extends ScalarKeys<R> = never>(
+    ...keys: C[]
+  ): GroupedStream<R, C, W, false, D, DK>;
   /**
    * Joins with another stream on key columns of comparable types (string with string, numbers with
    * numbers, times with times): `.join(users, { on: 'userId', type: 'left', lookup: true })`.
@@ -233,15 +287,22 @@ export interface Stream<R extends Row, W extends string = never, K extends Strea
       /** A key column both sides share, several, or `{ left: [...], right: [...] }`; key types must compare. */
       readonly on: CheckedJoinOn<R, R2, O>;
     },
-  ): Stream<JoinedRow<R, R2, RightKeys<O>, J>, W, K>;
+  ): Stream<
+    JoinedRow<R, R2, RightKeys<O>, J, D, DK>,
+    W,
+    K,
+    // Written out, not as an alias of (R, D): an alias's arguments would chain every row before.
+    D & Declarations<R2, JoinedRightDocs<R, R2, RightKeys<O>, D>>,
+    DK | JoinedRightDocs<R, R2, RightKeys<O>, D>
+  >;
   /** Hint: keep this stream's rows in memory for several readers (legacy `cache`). */
-  cache(): Stream<R, W, K>;
+  cache(): Stream<R, W, K, D, DK>;
   /** Hint kept in the plan for engines with partitions. */
-  repartition(partitions: number, ...columns: Keys<R>[]): Stream<R, W, K>;
+  repartition(partitions: number, ...columns: Keys<R>[]): Stream<R, W, K, D, DK>;
   /** Hint kept in the plan for engines with partitions: fewer partitions without a shuffle. */
-  coalesce(partitions: number): Stream<R, W, K>;
+  coalesce(partitions: number): Stream<R, W, K, D, DK>;
   /** Names this stream in the plan and in `explain`. */
-  as(name: string): Stream<R, W, K>;
+  as(name: string): Stream<R, W, K, D, DK>;
   /** Writes the stream to a sink: `.sink.delta({ path, checkpoint })`; its options are typed by the row. */
   readonly sink: Sinks<R, K>;
   /** Writes to a sink given as data (`sinks.delta({...})`). */
@@ -269,17 +330,20 @@ export interface LateAwareStream<
   W extends string,
   K extends StreamKind,
   In extends Row,
-> extends Stream<R, W, K> {
+  D = R,
+  DK = Keys<R>,
+> extends Stream<R, W, K, D, DK> {
   /** The rows this step found behind the watermark, as a stream; needs `late: 'sideOutput'`. */
   lateRows(): Stream<In, never, 'rows'>;
 }
 
-export type AggregatedStream<R extends Row, In extends Row, K extends StreamKind> = LateAwareStream<
-  R,
-  never,
-  K,
-  In
->;
+export type AggregatedStream<
+  R extends Row,
+  In extends Row,
+  K extends StreamKind,
+  D = R,
+  DK = Keys<R>,
+> = LateAwareStream<R, never, K, In, D, DK>;
 
 /** The columns of a bad record in the `badRecords()` side output. */
 export type BadRecord = {
@@ -314,4 +378,15 @@ export interface Pipeline {
   readonly sinkNodes: readonly BuilderNode[];
 }
 
-export type { DropColumns, Entries, FieldInput, FromEntries, JoinedRow, PickColumns, WithColumn };
+export type {
+  Declarations,
+  DocumentedRow,
+  DropColumns,
+  Entries,
+  FieldInput,
+  FromEntries,
+  JoinedRightDocs,
+  JoinedRow,
+  PickColumns,
+  WithColumn,
+};
