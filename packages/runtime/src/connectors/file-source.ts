@@ -1,8 +1,9 @@
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type FileSourceSpec, PipekitError } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '../connector.js';
-import { parseCsv } from '../formats/csv.js';
+import { parseCsv } from '../formats/csv-reader.js';
 import { parseJsonLines } from '../formats/jsonl.js';
 import { readParquet } from '../formats/parquet.js';
 import type { BadRecord, Row } from '../row.js';
@@ -147,8 +148,9 @@ export class FileReader implements SourceReader {
       case 'jsonl':
         return parseJsonLines(await readText(file), name, toRow, nodeId);
       case 'csv':
+        // Streamed: the file's text is never held whole, only the batch's rows.
         return parseCsv(
-          await readText(file),
+          createReadStream(file),
           name,
           {
             header: this.spec.header,
