@@ -50,6 +50,7 @@ export {
   compact,
   type EventTimeProgress,
   type ExpectationProgress,
+  emptyNodeProgress,
   eventTimeProgress,
   expectationText,
   FallingBehindWatch,
