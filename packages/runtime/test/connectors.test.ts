@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { source } from '@pipekit/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { splitCsv } from '../src/formats/csv.js';
+import { parseCsv } from '../src/formats/csv-reader.js';
 import {
   ConnectorRegistry,
   formatTable,
@@ -13,6 +13,7 @@ import {
   PrometheusMetrics,
   runPipeline,
 } from '../src/index.js';
+import { rowCoercer } from '../src/schema/coerce.js';
 import { textSink } from './helpers.js';
 
 const Row = z.object({
@@ -71,10 +72,12 @@ describe('file connectors', () => {
   });
 
   it('CSV: quotes, empty fields as NULL, wrong field counts as bad records', async () => {
-    expect(splitCsv('a,"b,""c"""\n,x\r\n"multi\nline",\n', ',').map((r) => r.fields)).toEqual([
-      ['a', 'b,"c"'],
-      [null, 'x'],
-      ['multi\nline', null],
+    const text = 'a,"b,""c"""\n,x\r\n"multi\nline",\n';
+    const options = { header: false, delimiter: ',', columns: null };
+    expect((await parseCsv(text, 'f.csv', options, rowCoercer(null, 'n'), 'n')).rows).toEqual([
+      { _c0: 'a', _c1: 'b,"c"' },
+      { _c0: null, _c1: 'x' },
+      { _c0: 'multi\nline', _c1: null },
     ]);
     const dir = tmp();
     mkdirSync(join(dir, 'in'));

@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { isObjectStoreUrl, parseS3Url } from '@pipekit/core';
 import picomatch from 'picomatch';
 import type { S3Client } from '../object-store/s3-client.js';
@@ -18,6 +20,8 @@ export interface FileLocation {
   /** Whether a path can be watched for new files (a directory, a key prefix). */
   watchable(path: string): Promise<boolean>;
   read(file: string): Promise<Uint8Array>;
+  /** The file's bytes as they arrive, for readers that parse as they go (CSV). */
+  stream(file: string): Readable;
   /** Write a whole file unless one exists there; false when it existed (nothing written). */
   writeIfAbsent(dir: string, name: string, bytes: string | Uint8Array): Promise<boolean>;
   join(base: string, relativeName: string): string;
@@ -39,6 +43,7 @@ export const localFiles: FileLocation = {
   async read(file) {
     return readFile(file);
   },
+  stream: (file) => createReadStream(file),
   async writeIfAbsent(dir, name, bytes) {
     await mkdir(dir, { recursive: true });
     const target = join(dir, name);
@@ -123,6 +128,13 @@ export function s3Files(client: S3Client): FileLocation {
       if (bytes === null) throw new Error(`${file} no longer exists`);
       return bytes;
     },
+    // One GET for the whole object (the client has no ranged reads yet), handed on as a stream.
+    stream: (file) =>
+      Readable.from(
+        (async function* () {
+          yield await loc.read(file);
+        })(),
+      ),
     async writeIfAbsent(dir, name, bytes) {
       const { bucket, key } = split(loc.join(dir, name));
       const body = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;

@@ -1,7 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { type FileSourceSpec, isObjectStoreUrl, PipekitError } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '../connector.js';
-import { parseCsv } from '../formats/csv.js';
+import { parseCsv } from '../formats/csv-reader.js';
 import { parseJsonLines } from '../formats/jsonl.js';
 import { readParquetBytes } from '../formats/parquet.js';
 import { s3ClientFor } from '../object-store/s3-files.js';
@@ -149,13 +149,13 @@ export class FileReader implements SourceReader {
   private async readFile(file: string): Promise<{ rows: Row[]; badRecords: BadRecord[] }> {
     const name = this.files.display(file);
     const { toRow, nodeId, schema } = this.ctx;
-    const bytes = await this.files.read(file);
     switch (this.spec.format) {
       case 'jsonl':
-        return parseJsonLines(textOf(bytes), name, toRow, nodeId);
+        return parseJsonLines(textOf(await this.files.read(file)), name, toRow, nodeId);
       case 'csv':
+        // Streamed: the file's text is never held whole, only the batch's rows.
         return parseCsv(
-          textOf(bytes),
+          this.files.stream(file),
           name,
           {
             header: this.spec.header,
@@ -168,7 +168,7 @@ export class FileReader implements SourceReader {
       case 'parquet': {
         let raw: Row[];
         try {
-          raw = await readParquetBytes(bytes);
+          raw = await readParquetBytes(await this.files.read(file));
         } catch (e) {
           return {
             rows: [],

@@ -5,7 +5,7 @@ import type { DataType, Field, Schema } from '@pipekit/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzParameters } from '../../../core/test/fuzz/fuzz-settings.js';
-import { parseCsv } from '../../src/formats/csv.js';
+import { parseCsv } from '../../src/formats/csv-reader.js';
 import { parseJsonLines } from '../../src/formats/jsonl.js';
 import { formatParquet, readParquet } from '../../src/formats/parquet.js';
 import { rowCoercer } from '../../src/schema/coerce.js';
@@ -210,7 +210,7 @@ describe('row coercion under random rows and schemas', () => {
     );
   });
 
-  it('CSV text with and without a header gives conforming rows or bad records', () => {
+  it('CSV text with and without a header gives conforming rows or bad records', async () => {
     const csvChar = fc.constantFrom(
       'a',
       '1',
@@ -226,14 +226,14 @@ describe('row coercion under random rows and schemas', () => {
       ':',
       '2',
     );
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         schema,
         fc.string({ unit: csvChar, maxLength: 60 }),
         fc.boolean(),
-        (s, text, header) => {
+        async (s, text, header) => {
           const columns = header ? null : s.fields.map((f) => f.name);
-          const { rows } = parseCsv(
+          const { rows } = await parseCsv(
             text,
             'f.csv',
             { header, delimiter: ',', columns },
@@ -244,6 +244,27 @@ describe('row coercion under random rows and schemas', () => {
         },
       ),
       fuzzParameters(300),
+    );
+  });
+
+  it('CSV read in byte pieces gives what it gives read whole (quotes and characters split)', async () => {
+    const csvChar = fc.constantFrom('a', 'é', '🙂', ',', '"', '\n', '\r', ' ', '1');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: csvChar, maxLength: 60 }),
+        fc.array(fc.nat(200), { maxLength: 6 }),
+        fc.boolean(),
+        async (text, cuts, header) => {
+          const bytes = Buffer.from(text);
+          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const pieces = [0, ...at].map((from, i) => bytes.subarray(from, at[i] ?? bytes.length));
+          const options = { header, delimiter: ',', columns: null };
+          const asIs = rowCoercer(null, 'n1');
+          const whole = await parseCsv(text, 'f.csv', options, asIs, 'n1');
+          expect(await parseCsv(pieces, 'f.csv', options, asIs, 'n1')).toEqual(whole);
+        },
+      ),
+      fuzzParameters(200),
     );
   });
 
