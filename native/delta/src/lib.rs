@@ -26,6 +26,10 @@ use napi_derive::napi;
 
 use crate::errors::{guard, PkError};
 
+/// See Cargo.toml: glibc's arenas fragmented under the per-commit snapshot churn of long runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Options of `createTable`.
 #[napi(object)]
 pub struct CreateOptions {
