@@ -8,7 +8,10 @@
  * its rows. After a warm-up round, PIPEKIT_BENCH_ROUNDS rounds (default 5) alternate which side
  * goes first; the figures are medians over rounds, the ratio the median of each round's ratio. After every round both
  * tables are read back by Python: same rows, same number of files, same codec, or the bench
- * fails. Writes bench/results/delta.json.
+ * fails. Then the S3 case: the same appends to tables on the local S3-compatible server
+ * (test/services/s3.sh, started if needed; S3_PORT) through delta-rs's S3 store on both sides,
+ * PIPEKIT_BENCH_S3_ROUNDS rounds (default 3; 0 skips it), read back and compared by Python.
+ * Writes bench/results/delta.json.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +19,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { type S3Options, secret } from '@pipekit/core';
 import { DeltaTable, DeltaWriter, type Row, type Schema } from '@pipekit/delta';
+import { s3ClientFor } from '@pipekit/runtime';
 import pino from 'pino';
 import { queueScheduler } from 'rxjs';
 
@@ -108,15 +113,22 @@ interface PipekitSide extends Side {
   waitSeconds: number;
 }
 
-async function pipekit(path: string): Promise<PipekitSide> {
-  await DeltaTable.create(path, { schema });
+async function pipekit(path: string, s3?: S3Options): Promise<PipekitSide> {
+  await DeltaTable.create(path, { schema, ...(s3 ? { s3 } : {}) });
   // The sink as a checkpointed query runs it: one commit per batch with an app transaction.
   const writer = new DeltaWriter(
-    { type: 'delta', path, mode: 'append', partitionBy: [], mergeSchema: false },
+    {
+      type: 'delta',
+      path,
+      mode: 'append',
+      partitionBy: [],
+      mergeSchema: false,
+      ...(s3 ? { s3 } : {}),
+    },
     {
       nodeId: 'bench',
       queryId: 'bench',
-      checkpoint: join(path, '..', 'checkpoint'),
+      checkpoint: s3 ? join(tmpdir(), 'pipekit-bench-checkpoint') : join(path, '..', 'checkpoint'),
       outputMode: 'append',
       scheduler: queueScheduler,
       logger: pino({ level: 'silent' }),
@@ -209,6 +221,68 @@ interface Round {
   tables: TableCheck[];
 }
 
+const s3Rounds = Number(process.env.PIPEKIT_BENCH_S3_ROUNDS ?? 3);
+
+interface S3Round {
+  pipekit: number;
+  python: number;
+  load: number;
+}
+
+/** The same appends to tables on the local S3 server, both sides through delta-rs's S3 store. */
+async function s3Case(): Promise<S3Round[]> {
+  execFileSync('bash', ['test/services/s3.sh', 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 60 * 60_000,
+  });
+  const endpoint = `http://127.0.0.1:${process.env.S3_PORT ?? 8333}`;
+  // The server's test identity (test/services/s3.sh); Python reads the same variables.
+  process.env.PIPEKIT_BENCH_S3_ENDPOINT = endpoint;
+  process.env.PIPEKIT_BENCH_S3_ACCESS_KEY = 'pipekit';
+  process.env.PIPEKIT_BENCH_S3_SECRET_KEY = 'pipekit-test-secret';
+  const s3: S3Options = {
+    endpoint,
+    accessKeyId: secret('PIPEKIT_BENCH_S3_ACCESS_KEY'),
+    secretAccessKey: secret('PIPEKIT_BENCH_S3_SECRET_KEY'),
+  };
+  const bucket = `bench-${Date.now().toString(36)}`;
+  const client = s3ClientFor(s3, undefined, 'bench');
+  await client.createBucket(bucket);
+  const rounds: S3Round[] = [];
+  try {
+    for (let r = -1; r < s3Rounds; r++) {
+      const ours = `s3://${bucket}/r${r + 1}/pipekit`;
+      const theirs = `s3://${bucket}/r${r + 1}/python`;
+      let p: PipekitSide;
+      let y: Side;
+      if (r % 2 === 0) {
+        p = await pipekit(ours, s3);
+        y = await pythonSide(theirs);
+      } else {
+        y = await pythonSide(theirs);
+        p = await pipekit(ours, s3);
+      }
+      const out = (await runPython(['verify-s3', ours, theirs])) as {
+        tables: { version: number; rows: number }[];
+        sameRows: boolean;
+      };
+      const batches = Math.ceil(rowsTotal / batchSize);
+      if (!out.sameRows || out.tables.some((t) => t.rows !== rowsTotal || t.version !== batches))
+        throw new Error(`delta bench (S3): tables differ: ${JSON.stringify(out.tables)}`);
+      if (r < 0) continue;
+      rounds.push({ pipekit: p.seconds, python: y.seconds, load: loadavg()[0]! });
+      console.error(
+        `S3 round ${r + 1}/${s3Rounds}: pipekit ${p.seconds.toFixed(3)} s, python ${y.seconds.toFixed(3)} s, ratio ${(y.seconds / p.seconds).toFixed(3)}, load ${loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+  } finally {
+    // The bench's objects are not kept: the server's disk is the project cache.
+    for (const o of await client.list(bucket, '')) await client.delete(bucket, o.key);
+    delete process.env.PIPEKIT_BENCH_S3_ENDPOINT;
+  }
+  return rounds;
+}
+
 async function main(): Promise<void> {
   const rounds: Round[] = [];
   // Round 0 warms up (JIT, the addon's runtime, the page cache) and is not counted.
@@ -237,6 +311,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  const s3 = s3Rounds > 0 ? await s3Case() : [];
   const rate = (s: number) => Math.round(rowsTotal / s);
   const pk = median(rounds.map((x) => x.pipekit.seconds));
   const py = median(rounds.map((x) => x.python.seconds));
@@ -288,6 +363,23 @@ async function main(): Promise<void> {
       ratio: r3(x.python.seconds / x.pipekit.seconds),
       load: r3(x.load),
     })),
+    s3:
+      s3.length === 0
+        ? null
+        : {
+            server: 'SeaweedFS (test/services/s3.sh) on 127.0.0.1',
+            rounds: s3.length,
+            pipekit: { seconds: r3(median(s3.map((x) => x.pipekit))) },
+            python: { seconds: r3(median(s3.map((x) => x.python))) },
+            /** Median of each round's pipekit rows/s ÷ Python rows/s. */
+            ratio: r3(median(s3.map((x) => x.python / x.pipekit))),
+            perRound: s3.map((x) => ({
+              pipekit: r3(x.pipekit),
+              python: r3(x.python),
+              ratio: r3(x.python / x.pipekit),
+              load: r3(x.load),
+            })),
+          },
     target,
   };
   writeFileSync(join('bench', 'results', 'delta.json'), `${JSON.stringify(result, null, 2)}\n`);

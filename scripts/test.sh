@@ -11,5 +11,7 @@ rc=$?
 # The API reference builds without a warning (every exported symbol documented). After the tests:
 # it reads the generated Spark Connect code and the addon's types, which the build above makes.
 if [[ "$rc" == 0 ]]; then npm run docs || rc=1; fi
+# The benchmarks are not run here (timed), but they must still compile against today's API.
+if [[ "$rc" == 0 ]]; then npx tsc -p bench || rc=1; fi
 test/services/stop-all.sh
 exit "$rc"

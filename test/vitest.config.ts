@@ -9,7 +9,8 @@ export default mergeConfig(base, {
       'ui/**/*.test.ts',
       'install/**/*.test.ts',
       'chaos/**/*.test.ts',
+      'object-storage/**/*.test.ts',
     ],
-    globalSetup: ['ui/global-setup.ts', 'chaos/global-setup.ts'],
+    globalSetup: ['ui/global-setup.ts', 'chaos/global-setup.ts', 'object-storage/global-setup.ts'],
   },
 });

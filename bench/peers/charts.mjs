@@ -14,7 +14,20 @@ export const WORKLOADS = {
   w1: 'W1 stateless: Kafka → filter + projection → Kafka',
   w2: 'W2 windowed: Kafka → watermark → tumbling 1 min count/sum/max per key → Kafka',
   w3: 'W3 lake: Kafka → filter → Delta table',
+  w4: 'W4 in-process: generated events → watermark → tumbling 1 min count/sum/max',
 };
+
+/** Workloads that read the Kafka input topic: their charts draw its read ceiling. */
+const READS_KAFKA = new Set(['w1', 'w2', 'w3']);
+
+/** When and how a workload was measured: its own `measured` (kept from an earlier run), else the file's. */
+const measuredOf = (results, w, r) =>
+  r.measured ?? {
+    date: results.date,
+    events: w === 'w4' ? (results.w4?.events ?? results.records) : results.records,
+    rounds: results.rounds,
+    loadAverageEnd: results.machine?.loadAverageEnd,
+  };
 
 const COLORS = {
   pipekit: '#2563eb',
@@ -98,9 +111,11 @@ const ORDER = Object.keys(COLORS);
 
 /** The charts of a peers.json: `{ workload, file, svg }` per workload in it. */
 export function peerCharts(results) {
-  const load = results.machine?.loadAverageEnd?.[0];
-  const ceiling = results.ceilings?.consumerPerformance?.recordsPerSecond;
   return Object.entries(results.workloads).map(([w, r]) => {
+    const m = measuredOf(results, w, r);
+    const ceiling = READS_KAFKA.has(w)
+      ? (r.consumerPerformance ?? results.ceilings?.consumerPerformance?.recordsPerSecond)
+      : undefined;
     const bars = byEngine(r.engines).map(([name, e]) => ({
       label: name,
       value: e.eventsPerSecond,
@@ -115,7 +130,7 @@ export function peerCharts(results) {
       file: `peers-${w}.svg`,
       svg: barChart({
         title: WORKLOADS[w] ?? w,
-        subtitle: `${thousands(results.records)} events, median of ${results.rounds} rounds, ${results.machine.cpus} cores shared (load ${load ?? '?'}), ${results.date.slice(0, 10)}`,
+        subtitle: `${thousands(m.events)} events, median of ${m.rounds} rounds, ${results.machine.cpus} cores shared (load ${m.loadAverageEnd?.[0] ?? '?'}), ${m.date.slice(0, 10)}`,
         unit: 'input events per second (higher is better)',
         bars,
         lines: ceiling
@@ -134,14 +149,20 @@ export function peerCharts(results) {
 /** The markdown table of a peers.json, for docs/benchmarks.md. */
 export function peerTable(results) {
   const rows = [
-    '| workload | engine | events/s (median) | pipekit / engine | peak RSS MB | output checks |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| workload | engine | events/s (median) | pipekit / engine | events per CPU-second (median) | pipekit / engine per CPU-second | peak RSS MB | output checks | measured |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ];
-  for (const [w, r] of Object.entries(results.workloads))
-    for (const [name, e] of byEngine(r.engines))
+  for (const [w, r] of Object.entries(results.workloads)) {
+    const m = measuredOf(results, w, r);
+    for (const [name, e] of byEngine(r.engines)) {
+      const peer = name === 'pipekit' ? '' : (r.pipekitOverPeer[name] ?? '');
+      const cpuPeer = name === 'pipekit' ? '' : (r.pipekitOverPeerPerCpuSecond?.[name] ?? '');
+      const cpu = e.eventsPerCpuSecond ? thousands(e.eventsPerCpuSecond) : '';
       rows.push(
-        `| ${w} | ${name} | ${thousands(e.eventsPerSecond)} | ${name === 'pipekit' ? '' : (r.pipekitOverPeer[name] ?? '')} | ${e.peakRssMB} | ${e.checks} |`,
+        `| ${w} | ${name} | ${thousands(e.eventsPerSecond)} | ${peer} | ${cpu} | ${cpuPeer} | ${e.peakRssMB} | ${e.checks} | ${thousands(m.events)} events, ${m.date.slice(0, 16)}, load ${m.loadAverageEnd?.[0] ?? '?'} |`,
       );
+    }
+  }
   return rows.join('\n');
 }
 
@@ -163,7 +184,7 @@ export function writeDocs(results, docs) {
   );
   const body = [
     '',
-    `Measured ${results.date} (\`bench/results/peers.json\`), ${thousands(results.records)} events, load average at the end ${results.machine.loadAverageEnd.join(' / ')}.`,
+    `From \`bench/results/peers.json\` (last run ${results.date}); each workload's events, date and load average at the end of its run are in the table.`,
     '',
     ...images.flatMap((i) => [i, '']),
     peerTable(results),

@@ -79,6 +79,21 @@ export class EngineProcess {
     return Math.round(kb / 1024);
   }
 
+  /**
+   * CPU time (user + system, every thread) of the process tree so far, seconds: the difference
+   * over a run is its CPU cost, which a loaded machine stretches far less than its wall time.
+   */
+  cpuSeconds(): number {
+    let ticks = 0;
+    for (const pid of processTree(this.pid)) {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const stat = readText(`/proc/${pid}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    }
+    return ticks / CLOCK_TICKS;
+  }
+
   /** Closes stdin (the drivers end on EOF), then kills what is left after a bounded wait. */
   async close(): Promise<void> {
     if (this.exited) return;
@@ -99,6 +114,9 @@ export class EngineProcess {
     });
   }
 }
+
+/** Linux's USER_HZ: /proc's CPU times are in these ticks a second. */
+const CLOCK_TICKS = 100;
 
 function readText(path: string): string {
   try {

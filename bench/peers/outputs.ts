@@ -7,6 +7,7 @@ import { source } from '@pipekit/core';
 import { registerConnectors as registerDelta } from '@pipekit/delta';
 import { createLogger, defaultConnectors, runPipeline } from '@pipekit/runtime';
 import { type Kafka, logLevel } from 'kafkajs';
+import type { WindowSummary } from '../windows/workload.js';
 import type { FilterResult, WindowAggregate } from './workload.js';
 
 export interface Check {
@@ -117,3 +118,43 @@ export async function readDelta(path: string): Promise<Record<string, unknown>[]
 }
 
 export const quietKafkaLogs = logLevel.NOTHING;
+
+/**
+ * W4: an engine's emitted windows (each summed up: groups, Σ count, Σ sum, Σ max) against the
+ * expected ones: every window ending at or before `cutoff` (the last batch's watermark) present
+ * with the same figures, none there that should not be; later windows (pipekit emits what it holds
+ * when its bounded input ends) are not compared.
+ */
+export function checkW4(
+  got: readonly (WindowSummary & { start: number })[],
+  want: ReadonlyMap<number, WindowSummary>,
+  cutoff: number,
+): Check {
+  const wrong: string[] = [];
+  let groups = 0;
+  for (const g of got) {
+    if (g.start + 60_000 > cutoff) continue;
+    groups += g.groups;
+    const w = want.get(g.start);
+    if (
+      !w ||
+      w.groups !== g.groups ||
+      w.events !== g.events ||
+      w.revenue !== g.revenue ||
+      w.biggest !== g.biggest
+    )
+      wrong.push(
+        `${new Date(g.start).toISOString()}: got ${JSON.stringify(g)}, want ${JSON.stringify(w ?? null)}`,
+      );
+  }
+  const seen = new Set(got.map((g) => g.start));
+  const missing = [...want.keys()].filter((start) => !seen.has(start)).length;
+  const ok = wrong.length === 0 && missing === 0;
+  return {
+    ok,
+    rows: groups,
+    detail: ok
+      ? `all ${want.size} closed windows (${groups} groups) with the expected count, Σ count, Σ sum, Σ max`
+      : `${wrong.length} wrong (${wrong.slice(0, 2).join('; ')}), ${missing} of ${want.size} missing`,
+  };
+}

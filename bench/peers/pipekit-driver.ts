@@ -5,10 +5,11 @@
  * pipeline to its end (the sink flushed and closed). Started by bench/peers/engines.ts.
  */
 import { createInterface } from 'node:readline';
-import { availableNow, count, max, type Plan, source, sum, tumbling } from '@pipekit/core';
+import { availableNow, count, every, max, type Plan, source, sum, tumbling } from '@pipekit/core';
 import { registerConnectors as registerDelta } from '@pipekit/delta';
 import { registerConnectors as registerKafka } from '@pipekit/kafka';
-import { createLogger, defaultConnectors, runPipeline } from '@pipekit/runtime';
+import { createLogger, defaultConnectors, type QueryProgress, runPipeline } from '@pipekit/runtime';
+import { addToSummary, type WindowSummary, windowsStream } from '../windows/workload.js';
 import type { RunCommand } from './protocol.js';
 
 const logger = createLogger({ level: 'error' });
@@ -48,6 +49,15 @@ function planOf(c: RunCommand): Plan {
         .kafka({ ...bounded, endingOffsets: 'latest' })
         .filter((r) => r.kind.eq('purchase').and(r.amount.gt(100)))
         .sink.delta({ path: c.table!, mode: 'overwrite' }).plan;
+    case 'w4':
+      // In-process, a stream as in the windows benchmark: an unbounded generated source (a bounded
+      // one would be aggregated as a batch query), stopped by run() after `records` events; the
+      // emitted windows summed up by the sink registered in run().
+      return windowsStream(c.batchRecords).sink.memory({
+        name: 'w4',
+        outputMode: 'append',
+        trigger: every(1),
+      }).plan;
     default:
       throw new Error(`pipekit driver: no workload ${c.workload}`);
   }
@@ -57,12 +67,46 @@ async function run(c: RunCommand) {
   const connectors = defaultConnectors();
   registerKafka(connectors);
   registerDelta(connectors);
+  const windows = new Map<number, WindowSummary>();
+  connectors.registerSink('memory', () => ({
+    writeBatch: (b) => {
+      for (const r of b.rows)
+        addToSummary(
+          windows,
+          (r.window_start as Date).getTime(),
+          r.events as number,
+          r.revenue as number,
+          r.biggest as number,
+        );
+    },
+    close: () => {},
+  }));
   const started = performance.now();
-  const result = await runPipeline({ plan: planOf(c), udfs: new Map() }, { connectors, logger })
-    .result;
+  const running = runPipeline(
+    { plan: planOf(c), udfs: new Map() },
+    {
+      connectors,
+      logger,
+      metrics:
+        c.workload === 'w4'
+          ? [
+              {
+                // After a batch (its output written): stop once the batch with event `records − 1` is done.
+                onProgress: (p: QueryProgress) => {
+                  const src = p.nodes.find((n) => n.kind === 'source');
+                  if (src && src.totalRowsOut >= c.records) running.stop();
+                },
+              },
+            ]
+          : [],
+    },
+  );
+  const result = await running.result;
   const seconds = (performance.now() - started) / 1000;
   const processed = result.nodes.find((n) => n.kind === 'source')?.rowsOut ?? 0;
-  return { seconds, processed };
+  return c.workload === 'w4'
+    ? { seconds, processed, windows: [...windows].map(([start, w]) => ({ start, ...w })) }
+    : { seconds, processed };
 }
 
 for await (const line of createInterface({ input: process.stdin })) {

@@ -10,8 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type Admin, type Kafka, Partitioners } from 'kafkajs';
+import { expectedW4, DELAY_MS as W4_DELAY_MS } from '../windows/workload.js';
 import { EngineProcess } from './engine-process.js';
-import { type Check, checkFilter, checkWindows, readDelta, readTopic } from './outputs.js';
+import { type Check, checkFilter, checkW4, checkWindows, readDelta, readTopic } from './outputs.js';
 import type { RunCommand } from './protocol.js';
 import {
   DELAY_MS,
@@ -22,7 +23,7 @@ import {
   surelyClosedBefore,
 } from './workload.js';
 
-export type Workload = 'w1' | 'w2' | 'w3';
+export type Workload = 'w1' | 'w2' | 'w3' | 'w4';
 const PARTITIONS = 8;
 
 interface Engine {
@@ -36,6 +37,9 @@ export interface PeerSettings {
   readonly kafka: Kafka;
   readonly bootstrap: string;
   readonly records: number;
+  /** W4: generated events, and rows per micro-batch (both engines). */
+  readonly w4Events: number;
+  readonly w4Batch: number;
   readonly rounds: number;
   readonly workloads: readonly Workload[];
   /** Only these engines (default: all). */
@@ -52,6 +56,9 @@ interface Run {
   readonly round: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
+  /** CPU time of the engine's process tree during the run (user + system, all threads). */
+  readonly cpuSeconds: number;
+  readonly eventsPerCpuSecond: number;
   readonly processed: number;
   readonly peakRssMB: number;
   readonly loadAverage: readonly number[];
@@ -80,7 +87,7 @@ function startEngines(s: PeerSettings): Engine[] {
       'tsx',
       'bench/peers/pipekit-driver.ts',
     ]);
-    engines.push({ name: 'pipekit', workloads: ['w1', 'w2', 'w3'], driver, line: json });
+    engines.push({ name: 'pipekit', workloads: ['w1', 'w2', 'w3', 'w4'], driver, line: json });
   }
   if (wanted('spark')) {
     const driver = new EngineProcess('spark', s.sparkPython, ['bench/peers/spark_driver.py'], {
@@ -89,9 +96,12 @@ function startEngines(s: PeerSettings): Engine[] {
       PEERS_IVY: join(cache, 'ivy'),
       PEERS_WORK: s.work,
     });
-    engines.push({ name: 'spark', workloads: ['w1', 'w2', 'w3'], driver, line: json });
+    engines.push({ name: 'spark', workloads: ['w1', 'w2', 'w3', 'w4'], driver, line: json });
   }
-  if (wanted('kafka-streams-eos', 'kafka-streams-alos')) {
+  if (
+    wanted('kafka-streams-eos', 'kafka-streams-alos') &&
+    s.workloads.some((w) => w === 'w1' || w === 'w2')
+  ) {
     // One JVM for both guarantees: each run is a new application in it.
     const driver = new EngineProcess('kafka-streams', 'java', [
       '-Xmx1g',
@@ -182,8 +192,12 @@ export async function runEngines(s: PeerSettings) {
   const { kafka, records } = s;
   const input = `peers-input-${Date.now().toString(36)}`;
   const batchRecords = Math.ceil(records / 10);
-  console.log(`peers: filling ${input} with ${records} events (${PARTITIONS} partitions)`);
-  await fillInput(kafka, input, records);
+  const usesKafka = s.workloads.some((w) => w !== 'w4');
+  if (usesKafka) {
+    console.log(`peers: filling ${input} with ${records} events (${PARTITIONS} partitions)`);
+    await fillInput(kafka, input, records);
+  }
+  const w4Want = s.workloads.includes('w4') ? expectedW4(s.w4Events, s.w4Batch) : null;
   const filterWant = expectedFilter(records);
   const windowsWant = s.workloads.includes('w2') ? expectedWindows(records) : new Map();
   const closedBefore = surelyClosedBefore(records, batchRecords);
@@ -194,7 +208,7 @@ export async function runEngines(s: PeerSettings) {
   const ceiling: number[] = [];
   try {
     for (let round = 0; round <= s.rounds; round++) {
-      if (round > 0) {
+      if (round > 0 && usesKafka) {
         ceiling.push(consumerPerformance(s, input));
         console.log(`round ${round} ConsumerPerformance: ${ceiling.at(-1)} records/s`);
       }
@@ -209,20 +223,23 @@ export async function runEngines(s: PeerSettings) {
             workload: w,
             bootstrap: s.bootstrap,
             input,
-            records,
-            batchRecords,
-            delayMs: DELAY_MS,
-            ...(w === 'w3'
-              ? { table: join(s.work, `table-${id}`) }
-              : { output: `peers-out-${id}` }),
+            records: w === 'w4' ? s.w4Events : records,
+            batchRecords: w === 'w4' ? s.w4Batch : batchRecords,
+            delayMs: w === 'w4' ? W4_DELAY_MS : DELAY_MS,
+            ...(w === 'w4'
+              ? {}
+              : w === 'w3'
+                ? { table: join(s.work, `table-${id}`) }
+                : { output: `peers-out-${id}` }),
           };
           if (c.output) await createTopic(admin, c.output);
           if (c.table) mkdirSync(c.table, { recursive: true });
           const loadAverage = load();
           e.driver.resetPeakRss();
+          const cpuBefore = e.driver.cpuSeconds();
           const answer = await e.driver
             .request(e.line(c), 30 * 60_000)
-            .then((a) => a as { seconds: number; processed: number })
+            .then((a) => a as { seconds: number; processed: number; windows?: unknown })
             .catch((err: unknown) => ({ seconds: Number.NaN, processed: 0, error: String(err) }));
           if ('error' in answer) {
             console.log(`${w} ${e.name} round ${round}: FAILED ${answer.error}`);
@@ -233,9 +250,16 @@ export async function runEngines(s: PeerSettings) {
               ]);
             continue;
           }
+          const cpuSeconds = e.driver.cpuSeconds() - cpuBefore;
           const peakRssMB = e.driver.peakRssMB();
           let check: Check;
-          if (w === 'w3')
+          if (w === 'w4')
+            check = checkW4(
+              answer.windows as Parameters<typeof checkW4>[0],
+              w4Want!.windows,
+              w4Want!.cutoff,
+            );
+          else if (w === 'w3')
             check = checkFilter(
               (await readDelta(c.table!)) as { id: unknown; amount: unknown }[],
               filterWant,
@@ -251,17 +275,20 @@ export async function runEngines(s: PeerSettings) {
                 : checkWindows(values, windowsWant, closedBefore);
             await admin.deleteTopics({ topics: [c.output!] }).catch(() => {});
           }
+          const events = c.records;
           const run: Run = {
             round,
             seconds: Math.round(answer.seconds * 1000) / 1000,
-            eventsPerSecond: Math.round(records / answer.seconds),
+            eventsPerSecond: Math.round(events / answer.seconds),
+            cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+            eventsPerCpuSecond: Math.round(events / cpuSeconds),
             processed: answer.processed,
             peakRssMB,
             loadAverage,
             check,
           };
           console.log(
-            `${round === 0 ? 'warm-up' : `round ${round}`} ${w} ${e.name}: ${run.eventsPerSecond.toLocaleString('en-US')} events/s (${run.seconds} s, RSS ${peakRssMB} MB, load ${loadAverage[0]}) check ${check.ok ? 'ok' : 'FAILED'}: ${check.detail}`,
+            `${round === 0 ? 'warm-up' : `round ${round}`} ${w} ${e.name}: ${run.eventsPerSecond.toLocaleString('en-US')} events/s (${run.seconds} s, CPU ${run.cpuSeconds} s: ${run.eventsPerCpuSecond.toLocaleString('en-US')} events/CPU-s, RSS ${peakRssMB} MB, load ${loadAverage[0]}) check ${check.ok ? 'ok' : 'FAILED'}: ${check.detail}`,
           );
           if (round > 0) runs.set(`${w}/${e.name}`, [...(runs.get(`${w}/${e.name}`) ?? []), run]);
         }
@@ -269,7 +296,7 @@ export async function runEngines(s: PeerSettings) {
     }
   } finally {
     await Promise.all(engines.map((e) => e.driver.close()));
-    await admin.deleteTopics({ topics: [input] }).catch(() => {});
+    if (usesKafka) await admin.deleteTopics({ topics: [input] }).catch(() => {});
     await admin.disconnect();
   }
   return {
@@ -290,6 +317,8 @@ function failed(round: number, error: string): Run {
     round,
     seconds: Number.NaN,
     eventsPerSecond: 0,
+    cpuSeconds: Number.NaN,
+    eventsPerCpuSecond: 0,
     processed: 0,
     peakRssMB: 0,
     loadAverage: load(),
@@ -300,24 +329,34 @@ function failed(round: number, error: string): Run {
 function summarize(runs: ReadonlyMap<string, Run[]>, workloads: readonly Workload[]) {
   const summary: Record<string, Record<string, unknown>> = {};
   for (const w of workloads) {
-    const engines: Record<string, { eventsPerSecond: number; peakRssMB: number; checks: string }> =
-      {};
+    const engines: Record<
+      string,
+      { eventsPerSecond: number; eventsPerCpuSecond: number; peakRssMB: number; checks: string }
+    > = {};
     for (const [key, rs] of runs) {
       if (!key.startsWith(`${w}/`)) continue;
       const good = rs.filter((r) => r.check.ok);
       engines[key.slice(3)] = {
         eventsPerSecond: good.length ? Math.round(median(good.map((r) => r.eventsPerSecond))) : 0,
+        eventsPerCpuSecond: good.length
+          ? Math.round(median(good.map((r) => r.eventsPerCpuSecond)))
+          : 0,
         peakRssMB: Math.max(...rs.map((r) => r.peakRssMB)),
         checks: `${good.length}/${rs.length} ok`,
       };
     }
     const ours = engines.pipekit?.eventsPerSecond ?? 0;
-    const ratios = Object.fromEntries(
-      Object.entries(engines)
-        .filter(([name, e]) => name !== 'pipekit' && e.eventsPerSecond > 0)
-        .map(([name, e]) => [name, Math.round((ours / e.eventsPerSecond) * 100) / 100]),
+    const oursCpu = engines.pipekit?.eventsPerCpuSecond ?? 0;
+    const peers = Object.entries(engines).filter(
+      ([name, e]) => name !== 'pipekit' && e.eventsPerSecond > 0,
     );
-    summary[w] = { engines, pipekitOverPeer: ratios };
+    const ratios = Object.fromEntries(
+      peers.map(([name, e]) => [name, Math.round((ours / e.eventsPerSecond) * 100) / 100]),
+    );
+    const cpuRatios = Object.fromEntries(
+      peers.map(([name, e]) => [name, Math.round((oursCpu / e.eventsPerCpuSecond) * 100) / 100]),
+    );
+    summary[w] = { engines, pipekitOverPeer: ratios, pipekitOverPeerPerCpuSecond: cpuRatios };
   }
   return summary;
 }

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 
 from pyspark.sql import SparkSession
@@ -115,7 +116,125 @@ def w3(c, checkpoint):
     )
 
 
+# W4: the `windows` workload (bench/windows/workload.ts) on the rate-micro-batch source. Its row
+# numbers become the same events as pipekit's generated ones: the same murmur3-finaliser hash
+# (generate-values.ts), in 64-bit integers kept below 2^32 (a 32-bit multiply as two 16-bit halves,
+# so nothing overflows under ANSI mode), one projection per step so no step is inlined twice.
+M32 = 0xFFFFFFFF
+
+
+def mix_int(x):
+    """generate-values.ts's mix(), in Python, for the constants."""
+    h = x & M32
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & M32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & M32
+    h ^= h >> 16
+    return h
+
+
+def imul(col, c):
+    return f"((({col} * {c & 0xFFFF}) + ((({col} * {c >> 16}) & 65535) * 65536)) & {M32})"
+
+
+def mix_steps(src, dst):
+    """Projections computing dst = mix(src), src a column in [0, 2^32)."""
+    return [
+        (f"{dst}_1", f"{src} ^ shiftright({src}, 16)"),
+        (f"{dst}_2", imul(f"{dst}_1", 0x85EBCA6B)),
+        (f"{dst}_3", f"{dst}_2 ^ shiftright({dst}_2, 13)"),
+        (f"{dst}_4", imul(f"{dst}_3", 0xC2B2AE35)),
+        (dst, f"{dst}_4 ^ shiftright({dst}_4, 16)"),
+    ]
+
+
+def w4_events(c):
+    rows = (
+        spark.readStream.format("rate-micro-batch")
+        .option("rowsPerBatch", str(c["batchRecords"]))
+        .option("numPartitions", "2")
+        .load()
+    )
+    seed, start, keys = 7, 1767225600000, 100000  # workload.ts: SEED, START, KEYS
+    salt = [mix_int(0x27D4EB2F + (i + 1) * 0x165667B1) for i in range(3)]
+    steps = [("x0", f"{seed} ^ value")]
+    steps += mix_steps("x0", "x1")
+    steps += [("x2", f"x1 ^ {0x9E3779B9}")]
+    steps += mix_steps("x2", "h")  # rowHash(seed, row)
+    for i, name in enumerate(["k", "a", "o"]):
+        steps += [(f"{name}_in", f"h ^ {salt[i]}")]
+        steps += mix_steps(f"{name}_in", f"{name}_u")
+    steps += [("d_in", f"h ^ {salt[2] ^ 0x5BD1E995}")]
+    steps += mix_steps("d_in", "d_u")
+    df = rows
+    for name, expr in steps:
+        df = df.withColumn(name, F.expr(expr))
+    two32 = 4294967296.0
+    return df.select(
+        F.concat(F.lit("user-"), F.floor(F.col("k_u") / two32 * keys).cast("string")).alias("userId"),
+        F.floor(F.col("a_u") / two32 * 501).alias("amount"),
+        F.timestamp_millis(
+            F.lit(start)
+            + F.col("value")
+            - F.when(F.col("o_u") / two32 < 0.05, F.floor(F.col("d_u") / two32 * 60000)).otherwise(0)
+        ).alias("ts"),
+    )
+
+
+def run_w4(c):
+    """Runs until the batch holding the last of `records` rows is written; sums the emitted windows."""
+    last_batch = -(-c["records"] // c["batchRecords"]) - 1
+    windows = {}
+    done = threading.Event()
+
+    def summarize(df, batch_id):
+        for r in df.groupBy(F.unix_millis("window_start").alias("start")).agg(
+            F.count(F.lit(1)).alias("groups"),
+            F.sum("events").alias("events"),
+            F.sum("revenue").alias("revenue"),
+            F.sum("biggest").alias("biggest"),
+        ).collect():
+            w = windows.setdefault(int(r["start"]), {"groups": 0, "events": 0, "revenue": 0, "biggest": 0})
+            for k in w:
+                w[k] += int(r[k])
+        if batch_id >= last_batch:
+            done.set()
+
+    agg = (
+        w4_events(c)
+        .withWatermark("ts", f"{c['delayMs']} milliseconds")
+        .groupBy(F.window("ts", "1 minute"), "userId")
+        .agg(
+            F.count(F.lit(1)).alias("events"),
+            F.sum("amount").alias("revenue"),
+            F.max("amount").alias("biggest"),
+        )
+        .select(F.col("window.start").alias("window_start"), "events", "revenue", "biggest")
+    )
+    checkpoint = tempfile.mkdtemp(prefix="checkpoint-", dir=os.environ["PEERS_WORK"])
+    started = time.perf_counter()
+    query = (
+        agg.writeStream.outputMode("append")
+        .option("checkpointLocation", checkpoint)
+        .foreachBatch(summarize)
+        .start()
+    )
+    while not done.wait(0.1):
+        if not query.isActive:
+            raise RuntimeError(str(query.exception()))
+    seconds = time.perf_counter() - started
+    query.stop()
+    return {
+        "seconds": seconds,
+        "processed": (last_batch + 1) * c["batchRecords"],
+        "windows": [{"start": s, **w} for s, w in sorted(windows.items())],
+    }
+
+
 def run(c):
+    if c["workload"] == "w4":
+        return run_w4(c)
     checkpoint = tempfile.mkdtemp(prefix="checkpoint-", dir=os.environ["PEERS_WORK"])
     writer = {"w1": w1, "w2": w2, "w3": w3}[c["workload"]](c, checkpoint)
     started = time.perf_counter()

@@ -24,6 +24,26 @@ const dir = workDir('both-engines');
 const load = async (file: string) =>
   ((await import(`../${file}`)) as { default: Pipeline }).default;
 
+/**
+ * A fresh orders table (dropped after the file's tests) of `rows` orders over `customers`
+ * customers, three countries (one NULL) and three statuses cycled every `statusEvery` orders.
+ */
+async function seedOrders(
+  prefix: string,
+  o: { rows: number; customers: number; statusEvery: number },
+): Promise<string> {
+  const orders = unique(prefix);
+  afterAll(() => sql(`DROP TABLE IF EXISTS ${orders}`));
+  await sql(`CREATE TABLE ${orders} (order_id bigint PRIMARY KEY, customer_id text NOT NULL, country text,
+               status text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL)`);
+  await sql(`INSERT INTO ${orders}
+    SELECT g, 'c' || (g % ${o.customers}), (ARRAY['DE', 'FR', NULL])[g % 3 + 1],
+           (ARRAY['paid', 'shipped', 'new'])[g % ${o.statusEvery} % 3 + 1],
+           (g % ${o.rows} + 1) / 100.0, timestamptz '2024-01-01' + g * interval '1 minute'
+      FROM generate_series(1, ${o.rows}) g`);
+  return orders;
+}
+
 describe('the examples give the same rows on the local runtime and on Spark', () => {
   it('quickstart: 1M generated clicks → revenue per user in Delta', async () => {
     const quickstart = await load('quickstart.pipeline.ts');
@@ -67,15 +87,11 @@ describe('the examples give the same rows on the local runtime and on Spark', ()
   });
 
   it('postgres-batch: a table read in 4 ranges → totals per country and status in Delta', async () => {
-    const orders = unique('orders');
-    afterAll(() => sql(`DROP TABLE IF EXISTS ${orders}`));
-    await sql(`CREATE TABLE ${orders} (order_id bigint PRIMARY KEY, customer_id text NOT NULL, country text,
-                 status text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL)`);
-    await sql(`INSERT INTO ${orders}
-      SELECT g, 'c' || (g % 100), (ARRAY['DE', 'FR', NULL])[g % 3 + 1], (ARRAY['paid', 'shipped', 'new'])[g % 4 % 3 + 1],
-             (g % 3000 + 1) / 100.0, timestamptz '2024-01-01' + g * interval '1 minute'
-        FROM generate_series(1, 3000) g`);
-    process.env.PIPEKIT_ORDERS_TABLE = orders;
+    process.env.PIPEKIT_ORDERS_TABLE = await seedOrders('orders', {
+      rows: 3000,
+      customers: 100,
+      statusEvery: 4,
+    });
     process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
     process.env.PIPEKIT_ORDER_TOTALS = join(dir, 'totals');
     const plan = (await load('postgres-batch.pipeline.ts')).plan;
@@ -92,15 +108,11 @@ describe('the examples give the same rows on the local runtime and on Spark', ()
 
 describe('more examples on both engines', () => {
   it('postgres-to-parquet: totals per country as Parquet files', async () => {
-    const orders = unique('orders_pq');
-    afterAll(() => sql(`DROP TABLE IF EXISTS ${orders}`));
-    await sql(`CREATE TABLE ${orders} (order_id bigint PRIMARY KEY, customer_id text NOT NULL, country text,
-                 status text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL)`);
-    await sql(`INSERT INTO ${orders}
-      SELECT g, 'c' || (g % 70), (ARRAY['DE', 'FR', NULL])[g % 3 + 1], (ARRAY['paid', 'shipped', 'new'])[g % 5 % 3 + 1],
-             (g % 2000 + 1) / 100.0, timestamptz '2024-01-01' + g * interval '1 minute'
-        FROM generate_series(1, 2000) g`);
-    process.env.PIPEKIT_ORDERS_TABLE = orders;
+    process.env.PIPEKIT_ORDERS_TABLE = await seedOrders('orders_pq', {
+      rows: 2000,
+      customers: 70,
+      statusEvery: 5,
+    });
     process.env.PIPEKIT_PG_PASSWORD ??= 'pipekit';
     process.env.PIPEKIT_OUT = join(dir, 'pq');
     const plan = (await load('postgres-to-parquet.pipeline.ts')).plan;

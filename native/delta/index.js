@@ -56,6 +56,7 @@ export const {
   read,
   readChangeFeed,
   readVersions,
+  setStorageOptions,
   vacuum,
   write,
   writeChunk,

@@ -60,6 +60,30 @@ const results = {
       },
       pipekitOverPeer: {},
     },
+    w4: {
+      engines: {
+        pipekit: {
+          eventsPerSecond: 300_000,
+          eventsPerCpuSecond: 600_000,
+          peakRssMB: 400,
+          checks: '5/5 ok',
+        },
+        spark: {
+          eventsPerSecond: 30_000,
+          eventsPerCpuSecond: 20_000,
+          peakRssMB: 1200,
+          checks: '5/5 ok',
+        },
+      },
+      pipekitOverPeer: { spark: 10 },
+      pipekitOverPeerPerCpuSecond: { spark: 30 },
+      measured: {
+        date: '2026-12-03T20:00:00.000Z',
+        events: 2_000_000,
+        rounds: 5,
+        loadAverageEnd: [20, 20, 15],
+      },
+    },
   },
 };
 
@@ -84,7 +108,11 @@ describe('peer benchmark charts', () => {
 
   it('makes one chart per workload, each engine a bar, the read ceiling a red line', () => {
     const charts = peerCharts(results);
-    expect(charts.map((c: { file: string }) => c.file)).toEqual(['peers-w1.svg', 'peers-w3.svg']);
+    expect(charts.map((c: { file: string }) => c.file)).toEqual([
+      'peers-w1.svg',
+      'peers-w3.svg',
+      'peers-w4.svg',
+    ]);
     const w1 = charts[0].svg as string;
     expect(w1).toContain('>pipekit<');
     expect(w1).toContain('>spark<');
@@ -111,6 +139,22 @@ describe('peer benchmark charts', () => {
     expect(red).toBeGreaterThan(blueEnd);
     // A failed engine is drawn as failed, not as a fast one.
     expect(charts[1].svg).toContain('failed');
+    // W4 reads no Kafka topic: no read ceiling; its subtitle has its own run's events and date.
+    const w4 = charts[2].svg as string;
+    expect(w4).not.toContain('stroke="#dc2626"');
+    expect(w4).toContain('2,000,000 events, median of 5 rounds');
+    expect(w4).toContain('(pipekit 10×)');
+  });
+
+  it('tables events per CPU-second beside events/s, and when each workload was measured', () => {
+    const table = peerTable(results) as string;
+    expect(table).toContain(
+      '| w4 | spark | 30,000 | 10 | 20,000 | 30 | 1200 | 5/5 ok | 2,000,000 events, 2026-12-03T20:00, load 20 |',
+    );
+    // Figures without CPU time (an older peers.json) leave its columns empty.
+    expect(table).toContain(
+      '| w1 | spark | 50,000 | 4 |  |  | 1200 | 3/3 ok | 1,000,000 events, 2026-12-03T18:00, load 12.5 |',
+    );
   });
 
   it('writes the SVGs and the table between the markers of benchmarks.md, keeping the rest', () => {

@@ -10,4 +10,5 @@ rc=0
 "$here/spark.sh" stop || rc=1
 "$here/kinesis.sh" stop || rc=1
 "$here/vault.sh" stop || rc=1
+"$here/s3.sh" stop || rc=1
 exit "$rc"

@@ -12,6 +12,7 @@ mod log;
 mod protocol;
 mod read;
 mod session;
+mod storage;
 mod table;
 mod write;
 
@@ -29,6 +30,14 @@ use crate::errors::{guard, PkError};
 /// See Cargo.toml: glibc's arenas fragmented under the per-commit snapshot churn of long runs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Storage options of the table at `path` (an `s3://` / `s3a://` URL): `aws_endpoint`,
+/// `aws_region`, `aws_access_key_id`, ... (delta-rs / object_store keys). Every later call on that
+/// path uses them; an empty map removes them. The values are secrets: never logged.
+#[napi]
+pub fn set_storage_options(path: String, options: HashMap<String, String>) -> napi::Result<()> {
+    storage::set(&path, options).map_err(|m| PkError::invalid(&path, m).into_napi())
+}
 
 /// Options of `createTable`.
 #[napi(object)]

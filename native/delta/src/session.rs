@@ -231,7 +231,8 @@ fn new_writer(
     target_file_size: Option<u64>,
 ) -> PkResult<RecordBatchWriter> {
     let mut writer = if evolved {
-        RecordBatchWriter::try_new(url.as_str(), schema.clone(), Some(partition_columns(path, table)?), None).at(path)?
+        RecordBatchWriter::try_new(url.as_str(), schema.clone(), Some(partition_columns(path, table)?), Some(crate::storage::options_for(url)))
+            .at(path)?
     } else {
         RecordBatchWriter::for_table(table).at(path)?
     };

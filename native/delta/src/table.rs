@@ -13,7 +13,7 @@ use deltalake::logstore::object_store::{path::Path, ObjectStoreExt};
 use deltalake::protocol::{DeltaOperation, SaveMode};
 use deltalake::table::config::TablePropertiesExt;
 use deltalake::ObjectStoreError;
-use deltalake::{DeltaTable, DeltaTableBuilder};
+use deltalake::DeltaTable;
 use deltalake::arrow::datatypes::{Schema as ArrowSchema, SchemaRef};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use url::Url;
@@ -86,7 +86,7 @@ fn local_url(path: &str, local: &FsPath) -> PkResult<Url> {
 
 /// Load the latest version of a table.
 pub async fn load_latest(path: &str, url: &Url) -> PkResult<DeltaTable> {
-    DeltaTableBuilder::from_url(url.clone()).at(path)?.load().await.at(path)
+    crate::storage::builder(path, url)?.load().await.at(path)
 }
 
 /// Load a table at a version, at the newest version committed at or before `timestamp_ms`, or latest.
@@ -96,11 +96,11 @@ pub async fn load_at(path: &str, version: Option<i64>, timestamp_ms: Option<i64>
         (Some(_), Some(_)) => Err(PkError::invalid(path, "pass either version or timestampMs, not both")),
         (Some(v), None) => {
             let v = u64::try_from(v).map_err(|_| PkError::invalid(path, format!("invalid version {v}")))?;
-            match DeltaTableBuilder::from_url(url.clone()).at(path)?.with_version(v).load().await {
+            match crate::storage::builder(path, &url)?.with_version(v).load().await {
                 Ok(table) => Ok(table),
                 Err(err) => {
                     // The kernel reports a version past the end as a generic log-segment error.
-                    let probe = DeltaTableBuilder::from_url(url).at(path)?.build().at(path)?;
+                    let probe = crate::storage::builder(path, &url)?.build().at(path)?;
                     match probe.get_latest_version().await {
                         Ok(latest) if v > latest => Err(PkError::invalid(
                             path,
@@ -114,7 +114,7 @@ pub async fn load_at(path: &str, version: Option<i64>, timestamp_ms: Option<i64>
         (None, Some(ms)) => {
             let when = chrono::DateTime::from_timestamp_millis(ms)
                 .ok_or_else(|| PkError::invalid(path, format!("invalid timestamp {ms}")))?;
-            let mut table = DeltaTableBuilder::from_url(url).at(path)?.build().at(path)?;
+            let mut table = crate::storage::builder(path, &url)?.build().at(path)?;
             table.load_with_datetime(when).await.at(path)?;
             Ok(table)
         }
@@ -193,7 +193,7 @@ pub async fn create(
     if mode == SaveMode::ErrorIfExists && exists {
         return Err(PkError::invalid(path, format!("{path}: a Delta table already exists here")));
     }
-    let table = DeltaTable::try_from_url(url).await.at(path)?;
+    let table = crate::storage::builder(path, &url)?.build().at(path)?;
     let table = table
         .create()
         .with_columns(schema.fields().cloned())

@@ -26,8 +26,20 @@ import type {
 } from '@pipekit/runtime';
 import { DeltaError } from './delta-errors.js';
 import { DeltaTable, type WriteResult } from './delta-table.js';
+import type { TableStorage } from './table-storage.js';
 
 const changeColumns = ['_change_type', '_commit_version', '_commit_timestamp'] as const;
+
+/** The spec's object-store options with the run's secret resolver. */
+function storageOf(
+  spec: DeltaSinkSpec | DeltaSourceSpec,
+  ctx: SinkContext | SourceContext,
+): TableStorage {
+  return {
+    ...(spec.s3 ? { s3: spec.s3 } : {}),
+    ...(ctx.secrets ? { secrets: ctx.secrets } : {}),
+  };
+}
 
 function isMissingTable(e: unknown): boolean {
   return e instanceof DeltaError && e.code === 'NOT_A_TABLE';
@@ -42,7 +54,7 @@ export class DeltaWriter implements SinkWriter {
     private readonly spec: DeltaSinkSpec,
     private readonly ctx: SinkContext,
   ) {
-    this.table = DeltaTable.at(spec.path);
+    this.table = DeltaTable.at(spec.path, storageOf(spec, ctx));
   }
 
   /** The write of the last batch (skipped: already committed), for tests and logs. */
@@ -105,6 +117,7 @@ export class DeltaWriter implements SinkWriter {
           ...this.spec.properties,
         },
         ifExists: 'ignore',
+        ...storageOf(this.spec, this.ctx),
       });
     }
     this.ready = true;
@@ -122,7 +135,7 @@ export class DeltaReader implements SourceReader {
     private readonly spec: DeltaSourceSpec,
     private readonly ctx: SourceContext,
   ) {
-    this.table = DeltaTable.at(spec.path);
+    this.table = DeltaTable.at(spec.path, storageOf(spec, ctx));
   }
 
   initialOffset(): Offset {

@@ -3,6 +3,7 @@ import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { arrowTableToRows, decodeRows } from './arrow-decode.js';
 import { fromDeltaSchemaJson, toDeltaSchemaJson } from './delta-schema.js';
 import { callNative, native } from './native.js';
+import { registerTableStorage, type TableStorage } from './table-storage.js';
 import { writeIpc, writeRows } from './write-rows.js';
 
 /** Options of {@link DeltaTable.create}. */
@@ -137,7 +138,7 @@ function selector(
 }
 
 /**
- * A Delta Lake table on the local filesystem, written and read through pipekit's native addon.
+ * A Delta Lake table on the local filesystem or an S3-compatible store (`s3://`, `s3a://`), written and read through pipekit's native addon.
  * Handles are cheap; writes to one table from one process are serialised by the addon, and
  * concurrent writers in other processes are reconciled by Delta's optimistic commits.
  *
@@ -150,39 +151,65 @@ function selector(
  */
 export class DeltaTable {
   #schema: Schema | undefined;
+  /** After a failure: true when new credentials were registered and the call may be retried. */
+  readonly #reauthenticated: (failure: unknown) => Promise<boolean>;
 
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    storage?: TableStorage,
+  ) {
+    this.#reauthenticated = registerTableStorage(path, storage);
+  }
+
+  /** An addon call on this table, its errors as `DeltaError`s, retried as `#call` says. */
+  #native<T>(call: () => Promise<T>): Promise<T> {
+    return this.#call(() => callNative(this.path, call));
+  }
+
+  /** An addon call, retried once after an authentication failure that a rotated secret fixes. */
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (await this.#reauthenticated(e)) return call();
+      throw e;
+    }
+  }
 
   /** Create a table and return a handle to it. */
-  static async create(path: string, options: CreateTableOptions): Promise<DeltaTable> {
-    await callNative(path, () =>
+  static async create(
+    path: string,
+    options: CreateTableOptions & TableStorage,
+  ): Promise<DeltaTable> {
+    const table = new DeltaTable(path, options);
+    await table.#native(() =>
       native.createTable(path, toDeltaSchemaJson(options.schema), {
         partitionColumns: [...(options.partitionBy ?? [])],
         properties: { ...(options.properties ?? {}) },
         ifExists: options.ifExists,
       }),
     );
-    return new DeltaTable(path);
+    return table;
   }
 
   /**
    * A handle to the table at `path` without touching storage; every call checks the table then
-   * (a sink can hold one before the table exists).
+   * (a sink can hold one before the table exists). `storage`: how to reach an `s3://` table.
    */
-  static at(path: string): DeltaTable {
-    return new DeltaTable(path);
+  static at(path: string, storage?: TableStorage): DeltaTable {
+    return new DeltaTable(path, storage);
   }
 
   /** Open an existing table; rejects with `NOT_A_TABLE` when `path` holds no Delta table. */
-  static async open(path: string): Promise<DeltaTable> {
-    const table = new DeltaTable(path);
+  static async open(path: string, storage?: TableStorage): Promise<DeltaTable> {
+    const table = new DeltaTable(path, storage);
     table.#schema = (await table.snapshot()).schema;
     return table;
   }
 
   /** Describe the table at the latest version, or at a version / time. */
   async snapshot(at?: VersionSelector): Promise<TableSnapshot> {
-    const info = await callNative(this.path, () => native.openTable(this.path, selector(at)));
+    const info = await this.#native(() => native.openTable(this.path, selector(at)));
     return {
       version: info.version,
       schema: fromDeltaSchemaJson(info.schemaJson, this.path),
@@ -218,14 +245,16 @@ export class DeltaTable {
    */
   async write(rows: readonly Row[], options: WriteOptions = {}): Promise<WriteResult> {
     const schema = options.schema ?? this.#schema ?? (await this.schema());
-    return this.written(await writeRows(this.path, rows, schema, options));
+    return this.written(await this.#call(() => writeRows(this.path, rows, schema, options)));
   }
 
   /** Write an apache-arrow table (or Arrow IPC stream bytes) as one commit. */
   async writeArrow(data: Table | Uint8Array, options: WriteOptions = {}): Promise<WriteResult> {
     const t = performance.now();
     const ipc = data instanceof Uint8Array ? data : tableToIPC(data, 'stream');
-    return this.written(await writeIpc(this.path, ipc, options, performance.now() - t));
+    return this.written(
+      await this.#call(() => writeIpc(this.path, ipc, options, performance.now() - t)),
+    );
   }
 
   private written(result: WriteResult): WriteResult {
@@ -235,12 +264,12 @@ export class DeltaTable {
 
   /** All rows at the latest version, or at a version / time. */
   async read(at?: VersionSelector): Promise<Row[]> {
-    return decodeRows(await callNative(this.path, () => native.read(this.path, selector(at))));
+    return decodeRows(await this.#native(() => native.read(this.path, selector(at))));
   }
 
   /** All rows as an apache-arrow table. */
   async readArrow(at?: VersionSelector): Promise<Table> {
-    return tableFromIPC(await callNative(this.path, () => native.read(this.path, selector(at))));
+    return tableFromIPC(await this.#native(() => native.read(this.path, selector(at))));
   }
 
   /**
@@ -248,24 +277,24 @@ export class DeltaTable {
    * with `INVALID_ARGUMENT` when a commit in the range removed rows (use `readChangeFeed`).
    */
   async readVersions(from: number, to?: number): Promise<Row[]> {
-    return decodeRows(await callNative(this.path, () => native.readVersions(this.path, from, to)));
+    return decodeRows(await this.#native(() => native.readVersions(this.path, from, to)));
   }
 
   /** Change data feed of `from..=to`; needs `delta.enableChangeDataFeed=true`. */
   async readChangeFeed(from: number, to?: number): Promise<ChangeRow[]> {
-    const ipc = await callNative(this.path, () => native.readChangeFeed(this.path, from, to));
+    const ipc = await this.#native(() => native.readChangeFeed(this.path, from, to));
     return arrowTableToRows(tableFromIPC(ipc)) as ChangeRow[];
   }
 
   /** The last `appVersion` committed for `appId`, or null. */
   async appTransactionVersion(appId: string): Promise<number | null> {
-    const v = await callNative(this.path, () => native.appTransactionVersion(this.path, appId));
+    const v = await this.#native(() => native.appTransactionVersion(this.path, appId));
     return v ?? null;
   }
 
   /** Commits, newest first. */
   async history(limit?: number): Promise<CommitRecord[]> {
-    const entries = await callNative(this.path, () => native.history(this.path, limit));
+    const entries = await this.#native(() => native.history(this.path, limit));
     return entries.map((e) => ({
       version: e.version,
       timestamp: new Date(e.timestamp),
@@ -280,17 +309,17 @@ export class DeltaTable {
 
   /** Write a checkpoint of the latest version; returns that version. */
   async checkpoint(): Promise<number> {
-    return callNative(this.path, () => native.checkpoint(this.path));
+    return this.#native(() => native.checkpoint(this.path));
   }
 
   /** Delete unreferenced data files; returns the deleted (dry run: deletable) paths. */
   async vacuum(options: VacuumOptions = {}): Promise<string[]> {
-    return callNative(this.path, () => native.vacuum(this.path, { ...options }));
+    return this.#native(() => native.vacuum(this.path, { ...options }));
   }
 
   /** Rewrite files smaller than `targetSize` bytes (default 128 MiB) per partition. */
   async compact(options: { readonly targetSize?: number } = {}): Promise<CompactResult> {
-    const r = await callNative(this.path, () => native.compact(this.path, options.targetSize));
+    const r = await this.#native(() => native.compact(this.path, options.targetSize));
     return { version: r.version ?? null, filesAdded: r.filesAdded, filesRemoved: r.filesRemoved };
   }
 }

@@ -35,3 +35,4 @@ export {
   type WriteResult,
   type WriteTimings,
 } from './delta-table.js';
+export { deltaStorageOptions, type TableStorage } from './table-storage.js';

@@ -44,12 +44,15 @@ export {
 } from './metrics/node-metrics.js';
 export { ProgressLine } from './metrics/progress-line.js';
 export { PrometheusMetrics } from './metrics/prometheus.js';
+export { S3Client, S3Error, type S3Object } from './object-store/s3-client.js';
+export { s3ClientFor } from './object-store/s3-files.js';
 export {
   type CircuitProgress,
   circuitText,
   compact,
   type EventTimeProgress,
   type ExpectationProgress,
+  emptyNodeProgress,
   eventTimeProgress,
   expectationText,
   FallingBehindWatch,

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PrometheusMetrics } from '../src/index.js';
+import { emptyNodeProgress, PrometheusMetrics } from '../src/index.js';
 import type { NodeProgress, QueryProgress } from '../src/metrics/node-metrics.js';
 
 function progress(batchId: number, node: Partial<NodeProgress>): QueryProgress {
-  const n: NodeProgress = {
-    id: 'parse_1',
-    kind: 'map',
-    rowsIn: 0,
-    rowsOut: 0,
-    rowsPerSecond: 0,
-    totalRowsIn: 0,
-    totalRowsOut: 0,
-    badRecords: 0,
-    dropped: 0,
-    deadLettered: 0,
-    lateRows: 0,
-    stateRows: 0,
-    stateBytes: 0,
-    watermark: null,
-    ...node,
-  };
+  const n = emptyNodeProgress('parse_1', 'map', node);
   return {
     pipeline: 'p',
     queryId: 'q',

@@ -10,6 +10,12 @@ Usage:
       Reads each table back and prints, per table, its version, row count, number of data files,
       row groups, compression codecs and log checkpoints; and whether all the tables hold the
       same rows (compared sorted by id, values and types).
+  bench_write.py verify-s3 URL...
+      The same for tables on the S3 server of PIPEKIT_BENCH_S3_* (version, rows, files, same
+      rows; no parquet-level details).
+
+With PIPEKIT_BENCH_S3_ENDPOINT set, `write` takes an s3:// URL and writes through delta-rs's S3
+store with the storage options below (conditional-put commits, as pipekit's addon).
 """
 import datetime
 import decimal
@@ -74,14 +80,30 @@ def rows_table(start, count):
     )
 
 
+def storage_options():
+    """delta-rs options for the bench's S3 server, or None for local tables."""
+    endpoint = os.environ.get("PIPEKIT_BENCH_S3_ENDPOINT")
+    if not endpoint:
+        return None
+    return {
+        "aws_endpoint": endpoint,
+        "aws_region": "us-east-1",
+        "aws_access_key_id": os.environ["PIPEKIT_BENCH_S3_ACCESS_KEY"],
+        "aws_secret_access_key": os.environ["PIPEKIT_BENCH_S3_SECRET_KEY"],
+        "aws_allow_http": "true",
+        "aws_conditional_put": "etag",
+    }
+
+
 def write(path, rows, batch_size):
     data = rows_table(0, rows)
-    DeltaTable.create(path, schema=SCHEMA, mode="error")
+    options = storage_options()
+    DeltaTable.create(path, schema=SCHEMA, mode="error", storage_options=options)
     seconds = []
     for start in range(0, rows, batch_size):
         batch = data.slice(start, min(batch_size, rows - start))
         t = time.perf_counter()
-        write_deltalake(path, batch, mode="append")
+        write_deltalake(path, batch, mode="append", storage_options=options)
         seconds.append(time.perf_counter() - t)
     return {"seconds": seconds, "rows": rows, "deltalake": deltalake.__version__}
 
@@ -117,14 +139,32 @@ def verify(paths):
     return {"tables": [d for d, _ in described], "sameRows": same}
 
 
+def verify_s3(urls):
+    options = storage_options()
+    tables = []
+    for url in urls:
+        dt = DeltaTable(url, storage_options=options)
+        files = len(pa.table(dt.get_add_actions(flatten=True)))
+        tables.append((url, dt.version(), files, pa.table(dt.to_pyarrow_table()).sort_by("id")))
+    first = tables[0][3]
+    return {
+        "tables": [
+            {"path": u, "version": v, "rows": t.num_rows, "files": f} for u, v, f, t in tables
+        ],
+        "sameRows": all(t.equals(first) for *_, t in tables[1:]),
+    }
+
+
 def main():
     mode = sys.argv[1]
     if mode == "write":
         out = write(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif mode == "verify":
         out = verify(sys.argv[2:])
+    elif mode == "verify-s3":
+        out = verify_s3(sys.argv[2:])
     else:
-        raise SystemExit(f"unknown mode {mode!r}: write or verify")
+        raise SystemExit(f"unknown mode {mode!r}: write, verify or verify-s3")
     json.dump(out, sys.stdout)
 
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FileSinkSpec, Schema } from '@pipekit/core';
 import type { SinkBatch, SinkContext, SinkWriter } from '../connector.js';
 import { formatCsv } from '../formats/csv.js';
 import { formatJsonLines } from '../formats/jsonl.js';
 import { formatParquet } from '../formats/parquet.js';
 import type { Row } from '../row.js';
+import type { FileLocation } from './file-location.js';
+import { fileLocationOf } from './file-source.js';
 
 const extensionOf: Record<FileSinkSpec['format'], string> = {
   jsonl: 'jsonl',
@@ -21,21 +21,23 @@ function partitionValue(v: unknown): string {
 }
 
 /**
- * Writes each batch as new part files in a directory (`col=value/` subdirectories with
- * `partitionBy`, the partition columns left out of the files, as Spark does). A file is written
- * under a temporary name and renamed, so a reader (or a stop in the middle) never sees half a
- * file. Its name comes from the batch id and (query id, sink): `part-00007-<tag>.jsonl`. A file
+ * Writes each batch as new part files in a directory or under an `s3://` prefix (`col=value/`
+ * subdirectories with `partitionBy`, the partition columns left out of the files, as Spark does).
+ * A local file is written under a temporary name and renamed, an object in one PUT, so a reader
+ * (or a stop in the middle) never sees half a file. Its name comes from the batch id and (query id, sink): `part-00007-<tag>.jsonl`. A file
  * that exists already is not written again, so the batch a restart replays from its checkpoint
  * (the same rows, by the checkpoint's contract) adds nothing twice, also when a crash stopped it
  * between two partition files.
  */
 export class FileWriter implements SinkWriter {
   private readonly queryTag: string;
+  private readonly files: FileLocation;
 
   constructor(
     private readonly spec: FileSinkSpec,
     ctx: SinkContext,
   ) {
+    this.files = fileLocationOf(spec, ctx.secrets, `file sink ${ctx.nodeId}: sink.s3`);
     this.queryTag = createHash('sha256')
       .update(ctx.queryId)
       .update(ctx.nodeId)
@@ -65,7 +67,7 @@ export class FileWriter implements SinkWriter {
       ? { fields: batch.schema.fields.filter((f) => !partitionBy.includes(f.name)) }
       : null;
     for (const [dir, rows] of groups)
-      await this.writeFile(join(this.spec.path, dir), rows, schema, batch.batchId);
+      await this.writeFile(this.files.join(this.spec.path, dir), rows, schema, batch.batchId);
   }
 
   private async writeFile(
@@ -74,19 +76,8 @@ export class FileWriter implements SinkWriter {
     schema: Schema | null,
     batchId: number,
   ): Promise<void> {
-    await mkdir(dir, { recursive: true });
     const name = `part-${String(batchId).padStart(5, '0')}-${this.queryTag}.${extensionOf[this.spec.format]}`;
-    const target = join(dir, name);
-    if (
-      await access(target).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    const tmp = join(dir, `.${name}.tmp`);
-    await writeFile(tmp, this.encode(rows, schema));
-    await rename(tmp, target);
+    await this.files.writeIfAbsent(dir, name, this.encode(rows, schema));
   }
 
   private encode(rows: readonly Row[], schema: Schema | null): string | Uint8Array {

@@ -1,21 +1,31 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { type FileSourceSpec, PipekitError } from '@pipekit/core';
+import { extname, resolve } from 'node:path';
+import { type FileSourceSpec, isObjectStoreUrl, PipekitError } from '@pipekit/core';
 import type { Offset, ReadLimits, ReadResult, SourceContext, SourceReader } from '../connector.js';
 import { parseCsv } from '../formats/csv.js';
 import { parseJsonLines } from '../formats/jsonl.js';
-import { readParquet } from '../formats/parquet.js';
+import { readParquetBytes } from '../formats/parquet.js';
+import { s3ClientFor } from '../object-store/s3-files.js';
 import type { BadRecord, Row } from '../row.js';
-import { isGlob, listFiles, splitGlob } from './glob.js';
+import { type FileLocation, localFiles, s3Files } from './file-location.js';
+import { isGlob } from './glob.js';
 
 /**
  * A text file's content without a leading UTF-8 byte order mark: editors on Windows and Excel's
  * "CSV UTF-8" write one, and kept it would be part of the first column's name (or make the first
  * JSON line unparseable), turning every row into a bad record.
  */
-async function readText(file: string): Promise<string> {
-  const text = await readFile(file, 'utf8');
+function textOf(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Where a file connector's path is: a bucket (with the spec's `s3` options) or this machine. */
+export function fileLocationOf(
+  spec: { path: string; s3?: FileSourceSpec['s3'] },
+  secrets: SourceContext['secrets'],
+  where: string,
+): FileLocation {
+  return isObjectStoreUrl(spec.path) ? s3Files(s3ClientFor(spec.s3, secrets, where)) : localFiles;
 }
 
 const extensions: Record<FileSourceSpec['format'], readonly string[]> = {
@@ -23,16 +33,6 @@ const extensions: Record<FileSourceSpec['format'], readonly string[]> = {
   csv: ['.csv', '.tsv', '.txt'],
   parquet: ['.parquet'],
 };
-
-/**
- * The directory the files of a path are named relative to in offsets, so a checkpoint stays valid
- * when the tree moves: a directory itself, a file's directory, a glob's part before its wildcards.
- */
-async function baseDirOf(path: string): Promise<string> {
-  const abs = resolve(path);
-  if (!isGlob(abs)) return (await stat(abs).catch(() => null))?.isFile() ? dirname(abs) : abs;
-  return splitGlob(abs).root;
-}
 
 /** The files an offset names; anything else is not an offset of this source. */
 function filesOf(offset: Offset, nodeId: string): readonly string[] {
@@ -65,11 +65,17 @@ export class FileReader implements SourceReader {
   private constructor(
     private readonly spec: FileSourceSpec,
     private readonly ctx: SourceContext,
+    private readonly files: FileLocation,
+    /**
+     * The directory files are named relative to in offsets, so a checkpoint stays valid when the
+     * tree moves: a directory itself, a file's directory, a glob's part before its wildcards.
+     */
     private readonly base: string,
   ) {}
 
   static async open(spec: FileSourceSpec, ctx: SourceContext): Promise<FileReader> {
-    const reader = new FileReader(spec, ctx, await baseDirOf(spec.path));
+    const files = fileLocationOf(spec, ctx.secrets, `file source ${ctx.nodeId}: source.s3`);
+    const reader = new FileReader(spec, ctx, files, await files.base(spec.path));
     if (!spec.watch) {
       await reader.scan();
       if (reader.log.length === 0)
@@ -77,7 +83,7 @@ export class FileReader implements SourceReader {
           `file source ${ctx.nodeId}: no ${spec.format} files at '${spec.path}'`,
           [{ path: ['source', 'path'], message: 'the path matches no file' }],
         );
-    } else if (!(await stat(spec.path).catch(() => null))?.isDirectory()) {
+    } else if (!(await files.watchable(spec.path))) {
       throw new PipekitError(
         `file source ${ctx.nodeId}: '${spec.path}' is not a directory to watch`,
         [{ path: ['source', 'path'], message: 'watch needs a directory' }],
@@ -88,13 +94,13 @@ export class FileReader implements SourceReader {
 
   private async scan(): Promise<void> {
     const exts = extensions[this.spec.format];
-    const named = resolve(this.spec.path);
+    const named = isObjectStoreUrl(this.spec.path) ? this.spec.path : resolve(this.spec.path);
     // A directory holds other files too; a file or a glob the user named is taken as it is.
-    const found = (await listFiles(this.spec.path)).filter(
+    const found = (await this.files.list(this.spec.path)).filter(
       (f) => exts.includes(extname(f).toLowerCase()) || f === named || isGlob(this.spec.path),
     );
     for (const abs of found) {
-      const f = relative(this.base, abs).split(sep).join('/');
+      const f = this.files.relative(this.base, abs);
       if (this.seen.has(f)) continue;
       this.seen.add(f);
       this.log.push(f);
@@ -133,7 +139,7 @@ export class FileReader implements SourceReader {
     // Sorted, so a replay after a restart reads the files in the same order.
     const files = filesOf(end, this.ctx.nodeId).filter((f) => !before.has(f));
     for (const name of files) {
-      const r = await this.readFile(join(this.base, ...name.split('/')));
+      const r = await this.readFile(this.files.join(this.base, name));
       for (const x of r.rows) rows.push(x);
       for (const x of r.badRecords) badRecords.push(x);
     }
@@ -141,14 +147,15 @@ export class FileReader implements SourceReader {
   }
 
   private async readFile(file: string): Promise<{ rows: Row[]; badRecords: BadRecord[] }> {
-    const name = relative(process.cwd(), file) || file;
+    const name = this.files.display(file);
     const { toRow, nodeId, schema } = this.ctx;
+    const bytes = await this.files.read(file);
     switch (this.spec.format) {
       case 'jsonl':
-        return parseJsonLines(await readText(file), name, toRow, nodeId);
+        return parseJsonLines(textOf(bytes), name, toRow, nodeId);
       case 'csv':
         return parseCsv(
-          await readText(file),
+          textOf(bytes),
           name,
           {
             header: this.spec.header,
@@ -161,7 +168,7 @@ export class FileReader implements SourceReader {
       case 'parquet': {
         let raw: Row[];
         try {
-          raw = await readParquet(file);
+          raw = await readParquetBytes(bytes);
         } catch (e) {
           return {
             rows: [],

@@ -1,5 +1,11 @@
 import type { DataType, Schema } from '@pipekit/core';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import {
+  type AsyncBuffer,
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+} from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Row } from '../row.js';
 
@@ -9,7 +15,16 @@ import type { Row } from '../row.js';
  * named `__proto__` would replace the row's prototype instead.
  */
 export async function readParquet(file: string): Promise<Row[]> {
-  const buffer = await asyncBufferFromFile(file);
+  return readRows(await asyncBufferFromFile(file));
+}
+
+/** {@link readParquet} of a file's bytes (read from an object store). */
+export async function readParquetBytes(bytes: Uint8Array): Promise<Row[]> {
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return readRows(copy as ArrayBuffer);
+}
+
+async function readRows(buffer: AsyncBuffer): Promise<Row[]> {
   const metadata = await parquetMetadataAsync(buffer);
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
   const arrays = await new Promise<unknown[][]>((resolve, reject) => {

@@ -12,6 +12,7 @@ export {
   type CircuitProgress,
   type EventTimeProgress,
   type ExpectationProgress,
+  emptyNodeProgress,
   eventTimeProgress,
   type NodeProgress,
   perSecond,

@@ -32,6 +32,34 @@ export interface NodeProgress {
   readonly busyMs?: number;
 }
 
+/**
+ * A node's record with nothing counted yet, and `fields` over it: for an engine that learns a
+ * node's figures one by one (Spark's progress names only some nodes).
+ */
+export function emptyNodeProgress(
+  id: string,
+  kind: string,
+  fields: Partial<NodeProgress> = {},
+): NodeProgress {
+  return {
+    id,
+    kind,
+    rowsIn: 0,
+    rowsOut: 0,
+    rowsPerSecond: 0,
+    totalRowsIn: 0,
+    totalRowsOut: 0,
+    badRecords: 0,
+    dropped: 0,
+    deadLettered: 0,
+    lateRows: 0,
+    stateRows: 0,
+    stateBytes: 0,
+    watermark: null,
+    ...fields,
+  };
+}
+
 /** One source in a batch: Spark's `SourceProgress`, with what limits it. */
 export interface SourceProgress {
   /** The plan node id. */

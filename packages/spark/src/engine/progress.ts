@@ -1,5 +1,6 @@
 import { type PlanFacts, type PlanNode, type SinkNode, upstreamNodes } from '@pipekit/core';
 import {
+  emptyNodeProgress,
   eventTimeProgress,
   type NodeProgress,
   type QueryProgress,
@@ -14,26 +15,6 @@ export function queryNodes(sink: SinkNode, facts: PlanFacts): PlanNode[] {
 }
 
 const stateful = new Set(['aggregate', 'dedupe', 'join']);
-
-function node(id: string, kind: string, fields: Partial<NodeProgress> = {}): NodeProgress {
-  return {
-    id,
-    kind,
-    rowsIn: 0,
-    rowsOut: 0,
-    rowsPerSecond: 0,
-    totalRowsIn: 0,
-    totalRowsOut: 0,
-    badRecords: 0,
-    dropped: 0,
-    deadLettered: 0,
-    lateRows: 0,
-    stateRows: 0,
-    stateBytes: 0,
-    watermark: null,
-    ...fields,
-  };
-}
 
 /**
  * Spark's `StreamingQueryProgress` as the local runtime's progress record, so the progress line,
@@ -61,7 +42,7 @@ export function toQueryProgress(
     if (n.kind === 'source') {
       const rows = p.sources[source++]?.numInputRows ?? 0;
       total.rowsOut += rows;
-      return node(n.id, n.kind, {
+      return emptyNodeProgress(n.id, n.kind, {
         rowsOut: rows,
         rowsPerSecond: perSecond(rows),
         totalRowsOut: total.rowsOut,
@@ -70,18 +51,18 @@ export function toQueryProgress(
     if (n.kind === 'sink') {
       const rows = Math.max(0, p.sink.numOutputRows);
       total.rowsIn += rows;
-      return node(n.id, n.kind, { rowsIn: rows, totalRowsIn: total.rowsIn });
+      return emptyNodeProgress(n.id, n.kind, { rowsIn: rows, totalRowsIn: total.rowsIn });
     }
-    if (n.kind === 'watermark') return node(n.id, n.kind, { watermark });
+    if (n.kind === 'watermark') return emptyNodeProgress(n.id, n.kind, { watermark });
     if (stateful.has(n.kind)) {
       const op = p.stateOperators?.[state++];
-      return node(n.id, n.kind, {
+      return emptyNodeProgress(n.id, n.kind, {
         stateRows: op?.numRowsTotal ?? 0,
         stateBytes: op?.memoryUsedBytes ?? 0,
         lateRows: op?.numRowsDroppedByWatermark ?? 0,
       });
     }
-    return node(n.id, n.kind);
+    return emptyNodeProgress(n.id, n.kind);
   });
   const sourceNodes = nodes.filter((n) => n.kind === 'source');
   const sources = p.sources.map(

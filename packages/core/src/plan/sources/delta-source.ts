@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  s3OptionsNeedS3Path,
+  s3OptionsNeedS3PathIssue,
+  s3OptionsSchema,
+} from '../object-storage.js';
 
 export const deltaSourceSchema = z
   .strictObject({
@@ -17,7 +22,10 @@ export const deltaSourceSchema = z
     endingVersion: z.number().int().nonnegative().optional(),
     /** Read the change data feed: rows carry `_change_type`, `_commit_version`, `_commit_timestamp`. */
     readChangeFeed: z.boolean().default(false),
+    /** For `s3://` / `s3a://` paths: endpoint, region, credentials (secret references). */
+    s3: s3OptionsSchema.optional(),
   })
+  .refine(s3OptionsNeedS3Path, s3OptionsNeedS3PathIssue)
   .refine((o) => !(o.version !== undefined && o.timestamp !== undefined), {
     path: ['version'],
     message: 'give version or timestamp, not both',
