@@ -26,7 +26,15 @@ const { values } = parseArgs({
 });
 
 const only = values.only?.split(',');
-const chosen = scenarios.filter((s) => only === undefined || only.includes(s.name));
+// In the order given: a long run cut short has run the ones named first.
+const chosen =
+  only === undefined
+    ? scenarios
+    : only.map((name) => {
+        const s = scenarios.find((x) => x.name === name);
+        if (s === undefined) throw new Error(`--only: no scenario ${name}`);
+        return s;
+      });
 const workDir = mkdtempSync(join(tmpdir(), 'pipekit-chaos-run-'));
 const results: ChaosResult[] = [];
 const line = (l: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`);

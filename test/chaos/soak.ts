@@ -3,7 +3,7 @@
 // samples, the memory trend after warm-up (least-squares slope) and batch durations early and late.
 //   node --conditions=@pipekit/source --import tsx test/chaos/soak.ts [--minutes 30] [--rate 1000]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count, every, source, sum, tumbling } from '@pipekit/core';
@@ -71,7 +71,16 @@ const producer = await openProducer();
 const started = Date.now();
 const end = started + minutes * 60_000;
 let produced = 0;
-const samples: { tSec: number; heapUsedMB: number; rssMB: number; produced: number }[] = [];
+const samples: {
+  tSec: number;
+  heapUsedMB: number;
+  rssMB: number;
+  externalMB: number;
+  arrayBuffersMB: number;
+  load1: number;
+  produced: number;
+}[] = [];
+const mb = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
 let nextSample = started;
 while (Date.now() < end) {
   const due = Math.floor(((Date.now() - started) / 1000) * rate);
@@ -94,13 +103,18 @@ while (Date.now() < end) {
     const m = process.memoryUsage();
     samples.push({
       tSec: Math.round((Date.now() - started) / 1000),
-      heapUsedMB: +(m.heapUsed / 2 ** 20).toFixed(1),
-      rssMB: +(m.rss / 2 ** 20).toFixed(1),
+      heapUsedMB: mb(m.heapUsed),
+      rssMB: mb(m.rss),
+      // Outside the JS heap: buffers held by JS objects; the rest of RSS is native (the addon).
+      externalMB: mb(m.external),
+      arrayBuffersMB: mb(m.arrayBuffers),
+      // The machine is shared: the load says how much CPU the run had.
+      load1: +loadavg()[0]!.toFixed(2),
       produced,
     });
     const s = samples.at(-1)!;
     log(
-      `t=${s.tSec}s heap ${s.heapUsedMB} MB rss ${s.rssMB} MB produced ${produced} batches ${batches.length}`,
+      `t=${s.tSec}s heap ${s.heapUsedMB} MB rss ${s.rssMB} MB external ${s.externalMB} MB load ${s.load1} produced ${produced} batches ${batches.length}`,
     );
     nextSample += sampleMs;
   }
@@ -125,6 +139,7 @@ function slope(points: readonly [number, number][]): number {
 const warm = samples.filter((s) => s.tSec >= (minutes * 60) / 5);
 const heapSlope = slope(warm.map((s) => [s.tSec / 60, s.heapUsedMB]));
 const rssSlope = slope(warm.map((s) => [s.tSec / 60, s.rssMB]));
+const externalSlope = slope(warm.map((s) => [s.tSec / 60, s.externalMB]));
 const third = (minutes * 60_000) / 3;
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 const early = batches.filter((b) => b.at - started >= third / 2 && b.at - started < third);
@@ -137,6 +152,19 @@ const summary = {
   rowsRead: batches.reduce((a, b) => a + b.rows, 0),
   heapSlopeMBPerMinute: +heapSlope.toFixed(3),
   rssSlopeMBPerMinute: +rssSlope.toFixed(3),
+  externalSlopeMBPerMinute: +externalSlope.toFixed(3),
+  rssAfterWarmupMB: {
+    first: warm[0]?.rssMB,
+    last: warm.at(-1)?.rssMB,
+    max: Math.max(...warm.map((s) => s.rssMB)),
+  },
+  loadAverage: {
+    mean: +mean(samples.map((s) => s.load1)).toFixed(2),
+    max: Math.max(...samples.map((s) => s.load1)),
+  },
+  malloc: process.env.MALLOC_ARENA_MAX
+    ? `MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}`
+    : 'default',
   heapAfterWarmupMB: {
     first: warm[0]?.heapUsedMB,
     last: warm.at(-1)?.heapUsedMB,

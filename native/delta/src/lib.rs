@@ -27,6 +27,10 @@ use napi_derive::napi;
 
 use crate::errors::{guard, PkError};
 
+/// See Cargo.toml: glibc's arenas fragmented under the per-commit snapshot churn of long runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Storage options of the table at `path` (an `s3://` / `s3a://` URL): `aws_endpoint`,
 /// `aws_region`, `aws_access_key_id`, ... (delta-rs / object_store keys). Every later call on that
 /// path uses them; an empty map removes them. The values are secrets: never logged.
