@@ -81,7 +81,7 @@ describe('converted legacy configs run against the S3 server', () => {
         ],
       },
     });
-    // The customers come from Postgres through Vault (the secret-provider tests run that part);
+    // The customers come from Postgres through Vault (vault-end-to-end.test.ts runs that part);
     // here they are in memory, and the load goes to a temporary table instead of /data.
     const plan = rerouted(convert('steps/customer-360.json'), (n) => {
       if (n.kind === 'source' && n.source.type === 'postgres')
